@@ -1,0 +1,100 @@
+"""Analysers explain commits. Each one is a module here that registers itself by name.
+
+A new analyser is one new module with a class decorated by `@register_analyzer`; the pipeline finds it
+by the `name` the user configures and never imports it directly.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+from changeradar.errors import BadInput
+from changeradar.model import Analysis, Commit, CommitReport, Importance, RepoRef, Signal
+
+if TYPE_CHECKING:
+    from changeradar.config import AnalyzerSettings
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisRequest:
+    """What an analyser is given for one commit: the facts, never the repository itself."""
+
+    repo: RepoRef
+    commit: Commit
+    signals: tuple[Signal, ...]
+    importance: Importance
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenUsage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisResult:
+    analysis: Analysis
+    analyzer: str  # "offline", or "llm:<model>"
+    notes: tuple[str, ...] = ()
+    seen_share: float | None = None
+    usage: TokenUsage | None = None
+    latency_seconds: float | None = None
+    cacheable: bool = True  # False for fallbacks, so that a re-run tries the analyser again
+    cached: bool = False  # set by the pipeline when the result came from the store
+
+
+ProgressCallback = Callable[[int], None]
+"""Called with the number of commits just finished, so a CLI can advance a progress bar."""
+
+
+class Analyzer(Protocol):
+    name: ClassVar[str]
+
+    def cache_key(self, request: AnalysisRequest) -> str | None:
+        """Everything that makes this analyser's answer for `request` what it is; None: do not cache."""
+
+    def analyse(self, requests: Sequence[AnalysisRequest], progress: ProgressCallback) -> list[AnalysisResult]:
+        """One result per request, in order; never raises for one commit's failure."""
+
+    def overview(self, reports: Sequence[CommitReport], language: str) -> list[str]:
+        """The day's headline bullets, written from the per-commit results."""
+
+
+_ANALYZERS: dict[str, type] = {}
+_BUILTIN_MODULES = ("changeradar.analyse.offline", "changeradar.analyse.llm")
+
+
+def register_analyzer(cls: type) -> type:
+    """Class decorator: make an analyser available under its `name`."""
+    _ANALYZERS[cls.name] = cls
+    return cls
+
+
+def available_analyzers() -> list[str]:
+    _load_builtins()
+    return sorted(_ANALYZERS)
+
+
+def create_analyzer(settings: AnalyzerSettings) -> Analyzer:
+    """The analyser the settings name, built from them."""
+    _load_builtins()
+    try:
+        cls = _ANALYZERS[settings.name]
+    except KeyError:
+        raise BadInput(
+            f"unknown analyzer {settings.name!r} (choose from: {', '.join(sorted(_ANALYZERS))})"
+        ) from None
+    return cls(settings)
+
+
+def _load_builtins() -> None:
+    for module in _BUILTIN_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name != module:
+                raise

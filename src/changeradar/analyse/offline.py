@@ -1,0 +1,418 @@
+"""The embedded analyser: explains a commit from its signals and message alone, with no network.
+
+It states facts and their plain consequences; where the diff cannot tell (intent, performance gains)
+it says so instead of guessing. Every sentence comes from `changeradar.i18n`, so Chinese and English
+reports say the same thing, and every file it names is a file of the commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from changeradar.analyse import AnalysisRequest, AnalysisResult, ProgressCallback, register_analyzer
+from changeradar.i18n import check_language, join_items, text
+from changeradar.model import (
+    Analysis,
+    ChangeType,
+    Commit,
+    CommitReport,
+    FileChange,
+    FileStatus,
+    Insights,
+    Level,
+    Signal,
+    SignalAction,
+    SignalKind,
+)
+from changeradar.render.escape import inline_code
+from changeradar.render.summary import summarise_day
+
+if TYPE_CHECKING:
+    from changeradar.config import AnalyzerSettings
+
+VERSION = 1
+"""Part of every cache key: bump it whenever a sentence or a rule here changes."""
+
+TOP_FILES = 5
+LISTED_NAMES = 5  # names a sentence lists before "… and N more"; the facts block lists them all
+LARGE_UNTESTED_LINES = 300  # changed source lines without any test touched: worth a risk line
+OVERVIEW_BULLETS = 6
+_REMOVED_INTERFACES = (SignalKind.API, SignalKind.CLI_OPTION, SignalKind.ENV_VAR)
+PERFORMANCE_AREAS = frozenset({"kernel", "moe", "attention", "quantization", "speculative", "distributed"})
+
+
+@register_analyzer
+class OfflineAnalyzer:
+    """Deterministic analyses from signals: instant, free, and honest about what a diff cannot say."""
+
+    name: ClassVar[str] = "offline"
+
+    def __init__(self, settings: AnalyzerSettings) -> None:
+        self.settings = settings
+
+    def cache_key(self, request: AnalysisRequest) -> str:
+        facts = repr((request.commit.sha, request.signals, request.importance.level.value))
+        return f"offline:{VERSION}:{request.language}:{hashlib.sha256(facts.encode()).hexdigest()[:16]}"
+
+    def analyse(
+        self, requests: Sequence[AnalysisRequest], progress: ProgressCallback
+    ) -> list[AnalysisResult]:
+        results = []
+        for request in requests:
+            results.append(AnalysisResult(analysis=analyse_commit(request), analyzer=self.name))
+            progress(1)
+        return results
+
+    def overview(self, reports: Sequence[CommitReport], language: str) -> list[str]:
+        return day_overview(reports, language)
+
+
+def analyse_commit(request: AnalysisRequest) -> Analysis:
+    """Every field of the analysis, from the commit's signals and message, in the request's language."""
+    facts = _Facts(request.commit, request.signals, check_language(request.language))
+    return Analysis(
+        change_types=_change_types(facts),
+        summary=_summary(facts),
+        impact=_impact(facts),
+        insights=Insights(
+            architecture=_architecture(facts),
+            performance=_performance(facts),
+            security=_security(facts),
+            maintainability=_maintainability(facts),
+        ),
+        risks=_risks(facts) or [facts.say("risk.none")],
+        recommendations=_recommendations(facts) or [facts.say("advice.none")],
+        suggested_level=request.importance.level,
+        suggested_level_reason=facts.say("suggested_reason"),
+    )
+
+
+def day_overview(reports: Sequence[CommitReport], language: str) -> list[str]:
+    """Up to six factual bullets: counts by level, top areas, then the day's most notable facts."""
+    check_language(language)
+    if not reports:
+        return []
+    summary = summarise_day(reports)
+    bullets = [
+        text(
+            language,
+            "overview.counts",
+            n=summary.total,
+            high=summary.high,
+            medium=summary.medium,
+            low=summary.low,
+        )
+    ]
+    if summary.areas:
+        areas = [text(language, "overview.area", area=area.name, n=area.commits) for area in summary.areas]
+        bullets.append(text(language, "overview.areas", areas=join_items(areas, language, LISTED_NAMES)))
+    notable = (
+        ("overview.high", _commits_where(reports, language, _is_high)),
+        ("overview.breaking", _commits_where(reports, language, _is_breaking_or_revert)),
+        ("overview.removed", _day_names(reports, _REMOVED_INTERFACES, SignalAction.REMOVED)),
+        ("overview.dependencies", _day_names(reports, (SignalKind.DEPENDENCY,), None)),
+        ("overview.cli_added", _day_names(reports, (SignalKind.CLI_OPTION,), SignalAction.ADDED)),
+        ("overview.env_added", _day_names(reports, (SignalKind.ENV_VAR,), SignalAction.ADDED)),
+        ("overview.security", _commits_where(reports, language, _has_security_signal)),
+    )
+    for key, items in notable:
+        if items and len(bullets) < OVERVIEW_BULLETS:
+            bullets.append(text(language, key, items=join_items(items, language, LISTED_NAMES), n=len(items)))
+    return bullets
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """One commit's signals, grouped the way the sentences read them, and the language they are told in."""
+
+    commit: Commit
+    signals: tuple[Signal, ...]
+    language: str
+
+    def say(self, key: str, **values: object) -> str:
+        return text(self.language, key, **values)
+
+    def names(self, kind: SignalKind, action: SignalAction | None = None) -> list[str]:
+        """What the signals of `kind` (and `action`) name, once each, in order."""
+        return _unique(signal.name for signal in self.of(kind, action))
+
+    def of(self, kind: SignalKind, action: SignalAction | None = None) -> list[Signal]:
+        return [s for s in self.signals if s.kind is kind and (action is None or s.action is action)]
+
+    def code_list(self, names: Iterable[str]) -> str:
+        """Names as code, joined as the language lists them, the long tail counted rather than listed."""
+        return join_items((inline_code(name) for name in names), self.language, LISTED_NAMES)
+
+    def located(self, signals: Iterable[Signal]) -> str:
+        """Each signal as `name` (`path:line`), for facts a reader should be able to find."""
+        return join_items(
+            (self.say("at", what=inline_code(s.name), where=inline_code(_where(s))) for s in signals),
+            self.language,
+        )
+
+    @property
+    def test_files(self) -> list[str]:
+        return [name for name in self.names(SignalKind.TESTS) if name in self.paths]
+
+    @property
+    def paths(self) -> frozenset[str]:
+        return frozenset(file.path for file in self.commit.files)
+
+    @property
+    def source_lines(self) -> tuple[int, int]:
+        """(additions, deletions) outside tests, docs and generated files."""
+        peripheral = set(self.names(SignalKind.TESTS)) | set(self.names(SignalKind.DOCS))
+        peripheral |= set(self.names(SignalKind.GENERATED))
+        source = [file for file in self.commit.files if file.path not in peripheral]
+        return sum(file.additions for file in source), sum(file.deletions for file in source)
+
+
+def _change_types(facts: _Facts) -> list[ChangeType]:
+    """The types the signals give, main one first; without any, what the other facts imply."""
+    known = {change_type.value for change_type in ChangeType}
+    named = [ChangeType(name) for name in facts.names(SignalKind.CHANGE_TYPE) if name in known]
+    if named:
+        return named
+    if facts.of(SignalKind.REVERT):
+        return [ChangeType.REVERT]
+    if facts.of(SignalKind.MODULE, SignalAction.ADDED) or facts.of(SignalKind.API, SignalAction.ADDED):
+        return [ChangeType.FEATURE]
+    if facts.of(SignalKind.DEPENDENCY):
+        return [ChangeType.DEPS]
+    return [ChangeType.CHORE]
+
+
+def _summary(facts: _Facts) -> list[str]:
+    commit = facts.commit
+    if not commit.files:
+        return [facts.say("summary.empty", subject=commit.subject)]
+    head = facts.say(
+        "summary.head",
+        subject=commit.subject,
+        n=len(commit.files),
+        additions=commit.additions,
+        deletions=commit.deletions,
+    )
+    lists = (
+        ("summary.modules_added", facts.names(SignalKind.MODULE, SignalAction.ADDED)),
+        ("summary.modules_removed", facts.names(SignalKind.MODULE, SignalAction.REMOVED)),
+        ("summary.cli_added", facts.names(SignalKind.CLI_OPTION, SignalAction.ADDED)),
+        ("summary.cli_removed", facts.names(SignalKind.CLI_OPTION, SignalAction.REMOVED)),
+        ("summary.cli_changed", facts.names(SignalKind.CLI_OPTION, SignalAction.CHANGED)),
+        ("summary.env_added", facts.names(SignalKind.ENV_VAR, SignalAction.ADDED)),
+        ("summary.env_removed", facts.names(SignalKind.ENV_VAR, SignalAction.REMOVED)),
+        ("summary.api_added", facts.names(SignalKind.API, SignalAction.ADDED)),
+        ("summary.api_removed", facts.names(SignalKind.API, SignalAction.REMOVED)),
+        ("summary.api_changed", facts.names(SignalKind.API, SignalAction.CHANGED)),
+        ("summary.revert", facts.names(SignalKind.REVERT)),
+        ("summary.breaking", facts.names(SignalKind.BREAKING)),
+    )
+    points = [
+        head,
+        *(facts.say(key, names=facts.code_list(names), n=len(names)) for key, names in lists if names),
+    ]
+    dependencies = facts.of(SignalKind.DEPENDENCY)
+    if dependencies:
+        # A requirement restated in two manifests (pyproject.toml, requirements.txt) is one change.
+        items = join_items(
+            _unique(_dependency_item(facts, signal) for signal in dependencies), facts.language
+        )
+        points.append(facts.say("summary.dependencies", items=items))
+    if facts.test_files:
+        points.append(facts.say("summary.tests", n=len(facts.test_files)))
+    return points
+
+
+def _dependency_item(facts: _Facts, signal: Signal) -> str:
+    name = " ".join(filter(None, (inline_code(signal.name), signal.detail)))
+    if signal.action in (SignalAction.ADDED, SignalAction.REMOVED):
+        return facts.say(f"dependency.{signal.action.value}", name=name)
+    return name
+
+
+def _impact(facts: _Facts) -> list[str]:
+    """The areas touched, then the most-changed files with their line counts."""
+    points = []
+    areas = facts.names(SignalKind.AREA)
+    if areas:
+        points.append(facts.say("impact.areas", areas=join_items(areas, facts.language)))
+    ranked = sorted(facts.commit.files, key=lambda file: (-(file.additions + file.deletions), file.path))
+    points.extend(_file_line(facts, file) for file in ranked[:TOP_FILES])
+    if len(ranked) > TOP_FILES:
+        points.append(facts.say("impact.more_files", n=len(ranked) - TOP_FILES))
+    return points
+
+
+def _file_line(facts: _Facts, file: FileChange) -> str:
+    key = "impact.file"
+    if file.submodule:
+        key = "impact.file.submodule"
+    elif file.binary:
+        key = "impact.file.binary"
+    elif file.status in (FileStatus.ADDED, FileStatus.DELETED, FileStatus.RENAMED):
+        key = f"impact.file.{file.status.value}"
+    return facts.say(
+        key,
+        path=inline_code(file.path),
+        old_path=inline_code(file.old_path or ""),
+        additions=file.additions,
+        deletions=file.deletions,
+    )
+
+
+def _architecture(facts: _Facts) -> str:
+    counted = (
+        ("architecture.modules_added", SignalKind.MODULE, SignalAction.ADDED),
+        ("architecture.modules_removed", SignalKind.MODULE, SignalAction.REMOVED),
+        ("architecture.api_added", SignalKind.API, SignalAction.ADDED),
+        ("architecture.api_removed", SignalKind.API, SignalAction.REMOVED),
+        ("architecture.cli_added", SignalKind.CLI_OPTION, SignalAction.ADDED),
+        ("architecture.cli_removed", SignalKind.CLI_OPTION, SignalAction.REMOVED),
+    )
+    parts = [facts.say(key, n=n) for key, kind, action in counted if (n := len(facts.names(kind, action)))]
+    if not parts:
+        return facts.say("architecture.none")
+    return facts.say("architecture.changes", parts=join_items(parts, facts.language))
+
+
+def _performance(facts: _Facts) -> str:
+    if ChangeType.PERF.value in facts.names(SignalKind.CHANGE_TYPE):
+        return facts.say("performance.typed")
+    areas = [area for area in facts.names(SignalKind.AREA) if area in PERFORMANCE_AREAS]
+    if areas:
+        return facts.say("performance.areas", areas=join_items(areas, facts.language))
+    return facts.say("performance.unknown")
+
+
+def _security(facts: _Facts) -> str:
+    found = facts.of(SignalKind.SECURITY)
+    if found:
+        return facts.say("security.found", items=facts.located(found))
+    return facts.say("security.none")
+
+
+def _maintainability(facts: _Facts) -> str:
+    commit = facts.commit
+    size = facts.say(
+        "maintainability.size", n=len(commit.files), additions=commit.additions, deletions=commit.deletions
+    )
+    tests = facts.test_files
+    generated = facts.names(SignalKind.GENERATED)
+    return facts.say(
+        "maintainability",
+        size=size,
+        tests=facts.say("maintainability.tests", n=len(tests))
+        if tests
+        else facts.say("maintainability.no_tests"),
+        generated=facts.say("maintainability.generated", n=len(generated)) if generated else "",
+    )
+
+
+def _risks(facts: _Facts) -> list[str]:
+    """Risks that follow from facts alone; each names the fact it follows from."""
+    risks = []
+    named = (
+        ("risk.breaking", facts.names(SignalKind.BREAKING)),
+        ("risk.api_removed", facts.names(SignalKind.API, SignalAction.REMOVED)),
+        ("risk.cli_removed", facts.names(SignalKind.CLI_OPTION, SignalAction.REMOVED)),
+        ("risk.env_removed", facts.names(SignalKind.ENV_VAR, SignalAction.REMOVED)),
+        ("risk.dependencies", facts.names(SignalKind.DEPENDENCY)),
+        ("risk.revert", facts.names(SignalKind.REVERT)),
+    )
+    risks.extend(facts.say(key, names=facts.code_list(names), n=len(names)) for key, names in named if names)
+    if _is_large_and_untested(facts):
+        additions, deletions = facts.source_lines
+        risks.append(facts.say("risk.untested", additions=additions, deletions=deletions))
+    security = facts.of(SignalKind.SECURITY)
+    if security:
+        risks.append(facts.say("risk.security", items=facts.located(security)))
+    generated = facts.names(SignalKind.GENERATED)
+    if generated:
+        risks.append(facts.say("risk.generated", n=len(generated)))
+    return risks
+
+
+def _recommendations(facts: _Facts) -> list[str]:
+    """One plain action per kind of fact that calls for one."""
+    advice = []
+    if facts.of(SignalKind.BREAKING):
+        advice.append(facts.say("advice.breaking"))
+    removed = [name for kind in _REMOVED_INTERFACES for name in facts.names(kind, SignalAction.REMOVED)]
+    if removed:
+        advice.append(facts.say("advice.removed", names=facts.code_list(removed)))
+    new_options = facts.names(SignalKind.CLI_OPTION, SignalAction.ADDED) + facts.names(
+        SignalKind.ENV_VAR, SignalAction.ADDED
+    )
+    if new_options:
+        advice.append(facts.say("advice.new_options", names=facts.code_list(new_options)))
+    if facts.of(SignalKind.DEPENDENCY):
+        advice.append(facts.say("advice.dependencies"))
+    if facts.of(SignalKind.REVERT):
+        advice.append(facts.say("advice.revert"))
+    if _is_large_and_untested(facts):
+        advice.append(facts.say("advice.untested"))
+    security = facts.of(SignalKind.SECURITY)
+    if security:
+        locations = join_items((inline_code(_where(signal)) for signal in security), facts.language)
+        advice.append(facts.say("advice.security", items=locations))
+    if facts.of(SignalKind.GENERATED):
+        advice.append(facts.say("advice.generated"))
+    return advice
+
+
+def _is_large_and_untested(facts: _Facts) -> bool:
+    return not facts.test_files and sum(facts.source_lines) >= LARGE_UNTESTED_LINES
+
+
+def _where(signal: Signal) -> str:
+    """`path:line`, `path`, or the signal's name when it carries no location."""
+    if signal.path is None:
+        return signal.name
+    return f"{signal.path}:{signal.line}" if signal.line is not None else signal.path
+
+
+def _commits_where(
+    reports: Sequence[CommitReport], language: str, keep: Callable[[CommitReport], bool]
+) -> list[str]:
+    """Each commit `keep` accepts, as "subject (`sha`)"."""
+    return [
+        text(
+            language,
+            "overview.commit",
+            subject=report.commit.subject,
+            sha=inline_code(report.commit.short_sha),
+        )
+        for report in reports
+        if keep(report)
+    ]
+
+
+def _day_names(
+    reports: Sequence[CommitReport], kinds: tuple[SignalKind, ...], action: SignalAction | None
+) -> list[str]:
+    names = (
+        signal.name
+        for report in reports
+        for signal in report.signals
+        if signal.kind in kinds and (action is None or signal.action is action)
+    )
+    return [inline_code(name) for name in _unique(names)]
+
+
+def _is_high(report: CommitReport) -> bool:
+    return report.importance.level is Level.HIGH
+
+
+def _is_breaking_or_revert(report: CommitReport) -> bool:
+    return any(signal.kind in (SignalKind.BREAKING, SignalKind.REVERT) for signal in report.signals)
+
+
+def _has_security_signal(report: CommitReport) -> bool:
+    return any(signal.kind is SignalKind.SECURITY for signal in report.signals)
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))

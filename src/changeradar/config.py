@@ -1,0 +1,157 @@
+"""`changeradar.toml`: which repositories to watch and how to report on them.
+
+Every section is a pydantic model that forbids unknown keys, so a typo is an error that names the key
+instead of a setting silently ignored. `load_config` turns every problem into `BadInput` (exit 2).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from changeradar.errors import BadInput
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+Language = Literal["zh", "en"]
+Format = Literal["md", "json"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class AreaRule(_Section):
+    """Files matching `pattern` (gitignore-style glob, `**` allowed) belong to `area`."""
+
+    pattern: str = Field(min_length=1)
+    area: str = Field(min_length=1)
+
+
+class AnalyzerSettings(_Section):
+    """Which analyser explains commits, and how the LLM one reaches its endpoint."""
+
+    name: str = "offline"
+    model: str | None = None
+    base_url: str | None = None  # default: OPENAI_BASE_URL
+    api_key_env: str = "OPENAI_API_KEY"  # the variable holding the key; the key itself never lives here
+    structured_output: Literal["json_schema", "json_object"] = "json_schema"
+    max_concurrency: int = Field(default=8, ge=1, le=256)
+    timeout_seconds: float = Field(default=120.0, gt=0)
+    max_retries: int = Field(default=3, ge=0, le=10)
+    token_budget: int = Field(default=12_000, ge=500)
+    max_output_tokens: int = Field(default=4_000, ge=200)
+    low_importance: Literal["llm", "offline"] = "llm"
+    importance: Literal["rules", "llm", "max"] = "rules"
+    verify: Literal["flag", "strip", "off"] = "flag"
+    prompt_dir: Path | None = None
+    budget_usd: float | None = Field(default=None, ge=0)
+    prices: dict[str, tuple[float, float]] = Field(
+        default_factory=dict, description="model → (USD per 1M prompt tokens, USD per 1M completion tokens)"
+    )
+
+
+class ImportanceSettings(_Section):
+    """Score thresholds and rule weights; unset weights keep their calibrated defaults."""
+
+    high: float = 6.0
+    medium: float = 2.5
+    weights: dict[str, float] = Field(default_factory=dict)
+
+
+class RepositorySettings(_Section):
+    source: str = Field(min_length=1, description="a local path or a git URL")
+    name: str | None = None  # "owner/name"; default: from the URL or the origin remote
+    branch: str | None = None  # default: the repository's HEAD branch
+    timezone: str | None = None
+    language: Language | None = None
+    web_url: str | None = None  # for links; default: derived from a GitHub/GitLab URL
+    areas: list[AreaRule] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        return check_timezone(value) if value is not None else None
+
+
+class Settings(_Section):
+    output: Path = Path("reports")
+    formats: list[Format] = Field(default_factory=lambda: ["md", "json"])
+    timezone: str = DEFAULT_TIMEZONE
+    language: Language = "zh"
+    cache_dir: Path | None = None  # default: the user cache folder
+    templates_dir: Path | None = None  # user templates overriding the built-in ones
+    include_merges: bool = False
+    areas: list[AreaRule] = Field(default_factory=list)
+    analyzer: AnalyzerSettings = Field(default_factory=AnalyzerSettings)
+    importance: ImportanceSettings = Field(default_factory=ImportanceSettings)
+    repositories: list[RepositorySettings] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return check_timezone(value)
+
+
+def check_timezone(name: str) -> str:
+    """`name` if it is an IANA zone this machine knows, else BadInput naming it."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise BadInput(f"unknown time zone {name!r} (use an IANA name such as Asia/Shanghai or UTC)") from None
+    return name
+
+
+def load_config(path: Path) -> Settings:
+    """Read and validate a config file; relative paths in it are taken from the file's folder."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInput(f"config file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadInput(f"cannot read config file {path}: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise BadInput(f"config file {path} is not valid TOML: {error}") from None
+    settings = parse_settings(raw, origin=str(path))
+    return _resolve_paths(settings, path.parent)
+
+
+def parse_settings(raw: dict, origin: str = "config") -> Settings:
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as error:
+        raise BadInput(f"{origin}: {_describe(error)}") from None
+
+
+def _describe(error: ValidationError) -> str:
+    """The first problem as `key.path: what is wrong`, naming the key as the user wrote it."""
+    first = error.errors()[0]
+    key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    if first["type"] == "extra_forbidden":
+        return f"unknown key {key!r}"
+    bad = first.get("input")
+    shown = f" (got {bad!r})" if bad is not None and not isinstance(bad, dict | list) else ""
+    return f"bad value for {key!r}: {first['msg']}{shown}"
+
+
+def _resolve_paths(settings: Settings, base: Path) -> Settings:
+    def resolve(path: Path | None) -> Path | None:
+        return None if path is None or path.is_absolute() else base / path
+
+    updates = {"output": resolve(settings.output)}
+    for key in ("cache_dir", "templates_dir"):
+        updates[key] = resolve(getattr(settings, key))
+    analyzer = settings.analyzer.model_copy(update={"prompt_dir": resolve(settings.analyzer.prompt_dir)})
+    repositories = [
+        repo.model_copy(update={"source": _resolve_source(repo.source, base)}) for repo in settings.repositories
+    ]
+    return settings.model_copy(update={**updates, "analyzer": analyzer, "repositories": repositories})
+
+
+def _resolve_source(source: str, base: Path) -> str:
+    if "://" in source or source.startswith("git@") or Path(source).is_absolute():
+        return source
+    return str(base / source)

@@ -1,0 +1,143 @@
+"""The messages sent to the model, rendered from template files a user can override.
+
+Templates are Jinja2 files in `changeradar/prompts/` (system.md, commit.md, overview.md, repair.md); a
+file of the same name in `analyzer.prompt_dir` replaces the built-in one. The content hash of the
+templates in use is part of the cache key, so editing a prompt invalidates the answers written with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from changeradar.analyse import AnalysisRequest
+from changeradar.errors import BadInput
+from changeradar.llm.budget import BudgetedDiff, budget_diff, estimate_tokens
+from changeradar.llm.schema import Depth
+from changeradar.model import Signal
+
+PROMPT_FILES = ("system.md", "commit.md", "overview.md", "repair.md")
+LANGUAGE_NAMES = {"zh": "Simplified Chinese (简体中文)", "en": "English"}
+MAX_FACTS = 60  # facts past this are counted, not listed: the diff needs the room more
+MAX_BODY_CHARS = 4_000
+
+Message = dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class CommitPrompt:
+    messages: list[Message]
+    seen_share: float | None  # share of changed lines in the prompt; None when all are
+    tokens: int  # estimated prompt tokens
+
+
+class PromptTemplates:
+    """The prompt templates in use, parsed once; `fingerprint` identifies their content."""
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
+        canonical = json.dumps(dict(sorted(sources.items())), ensure_ascii=False).encode()
+        self.fingerprint = "sha256:" + hashlib.sha256(canonical).hexdigest()[:16]
+        self._environment = jinja2.Environment(
+            loader=jinja2.DictLoader(dict(sources)),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            autoescape=False,  # plain text for a model, not HTML
+        )
+        for name in sources:
+            try:
+                self._environment.get_template(name)
+            except jinja2.TemplateSyntaxError as error:
+                raise BadInput(f"prompt template {name}: {error.message} (line {error.lineno})") from None
+
+    def render(self, name: str, **values: Any) -> str:
+        try:
+            return self._environment.get_template(name).render(**values).strip() + "\n"
+        except jinja2.TemplateError as error:
+            raise BadInput(f"prompt template {name}: {error}") from None
+
+
+def load_templates(prompt_dir: Path | None) -> PromptTemplates:
+    """The built-in templates, each replaced by the file of the same name in `prompt_dir` if there is one."""
+    if prompt_dir is not None and not prompt_dir.is_dir():
+        raise BadInput(f"analyzer.prompt_dir is not a folder: {prompt_dir}")
+    built_in = resources.files("changeradar") / "prompts"
+    sources = {}
+    for name in PROMPT_FILES:
+        override = prompt_dir / name if prompt_dir is not None else None
+        source = override if override is not None and override.is_file() else built_in / name
+        sources[name] = source.read_text(encoding="utf-8")
+    return PromptTemplates(sources)
+
+
+def language_name(language: str) -> str:
+    return LANGUAGE_NAMES.get(language, language)
+
+
+def system_prompt(templates: PromptTemplates, language: str) -> str:
+    return templates.render("system.md", language_name=language_name(language))
+
+
+def repair_message(templates: PromptTemplates, error: str) -> Message:
+    return {"role": "user", "content": templates.render("repair.md", error=error)}
+
+
+def build_commit_prompt(
+    templates: PromptTemplates,
+    request: AnalysisRequest,
+    depth: Depth,
+    token_budget: int,
+    schema: dict[str, Any] | None = None,
+) -> CommitPrompt:
+    """System and user messages for one commit, within `token_budget`; `schema` is set in JSON mode only."""
+    system = system_prompt(templates, request.language)
+    values = _commit_values(request, depth, schema)
+    frame = templates.render("commit.md", diff=BudgetedDiff((), (), None, 0), seen_percent="", **values)
+    # The diff gets what the rest leaves; the share sentence is short enough to ride on the rounding.
+    room = token_budget - estimate_tokens(system) - estimate_tokens(frame)
+    diff = budget_diff(request.commit, request.signals, max(room, 0))
+    user = templates.render("commit.md", diff=diff, seen_percent=_percent(diff.seen_share), **values)
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    return CommitPrompt(messages, diff.seen_share, estimate_tokens(system) + estimate_tokens(user))
+
+
+def describe_fact(signal: Signal) -> str:
+    """A signal as one line: kind, action and name, then its detail and where it was found."""
+    text = f"{signal.kind.value}: {signal.action.value} `{signal.name}`"
+    if signal.detail:
+        text += f" ({signal.detail})"
+    if signal.path:
+        text += f" in `{signal.path}`" + (f" line {signal.line}" if signal.line else "")
+    return text
+
+
+def _percent(share: float | None) -> str:
+    """ "37%", "<1%" for a sliver, "" when the whole diff is shown."""
+    if share is None:
+        return ""
+    return f"{share:.0%}" if share >= 0.01 else "<1%"
+
+
+def _commit_values(request: AnalysisRequest, depth: Depth, schema: dict[str, Any] | None) -> dict[str, Any]:
+    facts = [describe_fact(signal) for signal in request.signals[:MAX_FACTS]]
+    if len(request.signals) > MAX_FACTS:
+        facts.append(f"… and {len(request.signals) - MAX_FACTS} more")
+    reasons = [f"{r.rule}: {r.subject}" if r.subject else r.rule for r in request.importance.reasons]
+    return {
+        "repo": request.repo,
+        "commit": request.commit,
+        "body": request.commit.body.strip()[:MAX_BODY_CHARS],
+        "importance": request.importance,
+        "reasons": reasons,
+        "facts": facts,
+        "depth": depth.value,
+        "schema": json.dumps(schema, ensure_ascii=False) if schema else "",
+    }

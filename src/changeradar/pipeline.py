@@ -1,0 +1,231 @@
+"""One repository over one window, through every stage: collect → signals → score → analyse → verify.
+
+This is the only module that knows the order of the stages; each stage stays ignorant of the others.
+No commit is ever dropped: a stage that fails on one commit leaves a note and the commit stays in the
+report with what could be had (no signals, or the offline analysis).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from changeradar.analyse import AnalysisRequest, AnalysisResult, Analyzer, create_analyzer
+from changeradar.collect import collect_commits
+from changeradar.config import AreaRule, Settings
+from changeradar.git import GitBlobReader
+from changeradar.model import (
+    AnalysisStats,
+    Commit,
+    CommitReport,
+    DayReport,
+    Importance,
+    Level,
+    Reason,
+    RepoRef,
+    Signal,
+    Window,
+)
+from changeradar.repository import check_branch, default_branch, describe_repository, open_repository
+from changeradar.score import check_weights, score_commit
+from changeradar.signals import extract_signals
+from changeradar.store import CachedAnalysis, Store
+from changeradar.verify import find_unverified, strip_unverified
+
+_PULL_REQUEST = re.compile(r"\(#(\d+)\)\s*$")
+_LEVEL_ORDER = {Level.LOW: 0, Level.MEDIUM: 1, Level.HIGH: 2}
+
+ProgressFactory = Callable[[str, int], Callable[[int], None]]
+"""Given a description and a total, returns the callback that advances that progress bar."""
+
+
+def no_progress(_description: str, _total: int) -> Callable[[int], None]:
+    return lambda _done: None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRequest:
+    """What to report on: a repository (path or URL), a window, and how to present it."""
+
+    source: str
+    window: Window
+    timezone: str
+    language: str
+    branch: str | None = None
+    name: str | None = None
+    web_url: str | None = None
+    area_rules: tuple[AreaRule, ...] = ()
+    refresh: bool = False
+
+
+def build_report(
+    request: ReportRequest,
+    settings: Settings,
+    store: Store,
+    cache_dir: Path,
+    progress: ProgressFactory = no_progress,
+) -> DayReport:
+    check_weights(settings.importance)
+    repo_dir = open_repository(request.source, cache_dir)
+    branch = request.branch or default_branch(repo_dir)
+    check_branch(repo_dir, branch)
+    repo = describe_repository(request.source, repo_dir, name=request.name, web_url=request.web_url)
+    analyzer = create_analyzer(settings.analyzer)
+    run_id = store.start_run(repo.name, request.window.label, settings.analyzer.name)
+
+    commits = collect_commits(repo_dir, branch, request.window, include_merges=settings.include_merges)
+    failures: list[str] = []
+    facts = _extract_facts(repo_dir, commits, request, settings, failures, progress)
+    requests = [
+        AnalysisRequest(repo, commit, signals, importance, request.language)
+        for commit, signals, importance in facts
+    ]
+    results, stats = _analyse(analyzer, requests, store, repo, request.refresh, progress)
+    reports = [_commit_report(req, res, settings, repo) for req, res in zip(requests, results, strict=True)]
+    failures += [f"{r.commit.short_sha}: {note}" for r in reports for note in r.notes]
+    highlights = analyzer.overview(reports, request.language) if reports else []
+
+    store.finish_run(run_id, len(reports), len(failures))
+    return DayReport(
+        repo=repo,
+        branch=branch,
+        timezone=request.timezone,
+        window=request.window,
+        language=request.language,
+        analyzer=settings.analyzer.name,
+        model=settings.analyzer.model if settings.analyzer.name != "offline" else None,
+        commits=reports,
+        highlights=highlights,
+        failures=failures,
+        stats=stats,
+    )
+
+
+def _extract_facts(
+    repo_dir: Path,
+    commits: Sequence[Commit],
+    request: ReportRequest,
+    settings: Settings,
+    failures: list[str],
+    progress: ProgressFactory,
+) -> list[tuple[Commit, tuple[Signal, ...], Importance]]:
+    advance = progress("signals", len(commits))
+    rules = (*request.area_rules, *settings.areas)
+    facts = []
+    with GitBlobReader(repo_dir) as blobs:
+        for commit in commits:
+            try:
+                signals = extract_signals(commit, blobs, rules)
+            except Exception as error:  # one commit's bad diff must not lose the day
+                failures.append(
+                    f"{commit.short_sha}: signal extraction failed ({type(error).__name__}: {error})"
+                )
+                signals = ()
+            facts.append((commit, signals, score_commit(commit, signals, settings.importance)))
+            advance(1)
+    return facts
+
+
+def _analyse(
+    analyzer: Analyzer,
+    requests: Sequence[AnalysisRequest],
+    store: Store,
+    repo: RepoRef,
+    refresh: bool,
+    progress: ProgressFactory,
+) -> tuple[list[AnalysisResult], AnalysisStats]:
+    """Cached answers where there are some, the analyser for the rest; results in request order."""
+    keys = [analyzer.cache_key(request) for request in requests]
+    results: list[AnalysisResult | None] = [None] * len(requests)
+    cached = 0
+    for index, (request, key) in enumerate(zip(requests, keys, strict=True)):
+        entry = None if refresh or key is None else store.get_analysis(repo.name, request.commit.sha, key)
+        if entry is not None:
+            results[index] = _from_cache(entry)
+            cached += 1
+
+    missing = [index for index, result in enumerate(results) if result is None]
+    fresh = analyzer.analyse([requests[index] for index in missing], progress("analyse", len(missing)))
+    for index, result in zip(missing, fresh, strict=True):
+        results[index] = result
+        if result.cacheable and keys[index] is not None:
+            store.put_analysis(repo.name, requests[index].commit.sha, keys[index], _to_cache(result))
+
+    usage = [result.usage for result in fresh if result.usage is not None]
+    stats = AnalysisStats(
+        by_model=sum(1 for result in fresh if result.cacheable),
+        from_cache=cached,
+        fallback=sum(1 for result in fresh if not result.cacheable),
+        prompt_tokens=sum(u.prompt_tokens for u in usage),
+        completion_tokens=sum(u.completion_tokens for u in usage),
+    )
+    return [result for result in results if result is not None], stats
+
+
+def _from_cache(entry: CachedAnalysis) -> AnalysisResult:
+    return AnalysisResult(
+        analysis=entry.analysis,
+        analyzer=entry.analyzer,
+        notes=entry.notes,
+        seen_share=entry.seen_share,
+        latency_seconds=entry.latency_seconds,
+        cached=True,
+    )
+
+
+def _to_cache(result: AnalysisResult) -> CachedAnalysis:
+    usage = result.usage
+    return CachedAnalysis(
+        analysis=result.analysis,
+        analyzer=result.analyzer,
+        notes=result.notes,
+        seen_share=result.seen_share,
+        prompt_tokens=usage.prompt_tokens if usage else 0,
+        completion_tokens=usage.completion_tokens if usage else 0,
+        latency_seconds=result.latency_seconds,
+    )
+
+
+def _commit_report(
+    request: AnalysisRequest, result: AnalysisResult, settings: Settings, repo: RepoRef
+) -> CommitReport:
+    analysis = result.analysis
+    unverified: tuple[str, ...] = ()
+    if settings.analyzer.verify != "off":
+        unverified = find_unverified(analysis, request.commit, request.signals)
+        if settings.analyzer.verify == "strip" and unverified:
+            analysis = strip_unverified(analysis, unverified)
+    return CommitReport(
+        commit=request.commit,
+        signals=request.signals,
+        importance=_final_importance(request.importance, result, settings.analyzer.importance),
+        analysis=analysis,
+        analyzer=result.analyzer,
+        pr_number=pull_request_number(request.commit.subject),
+        unverified=unverified,
+        notes=result.notes,
+        from_cache=result.cached,
+        seen_share=result.seen_share,
+    )
+
+
+def _final_importance(rules: Importance, result: AnalysisResult, mode: str) -> Importance:
+    """The rules decide unless the config lets the analyser's own view win ("llm") or raise it ("max")."""
+    suggested = result.analysis.suggested_level
+    if mode == "rules" or suggested is None or suggested == rules.level:
+        return rules
+    if mode == "max" and _LEVEL_ORDER[suggested] < _LEVEL_ORDER[rules.level]:
+        return rules
+    reason = Reason("analyzer_level", 0.0, result.analysis.suggested_level_reason or suggested.value)
+    return Importance(suggested, rules.score, (*rules.reasons, reason))
+
+
+def pull_request_number(subject: str) -> int | None:
+    """The pull request a squash merge appends to its subject as `(#NNNN)`.
+
+    Only a number at the very end counts: `Revert "x (#17786)"` cites the reverted pull request, not its own.
+    """
+    match = _PULL_REQUEST.search(subject)
+    return int(match.group(1)) if match else None

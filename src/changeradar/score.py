@@ -1,0 +1,242 @@
+"""Rank a commit high / medium / low from the facts in its diff, with the reasons that decided.
+
+The score is the sum of the weights of the rules that fire (see `scoring_rules.RULES`); the level comes
+from the thresholds in `ImportanceSettings`. A commit that touches only docs, tests, CI, tooling or
+generated files, or that reverts a small change, is capped at low unless it is breaking or
+security-relevant. Facts found in such peripheral files never count as user-facing surface.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from changeradar.config import ImportanceSettings
+from changeradar.errors import BadInput
+from changeradar.model import Commit, Importance, Level, Reason, Signal, SignalAction, SignalKind
+from changeradar.scoring_rules import (
+    CAP_MARGIN,
+    CORE_LINES_CEILING,
+    CORE_LINES_SCALE,
+    LARGE_REVERT_LINES,
+    RULES,
+    TOOLING_PATTERNS,
+)
+from changeradar.signals.files import SOURCE_SUFFIXES
+from changeradar.signals.paths import generated_kind, is_ci_path, is_doc_path, is_test_path, matches_any
+
+# Facts whose signals each rule gathers; the reason's subject lists what they name.
+SIGNAL_RULES: tuple[tuple[str, SignalKind, SignalAction | None], ...] = (
+    ("breaking_change", SignalKind.BREAKING, None),
+    ("security_sensitive", SignalKind.SECURITY, None),
+    ("cli_option_added", SignalKind.CLI_OPTION, SignalAction.ADDED),
+    ("cli_option_removed", SignalKind.CLI_OPTION, SignalAction.REMOVED),
+    ("cli_option_changed", SignalKind.CLI_OPTION, SignalAction.CHANGED),
+    ("env_var_added", SignalKind.ENV_VAR, SignalAction.ADDED),
+    ("env_var_removed", SignalKind.ENV_VAR, SignalAction.REMOVED),
+    ("api_added", SignalKind.API, SignalAction.ADDED),
+    ("api_removed", SignalKind.API, SignalAction.REMOVED),
+    ("api_changed", SignalKind.API, SignalAction.CHANGED),
+    ("module_added", SignalKind.MODULE, SignalAction.ADDED),
+    ("module_removed", SignalKind.MODULE, SignalAction.REMOVED),
+    ("dependency_added", SignalKind.DEPENDENCY, SignalAction.ADDED),
+    ("dependency_removed", SignalKind.DEPENDENCY, SignalAction.REMOVED),
+    ("dependency_changed", SignalKind.DEPENDENCY, SignalAction.CHANGED),
+)
+# Facts that are user-facing surface only where users meet them: not in tests, docs, CI or tooling.
+SURFACE_KINDS = frozenset({SignalKind.CLI_OPTION, SignalKind.ENV_VAR, SignalKind.API, SignalKind.MODULE})
+# Change types that say what sort of work a commit is; the others (docs, ci, chore…) add nothing.
+CHANGE_TYPE_RULES: tuple[str, ...] = ("feature", "fix", "perf", "refactor")
+# Which cap names a commit whose every hand-written file is of one peripheral kind.
+SINGLE_KIND_CAPS: dict[str, str] = {
+    "docs": "docs_only",
+    "tests": "tests_only",
+    "ci": "ci_only",
+    "tooling": "tooling_only",
+}
+CORE = "core"
+GENERATED = "generated"
+LIST_SEPARATOR = ", "  # between the names a subject lists; `{code}` shows each one as code
+MORE_ITEMS: dict[str, str] = {"en": " and {count} more", "zh": " 等 {count} 项"}
+SHOWN_ITEMS = 3
+
+
+def default_weights() -> dict[str, float]:
+    """Every tunable rule and its calibrated weight; these names are the keys of `[importance.weights]`."""
+    return {name: rule.weight for name, rule in RULES.items() if rule.weight is not None}
+
+
+def check_weights(settings: ImportanceSettings) -> None:
+    """BadInput naming the first weight key that is no rule, so a typo is never silently ignored."""
+    known = default_weights()
+    for key in settings.weights:
+        if key not in known:
+            raise BadInput(f"unknown importance weight {key!r} (known rules: {', '.join(sorted(known))})")
+
+
+def score_commit(commit: Commit, signals: Sequence[Signal], settings: ImportanceSettings) -> Importance:
+    """The commit's level, score and the reasons for it; the score is the sum of the reasons' weights."""
+    check_weights(settings)
+    weights = default_weights() | settings.weights
+    facts = _CommitFacts.gather(commit, signals)
+    reasons = [reason for rule in _ADDITIVE_RULES for reason in rule(facts, weights)]
+    score = sum(reason.weight for reason in reasons)
+    cap = _cap(facts, score, settings)
+    if cap is not None:
+        reasons.append(cap)
+        score += cap.weight
+    score = round(score, 2)
+    return Importance(_level(score, settings), score, tuple(reasons))
+
+
+def describe_reason(reason: Reason, language: str) -> str:
+    """The reader's sentence for a reason, in "en" or "zh"; a rule this module does not know reads as-is."""
+    if language not in MORE_ITEMS:
+        raise BadInput(f"unknown language {language!r} (choose from: {', '.join(MORE_ITEMS)})")
+    rule = RULES.get(reason.rule)
+    if rule is None:
+        return f"{reason.rule}: {reason.subject}" if reason.subject else reason.rule
+    template = rule.en if language == "en" else rule.zh
+    return template.format(subject=reason.subject, code=_as_code(reason.subject, language))
+
+
+@dataclass(frozen=True, slots=True)
+class _CommitFacts:
+    """The signals and file kinds of one commit, read once for every rule."""
+
+    signals: tuple[Signal, ...]
+    kinds: frozenset[str]  # the kinds of its hand-written files: "core", "docs", "tests", "ci", "tooling"
+    has_generated: bool
+    peripheral_paths: frozenset[str]
+    core_lines: int
+
+    @classmethod
+    def gather(cls, commit: Commit, signals: Sequence[Signal]) -> _CommitFacts:
+        generated = {signal.name for signal in signals if signal.kind is SignalKind.GENERATED}
+        kind_of = {file.path: _file_kind(file.path, generated) for file in commit.files}
+        core_lines = sum(
+            file.additions + file.deletions
+            for file in commit.files
+            if kind_of[file.path] == CORE and PurePosixPath(file.path).suffix in SOURCE_SUFFIXES
+        )
+        return cls(
+            signals=tuple(signals),
+            kinds=frozenset(kind_of.values()) - {GENERATED},
+            has_generated=GENERATED in kind_of.values(),
+            peripheral_paths=frozenset(path for path, kind in kind_of.items() if kind != CORE),
+            core_lines=core_lines,
+        )
+
+    def named(self, kind: SignalKind, action: SignalAction | None = None) -> list[str]:
+        """What the signals of this kind (and action) name, in order, once each; surface facts only where
+        users meet them."""
+        return _unique(
+            _signal_label(signal)
+            for signal in self.signals
+            if signal.kind is kind
+            and (action is None or signal.action is action)
+            and not self._peripheral(signal)
+        )
+
+    def _peripheral(self, signal: Signal) -> bool:
+        return signal.kind in SURFACE_KINDS and signal.path in self.peripheral_paths
+
+
+ReasonSource = Callable[[_CommitFacts, dict[str, float]], Iterable[Reason]]
+
+
+def _signal_reasons(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Reason]:
+    for rule, kind, action in SIGNAL_RULES:
+        names = facts.named(kind, action)
+        if names and weights[rule]:
+            yield Reason(rule, weights[rule], LIST_SEPARATOR.join(names))
+
+
+def _change_type_reason(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Reason]:
+    """The commit's main kind of work: the first change type, whose evidence is the strongest.
+
+    "[Minor] Fix …" is a chore before it is a fix, and "[CI] Add ruff …" CI work, not a feature.
+    """
+    main = next((signal for signal in facts.signals if signal.kind is SignalKind.CHANGE_TYPE), None)
+    if main is not None and main.name in CHANGE_TYPE_RULES and weights[main.name]:
+        yield Reason(main.name, weights[main.name], main.detail)
+
+
+def _size_reason(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Reason]:
+    """Grows with the log of the core source lines up to a ceiling, so size nudges but never decides alone."""
+    if facts.core_lines and weights["core_lines"]:
+        growth = min(math.log2(1 + facts.core_lines / CORE_LINES_SCALE), CORE_LINES_CEILING)
+        weight = round(weights["core_lines"] * growth, 2)
+        yield Reason("core_lines", weight, f"{facts.core_lines:,}")
+
+
+_ADDITIVE_RULES: tuple[ReasonSource, ...] = (_signal_reasons, _change_type_reason, _size_reason)
+
+
+def _cap(facts: _CommitFacts, score: float, settings: ImportanceSettings) -> Reason | None:
+    """A reason that holds the score below medium, or None when nothing caps the commit.
+
+    Breaking and security facts lift every cap: they matter wherever they are found.
+    """
+    if facts.named(SignalKind.BREAKING) or facts.named(SignalKind.SECURITY):
+        return None
+    rule, subject = _cap_rule(facts)
+    if rule is None:
+        return None
+    ceiling = settings.medium - CAP_MARGIN
+    return Reason(rule, round(min(0.0, ceiling - score), 2), subject)
+
+
+def _cap_rule(facts: _CommitFacts) -> tuple[str | None, str]:
+    if CORE not in facts.kinds:
+        if not facts.kinds:
+            return ("generated_only", "") if facts.has_generated else (None, "")
+        if len(facts.kinds) == 1:
+            return SINGLE_KIND_CAPS[next(iter(facts.kinds))], ""
+        return "non_core_only", LIST_SEPARATOR.join(sorted(facts.kinds))
+    reverted = facts.named(SignalKind.REVERT)
+    if reverted and facts.core_lines < LARGE_REVERT_LINES:
+        return "small_revert", LIST_SEPARATOR.join(reverted)
+    return None, ""
+
+
+def _file_kind(path: str, generated: set[str]) -> str:
+    if path in generated or generated_kind(path):
+        return GENERATED
+    if is_test_path(path):
+        return "tests"
+    if is_doc_path(path):
+        return "docs"
+    if is_ci_path(path):
+        return "ci"
+    if matches_any(TOOLING_PATTERNS, path):
+        return "tooling"
+    return CORE
+
+
+def _signal_label(signal: Signal) -> str:
+    """A dependency reads with its versions ("transformers 4.57.1 → 4.58.0"); other facts by name."""
+    if signal.kind is SignalKind.DEPENDENCY and signal.detail:
+        return f"{signal.name} {signal.detail}"
+    return signal.name
+
+
+def _level(score: float, settings: ImportanceSettings) -> Level:
+    if score >= settings.high:
+        return Level.HIGH
+    if score >= settings.medium:
+        return Level.MEDIUM
+    return Level.LOW
+
+
+def _as_code(subject: str, language: str) -> str:
+    items = [item for item in subject.split(LIST_SEPARATOR) if item]
+    shown = ", ".join(f"`{item}`" for item in items[:SHOWN_ITEMS])
+    hidden = len(items) - SHOWN_ITEMS
+    return shown + (MORE_ITEMS[language].format(count=hidden) if hidden > 0 else "")
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))

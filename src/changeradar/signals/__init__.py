@@ -1,0 +1,61 @@
+"""Deterministic, verifiable facts about a commit, each with the file (and line) it came from.
+
+Each module here extracts one family of facts through a function `extract(commit, context)`; this
+module runs them all. Extraction is pure: the only outside data is file content, read through the
+`BlobSource` the caller passes (collect's `git cat-file` reader, or a dict in tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from changeradar.config import AreaRule
+from changeradar.model import Commit, Signal
+
+
+class BlobSource(Protocol):
+    def read_blob(self, object_id: str) -> bytes | None:
+        """The content of a blob, or None when it cannot be had (missing, too large)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignalContext:
+    blobs: BlobSource | None = None
+    area_rules: Sequence[AreaRule] = field(default_factory=tuple)
+
+
+def extract_signals(
+    commit: Commit, blobs: BlobSource | None = None, area_rules: Sequence[AreaRule] = ()
+) -> tuple[Signal, ...]:
+    """Every fact every extractor finds, without duplicates, in a stable order."""
+    from changeradar.signals import (
+        api,
+        areas,
+        change_type,
+        cli_options,
+        dependencies,
+        env_vars,
+        files,
+        markers,
+        security,
+    )
+
+    context = SignalContext(blobs=blobs, area_rules=tuple(area_rules))
+    extractors = (
+        areas.extract,
+        change_type.extract,
+        markers.extract,
+        files.extract,
+        dependencies.extract,
+        env_vars.extract,
+        cli_options.extract,
+        api.extract,
+        security.extract,
+    )
+    return _unique(signal for extract in extractors for signal in extract(commit, context))
+
+
+def _unique(signals: Iterable[Signal]) -> tuple[Signal, ...]:
+    return tuple(dict.fromkeys(signals))

@@ -1,0 +1,241 @@
+"""Public API added, removed or re-signed. Python modules are compared by parsing both versions; other
+languages (Go, Rust, TypeScript/JavaScript, C/C++ headers), and Python that cannot be read or parsed,
+by the shape of the declaration lines a commit adds and removes.
+
+Names are qualified by module (`sglang.srt.server_args.ServerArgs.from_cli_args`); a declaration that
+only moves within its file is neither added nor removed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalKind
+from changeradar.signals import BlobSource, SignalContext
+from changeradar.signals.dependencies import (
+    Found,
+    Side,
+    SideLine,
+    bracket_depth,
+    compare_found,
+    hunk_runs,
+    side_text,
+)
+from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path, matches_any
+from changeradar.signals.python_api import public_api, signature
+
+_NOT_API = ("docs/", "doc/", "examples/", "example/", "benchmarks/", "benchmark/")
+_PACKAGE_ROOTS = ("src", "python")  # the import path starts below the last of these folders
+_FOLDER_NAMING_FILES = {"py": ("__init__",), "rs": ("mod", "lib", "main"), "ts": ("index",), "js": ("index",)}
+_PYTHON_DEFINITION = re.compile(r"\s*(?:async\s+)?def\s|\s*class\s|__all__\b")
+
+
+def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
+    """Public functions, classes, methods and types added or removed, and Python signatures changed."""
+    for file in commit.files:
+        extension = file.path.rpartition(".")[2]
+        syntax = _SYNTAXES.get(extension)
+        if syntax is None or file.binary or not _is_api_source(file.path, extension):
+            continue
+        if extension == "py":
+            if not _touches_python_definitions(file):
+                continue
+            sides = _parsed_python_sides(file, context.blobs)
+        else:
+            sides = None
+        before, after = sides or (list(_declarations(file, side, syntax)) for side in Side)
+        yield from compare_found(SignalKind.API, file, before, after, lambda _old, _new: "signature")
+
+
+def module_name(path: str) -> str:
+    """`python/sglang/srt/server_args.py` → `sglang.srt.server_args`; Go packages are their folders."""
+    folders, _, filename = path.rpartition("/")
+    parts = folders.split("/") if folders else []
+    roots = [index for index, part in enumerate(parts) if part in _PACKAGE_ROOTS]
+    if roots:
+        parts = parts[roots[-1] + 1 :]
+    stem, extension = filename.split(".")[0], filename.rpartition(".")[2]
+    if extension != "go" and stem not in _FOLDER_NAMING_FILES.get(extension, ()):
+        parts.append(stem)
+    return ".".join(parts)
+
+
+def _is_api_source(path: str, extension: str) -> bool:
+    if is_test_path(path) or is_doc_path(path) or generated_kind(path) or matches_any(_NOT_API, path):
+        return False
+    # A Python module under a `_private` name is not importable API, whatever it defines.
+    return extension != "py" or not any(part.startswith("_") for part in module_name(path).split("."))
+
+
+def _touches_python_definitions(file: FileChange) -> bool:
+    """Whether parsing can find anything: the file comes or goes, or a changed line is a `def`, `class`
+    or `__all__` line, or lies inside the parameters of a `def` the hunk shows."""
+    if file.status is not FileStatus.MODIFIED:
+        return True
+    for side in Side:
+        for run in hunk_runs(file, side):
+            open_brackets = 0  # left open by the `def` line above: its parameters continue
+            for line in run:
+                starts_definition = _PYTHON_DEFINITION.match(line.text) is not None
+                if line.changed and (starts_definition or open_brackets > 0):
+                    return True
+                if starts_definition or open_brackets > 0:
+                    open_brackets = bracket_depth(line.text) + (0 if starts_definition else open_brackets)
+    return False
+
+
+def _parsed_python_sides(
+    file: FileChange, blobs: BlobSource | None
+) -> tuple[list[Found], list[Found]] | None:
+    """Both sides' public API, or None when either cannot be read or parsed."""
+    sides = []
+    for side in Side:
+        text = side_text(file, side, blobs)
+        found = public_api(text, module_name(_side_path(file, side))) if text is not None else None
+        if found is None:
+            return None
+        sides.append(found)
+    return sides[0], sides[1]
+
+
+def _side_path(file: FileChange, side: Side) -> str:
+    return file.old_path or file.path if side is Side.OLD else file.path
+
+
+# --- Declarations by pattern -----------------------------------------------------------------------------
+
+
+def _normalised_parameters(text: str) -> str:
+    return re.sub(r"\s*,\s*", ", ", " ".join(text.split()))
+
+
+def _python_parameters(text: str) -> str | None:
+    """The signature of a one-line `def`'s parameters, as `python_api` writes it; None if unparsable."""
+    try:
+        definition = ast.parse(f"def f({text}): pass").body[0]
+    except SyntaxError:
+        return None
+    return signature(definition.args) if isinstance(definition, ast.FunctionDef) else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Syntax:
+    """How a language declares public things. Patterns name groups `name`, and may name `kind`, `owner`
+    (the type a method belongs to) and `params`; a `block` line opens the body of type `owner`, whose
+    indented `method` declarations belong to it until the next line at column 0."""
+
+    declarations: tuple[tuple[re.Pattern[str], str], ...]
+    block: re.Pattern[str] | None = None
+    parameters: Callable[[str], str | None] = _normalised_parameters
+    qualified: bool = True
+
+
+_KINDS = {"const": "constant", "let": "constant", "var": "constant"}
+_PARAMETERS = r"(?:\s*\((?P<params>[^()]*)\))?"  # only a list that closes on the line, without nesting
+_PYTHON_FUNCTION = r"(?:async\s+)?def\s+(?P<name>[A-Za-z]\w*)" + _PARAMETERS
+_GO_GENERICS = r"(?:\[[^\]]*\])?"
+_RUST_FUNCTION = (
+    r"pub\s+(?:const\s+)?(?:async\s+)?(?:unsafe\s+)?(?:extern\s+\"[^\"]*\"\s+)?fn\s+(?P<name>\w+)\s*(?:<[^>]*>)?"
+    + _PARAMETERS
+)
+_C_KEYWORDS = r"return|if|else|while|for|switch|case|typedef|using|namespace|template|static|class|struct"
+
+_PYTHON = _Syntax(
+    declarations=(
+        (re.compile(_PYTHON_FUNCTION), "function"),
+        (re.compile(r"(?:    |\t)" + _PYTHON_FUNCTION), "method"),
+        (re.compile(r"class\s+(?P<name>[A-Za-z]\w*)"), "class"),
+    ),
+    block=re.compile(r"class\s+(?P<owner>\w+)"),
+    parameters=_python_parameters,
+)
+_GO = _Syntax(
+    declarations=(
+        (
+            re.compile(
+                rf"func\s*\(\s*(?:\w+\s+)?\*?\s*(?P<owner>[A-Z]\w*){_GO_GENERICS}\s*\)\s*"
+                rf"(?P<name>[A-Z]\w*){_GO_GENERICS}{_PARAMETERS}"
+            ),
+            "method",
+        ),
+        (re.compile(rf"func\s+(?P<name>[A-Z]\w*){_GO_GENERICS}{_PARAMETERS}"), "function"),
+        (re.compile(rf"type\s+(?P<name>[A-Z]\w*){_GO_GENERICS}\s+(?P<kind>struct|interface)\b"), "type"),
+    )
+)
+_RUST = _Syntax(
+    declarations=(
+        (re.compile(_RUST_FUNCTION), "function"),
+        (re.compile(r"\s+" + _RUST_FUNCTION), "method"),
+        (re.compile(r"pub\s+(?P<kind>struct|enum|trait|type|union)\s+(?P<name>\w+)"), "type"),
+    ),
+    block=re.compile(r"impl\b(?:<[^>]*>)?\s+(?:[\w:<>, ]+?\s+for\s+)?(?P<owner>\w+)"),
+)
+_SCRIPT = _Syntax(
+    declarations=(
+        (
+            re.compile(
+                r"export\s+(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?"
+                r"(?P<kind>function|class|const|let|var|interface|type|enum)\*?\s+(?P<name>[A-Za-z_$][\w$]*)"
+                r"(?:<[^>]*>)?" + _PARAMETERS
+            ),
+            "function",
+        ),
+    )
+)
+_C_HEADER = _Syntax(
+    declarations=(
+        (
+            # A one-line prototype at column 0: `void fused_add_rmsnorm(torch::Tensor& input, …);`
+            re.compile(
+                rf"(?!(?:{_C_KEYWORDS})\b)(?:[A-Za-z_][\w:<>,]*[\s*&]+)+(?P<name>[A-Za-z_]\w*)"
+                r"\s*\((?P<params>[^;{}()]*)\)\s*(?:const\s*)?(?:noexcept\s*)?;\s*$"
+            ),
+            "function",
+        ),
+    ),
+    qualified=False,  # C and C++ free functions share one global namespace
+)
+_SYNTAXES: dict[str, _Syntax] = {
+    "py": _PYTHON,
+    "go": _GO,
+    "rs": _RUST,
+    **dict.fromkeys(("ts", "tsx", "mts", "js", "jsx", "mjs"), _SCRIPT),
+    **dict.fromkeys(("h", "hh", "hpp", "cuh"), _C_HEADER),
+}
+
+
+def _declarations(file: FileChange, side: Side, syntax: _Syntax) -> Iterator[Found]:
+    """Public declarations on one side's changed lines, with the type that owns each method."""
+    module = module_name(_side_path(file, side)) if syntax.qualified else ""
+    for run in hunk_runs(file, side):
+        owner: str | None = None
+        for line in run:
+            if syntax.block is not None and (block := syntax.block.match(line.text)):
+                owner = None if block["owner"].startswith("_") else block["owner"]
+            elif line.text[:1] not in ("", " ", "\t"):
+                owner = None
+            found = _declaration(line, syntax, module, owner) if line.changed else None
+            if found is not None:
+                yield found
+
+
+def _declaration(line: SideLine, syntax: _Syntax, module: str, owner: str | None) -> Found | None:
+    """The public thing the line declares, with its kind and (when on the line) its signature."""
+    for pattern, kind in syntax.declarations:
+        match = pattern.match(line.text)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        member_of = groups.get("owner") or (owner if kind == "method" else None)
+        if kind == "method" and member_of is None:
+            return None  # a method of a type the hunk does not show, or of a private one
+        qualified = ".".join(part for part in (module, member_of, match["name"]) if part)
+        declared = groups.get("kind")
+        described = _KINDS.get(declared, declared) if declared else kind
+        parameters = groups.get("params")
+        value = syntax.parameters(parameters) if parameters is not None else None
+        return Found(qualified, qualified, line.number, described, value)
+    return None

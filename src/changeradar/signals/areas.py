@@ -1,0 +1,179 @@
+"""Areas a commit touches, from the paths of its files and the `[TAG]`s of its subject.
+
+A file takes the area of the first rule its path matches: the user's rules (`AreaRule`) first, then
+`AREA_RULES`. Unless a user rule decided, it may also name a platform through a word of its path
+(`npu/…`, `rocm_utils.py`), an axis of its own: an Ascend attention backend is both attention and npu.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from changeradar.config import AreaRule
+from changeradar.model import Commit, FileChange, Signal, SignalKind
+from changeradar.signals import SignalContext
+from changeradar.signals.change_type import TAG_TYPES, split_tags
+from changeradar.signals.paths import (
+    CI_PATTERNS,
+    DOC_PATTERNS,
+    DOCKERFILE_PATTERNS,
+    LOCK_PATTERNS,
+    TEST_PATTERNS,
+    glob_matches,
+)
+
+# Ordered: the first match wins. Kinds of file first (a test of the MoE layer is a test), then
+# sub-projects, then kernels, then subsystems by folder, and model implementations last.
+AREA_RULES: tuple[tuple[str, str], ...] = (
+    *((pattern, "ci") for pattern in CI_PATTERNS),
+    *((pattern, "tests") for pattern in TEST_PATTERNS),
+    *((pattern, "docs") for pattern in DOC_PATTERNS),
+    ("docker/", "docker"),
+    *((pattern, "docker") for pattern in DOCKERFILE_PATTERNS),
+    (".dockerignore", "docker"),
+    ("docker-compose*.y*ml", "docker"),
+    *((pattern, "build") for pattern in LOCK_PATTERNS),
+    ("pyproject*.toml", "build"),
+    ("setup.py", "build"),
+    ("setup_*.py", "build"),
+    ("setup.cfg", "build"),
+    ("requirements*.txt", "build"),
+    ("requirements/", "build"),
+    ("Cargo.toml", "build"),
+    ("go.mod", "build"),
+    ("package.json", "build"),
+    ("CMakeLists.txt", "build"),
+    ("*.cmake", "build"),
+    ("Makefile", "build"),
+    ("BUILD.bazel", "build"),
+    ("*.bzl", "build"),
+    ("benchmark*/", "benchmark"),
+    ("bench_*.py", "benchmark"),
+    ("examples/", "examples"),
+    ("example/", "examples"),
+    ("sgl-router/", "router"),
+    ("sgl-model-gateway/", "router"),
+    ("router/", "router"),
+    ("gateway/", "router"),
+    ("multimodal_gen/", "diffusion"),
+    ("diffusion/", "diffusion"),
+    ("disaggregation/", "disaggregation"),
+    ("csrc/", "kernel"),
+    ("sgl-kernel/", "kernel"),
+    ("jit_kernel/", "kernel"),
+    ("kernels/", "kernel"),
+    ("triton_ops/", "kernel"),
+    ("*.cu", "kernel"),
+    ("*.cuh", "kernel"),
+    ("*_kernel.py", "kernel"),
+    ("*_kernels.py", "kernel"),
+    ("quantization*", "quantization"),
+    ("moe/", "moe"),
+    ("fused_moe*", "moe"),
+    ("attention/", "attention"),
+    ("*attention*.py", "attention"),
+    ("speculative/", "speculative"),
+    ("spec_decode/", "speculative"),
+    ("eagle*", "speculative"),
+    ("lora/", "lora"),
+    ("multimodal/", "multimodal"),
+    ("multimodal_*", "multimodal"),
+    ("mm_utils.py", "multimodal"),
+    ("distributed/", "distributed"),
+    ("*parallel*", "distributed"),
+    ("schedule*", "scheduler"),
+    ("sched/", "scheduler"),
+    ("server_args.py", "cli"),
+    ("arg_groups/", "cli"),
+    ("arg_utils.py", "cli"),
+    ("cli/", "cli"),
+    ("cli.py", "cli"),
+    ("entrypoints/", "server"),
+    ("openai_api/", "server"),
+    ("*http_server*", "server"),
+    ("*grpc_server*", "server"),
+    ("api_server*", "server"),
+    ("serving_*", "server"),
+    ("models/", "models"),
+    ("model_loader/", "models"),
+)
+# Ordered: the first word found decides, so `musa/cuda_compat.h` is musa, not cuda.
+PLATFORM_WORDS: tuple[tuple[str, str], ...] = (
+    ("npu", "npu"),
+    ("ascend", "npu"),
+    ("musa", "musa"),
+    ("rocm", "amd"),
+    ("hip", "amd"),
+    ("amd", "amd"),
+    ("aiter", "amd"),
+    ("tpu", "tpu"),
+    ("pallas", "tpu"),
+    ("jax", "tpu"),
+    ("xpu", "xpu"),
+    ("cpu", "cpu"),
+    ("cuda", "cuda"),
+)
+TAG_ALIASES: dict[str, str] = {
+    "pd": "disaggregation",
+    "rocm": "amd",
+    "hip": "amd",
+    "ascend": "npu",
+    "ci": "ci",
+    "ci/build": "ci",
+    "doc": "docs",
+    "docs": "docs",
+    "test": "tests",
+    "tests": "tests",
+    "build": "build",
+    "jit kernel": "kernel",
+    "spec decode": "speculative",
+    "model": "models",
+}
+NOT_AREA_TAGS = frozenset({"breaking", "breaking change", "wip", "rfc", "draft"})
+_NUMBERING_TAG = re.compile(r"\d+\s*/\s*(?:\d+|n)", re.IGNORECASE)  # [4/N], [1/3]
+_PATH_WORD_SEPARATORS = re.compile(r"[/_.\-]+")
+
+
+def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
+    """One signal per area: the author's tags first, each backed by a file when one matched it."""
+    from_paths = _areas_from_paths(commit.files, context.area_rules)
+    for area in tag_areas(commit.subject):
+        yield from_paths.pop(area, None) or Signal(SignalKind.AREA, area, detail="tag")
+    yield from from_paths.values()
+
+
+def tag_areas(subject: str) -> list[str]:
+    """Areas named by the subject's leading tags: `[PD][4/N] [Fix]` → ["disaggregation"]."""
+    tags, _ = split_tags(subject)
+    areas = [_tag_area(tag.lower()) for tag in tags]
+    return list(dict.fromkeys(area for area in areas if area))
+
+
+def file_areas(path: str, user_rules: Sequence[AreaRule] = ()) -> list[tuple[str, str]]:
+    """(area, evidence) pairs for one path: a user rule alone, or a built-in rule and a platform."""
+    user = next((rule for rule in user_rules if glob_matches(rule.pattern, path)), None)
+    if user is not None:
+        return [(user.area, f"user rule {user.pattern}")]
+    rules = ((area, f"rule {pattern}") for pattern, area in AREA_RULES if glob_matches(pattern, path))
+    words = set(_PATH_WORD_SEPARATORS.split(path.lower()))
+    platforms = ((area, f"path word {word}") for word, area in PLATFORM_WORDS if word in words)
+    return [found for found in (next(rules, None), next(platforms, None)) if found is not None]
+
+
+def _areas_from_paths(files: Sequence[FileChange], user_rules: Sequence[AreaRule]) -> dict[str, Signal]:
+    """Each area the files touch, evidenced by the first file (in commit order) that matched it."""
+    found: dict[str, Signal] = {}
+    for file in files:
+        for path in dict.fromkeys(filter(None, (file.path, file.old_path))):
+            for area, evidence in file_areas(path, user_rules):
+                found.setdefault(area, Signal(SignalKind.AREA, area, detail=evidence, path=file.path))
+    return found
+
+
+def _tag_area(tag: str) -> str | None:
+    if tag in TAG_ALIASES:
+        return TAG_ALIASES[tag]
+    if tag in TAG_TYPES or tag in NOT_AREA_TAGS or _NUMBERING_TAG.fullmatch(tag):
+        return None
+    return tag

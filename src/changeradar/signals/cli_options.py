@@ -1,0 +1,143 @@
+"""Command-line options a commit adds or removes (argparse, click, typer, Go flag/cobra, Rust clap), and
+choices added to or removed from `*_CHOICES` lists, which change what an existing option accepts.
+
+An option counts when its option string sits on a changed line; the call around it may span lines.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+
+from changeradar.model import Commit, Signal, SignalAction, SignalKind
+from changeradar.signals import SignalContext
+from changeradar.signals.dependencies import (
+    Found,
+    Run,
+    RunReader,
+    SideLine,
+    bracket_depth,
+    compare_found,
+    quoted_strings,
+    read_sides,
+)
+from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path
+
+# The call, then its leading positional arguments (typer puts a default before the option strings).
+_PYTHON_OPTION_CALL = re.compile(r"(?:\badd_argument|\badd_option|\bmake_option|\.option|\bOption)\s*\(")
+_LEADING_ARGUMENTS = re.compile(r"""(?:\s*(?:"[^"\n]*"|'[^'\n]*'|[\w.]+)\s*,)*\s*(?:"[^"\n]*"|'[^'\n]*')?""")
+_OPTION_STRING = re.compile(r"""["'](-{1,2}[A-Za-z0-9][\w-]*)""")
+
+_CHOICES_START = re.compile(r"\s*([A-Z][A-Z0-9_]*_CHOICES)\s*(?::[^=]+)?=\s*")
+
+_GO_FLAG = re.compile(
+    r"(?:\b(?:flag|pflag|fs|flags|flagSet)|Flags\(\))\."
+    r"(?:Bool|Int|Int64|Uint|Uint64|String|Float64|Duration|StringSlice|StringArray|IntSlice|Func|TextVar)?"
+    r"""(?:Var)?P?\(\s*(?:&?[\w.]+\s*,\s*)?"([A-Za-z0-9][\w-]*)\""""
+)
+
+_CLAP_ATTRIBUTE = re.compile(r"#\[(?:arg|clap|structopt)\((.*)\)\]")
+_CLAP_LONG = re.compile(r"""\blong\b\s*(?:=\s*"([\w-]+)")?""")
+_CLAP_BUILDER_LONG = re.compile(r"""\.long\(\s*"([\w-]+)"\s*\)""")
+_RUST_FIELD = re.compile(r"\s*(?:pub(?:\([^)]*\))?\s+)?(?:r#)?([a-z_][a-z0-9_]*)\s*:")
+
+
+def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
+    """Options added or removed, and `*_CHOICES` constants whose choices changed."""
+    for file in commit.files:
+        reader = _READERS.get(file.path.rpartition(".")[2])
+        if reader is None or file.binary or not _is_source(file.path):
+            continue
+        for signal in compare_found(SignalKind.CLI_OPTION, file, *read_sides(file, reader)):
+            is_choice = not signal.name.startswith("-")  # named after its `*_CHOICES` constant
+            yield _as_choice_change(signal) if is_choice else signal
+
+
+def _is_source(path: str) -> bool:
+    return not (is_test_path(path) or is_doc_path(path) or generated_kind(path))
+
+
+def _as_choice_change(signal: Signal) -> Signal:
+    """A choice found only on one side changes its constant: `choice `mori` added`."""
+    detail = f"choice `{signal.detail}` {signal.action.value}"
+    return Signal(signal.kind, signal.name, SignalAction.CHANGED, detail, signal.path, signal.line)
+
+
+def _option(name: str, line: int) -> Found:
+    return Found(name, name, line)
+
+
+def _read_python(run: Run) -> Iterator[Found]:
+    yield from _python_option_calls(run)
+    yield from _python_choices(run)
+
+
+def _python_option_calls(run: Run) -> Iterator[Found]:
+    """Option strings of calls that may span lines: `add_argument(\\n    "--x",\\n    "-x",\\n    type=…)`."""
+    text = "\n".join(line.text for line in run)
+    line_starts = [0]
+    for line in run[:-1]:
+        line_starts.append(line_starts[-1] + len(line.text) + 1)
+    for call in _PYTHON_OPTION_CALL.finditer(text):
+        arguments = _LEADING_ARGUMENTS.match(text, call.end())  # always matches, if only ""
+        options = _OPTION_STRING.finditer(text, call.end(), arguments.end())
+        strings = [(match[1], match.start()) for match in options]
+        longs = [(name, offset) for name, offset in strings if name.startswith("--")]
+        for name, offset in longs or strings[:1]:  # the short one only when there is no long one
+            line = run[bisect.bisect_right(line_starts, offset) - 1]
+            if line.changed:
+                yield _option(name, line.number)
+
+
+def _python_choices(run: Run) -> Iterator[Found]:
+    """Each choice on a changed line of a `NAME_CHOICES = [ … ]` list, keyed by constant and choice."""
+    constant, depth = None, 0
+    for line in run:
+        text = line.text
+        if start := _CHOICES_START.match(text):
+            constant, depth, text = start[1], 0, text[start.end() :]
+        if constant is None:
+            continue
+        if line.changed:
+            for choice in quoted_strings(text):
+                yield Found((constant, choice), constant, line.number, detail=choice)
+        depth += bracket_depth(text)
+        if depth <= 0:
+            constant = None
+
+
+def _read_go(run: Run) -> Iterator[Found]:
+    for line in run:
+        if line.changed:
+            for match in _GO_FLAG.finditer(line.text):
+                yield _option(f"--{match[1]}", line.number)
+
+
+def _read_rust(run: Run) -> Iterator[Found]:
+    """clap: `#[arg(long = "x")]`, `#[arg(long)]` over a field (named after it), `.long("x")`."""
+    waiting: SideLine | None = None  # a bare `long` attribute, waiting for the field it names
+    for line in run:
+        attribute = _CLAP_ATTRIBUTE.search(line.text)
+        long = _CLAP_LONG.search(attribute[1]) if attribute else None
+        if line.changed:
+            for match in _CLAP_BUILDER_LONG.finditer(line.text):
+                yield _option(f"--{match[1]}", line.number)
+        if long and long[1]:
+            if line.changed:
+                yield _option(f"--{long[1]}", line.number)
+        elif long:
+            waiting = line
+        elif waiting is not None and (field := _RUST_FIELD.match(line.text)):
+            if waiting.changed or line.changed:
+                yield _option("--" + field[1].replace("_", "-"), line.number)
+            waiting = None
+        elif not line.text.lstrip().startswith(("#[", "//")):
+            waiting = None
+
+
+_READERS = {
+    "py": RunReader(re.compile(rf"{_PYTHON_OPTION_CALL.pattern}|_CHOICES\b"), _read_python),
+    "go": RunReader(_GO_FLAG, _read_go),
+    "rs": RunReader(re.compile(r"\blong\b"), _read_rust),
+}

@@ -1,0 +1,123 @@
+"""Environment variables a commit starts or stops reading (or setting), found in code, scripts and images.
+
+Only sources count: documentation that lists variables, tests and generated files do not. A variable is
+added when a changed line of a file names it only on the new side, removed when only on the old side.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+from changeradar.model import Commit, Signal, SignalKind
+from changeradar.signals import SignalContext
+from changeradar.signals.dependencies import Found, Reader, Run, RunReader, compare_found, read_sides
+from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path, matches_any
+
+_UPPER_NAME = r"[A-Z][A-Z0-9_]*"
+_ANY_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+
+_PYTHON = (
+    # os.environ["X"], os.environ.get("X"), environ.setdefault("X", …), os.environ.pop("X")
+    re.compile(rf"""\benviron(?:\.(?:get|setdefault|pop))?\s*[\[(]\s*["']({_ANY_NAME})["']"""),
+    re.compile(rf"""["']({_ANY_NAME})["']\s+(?:not\s+)?in\s+(?:os\.)?environ\b"""),
+    re.compile(rf"""\bgetenv\s*\(\s*["']({_ANY_NAME})["']"""),
+    # Helpers named for env as a word: get_bool_env_var("X"), env_with_choices("X", …), readEnv("X")
+    re.compile(
+        rf"""\b(?!Env[A-Z])(?:\w*_|\w*(?i:get|set|read|load))?[Ee]nv(?:_\w*|[A-Z]\w*)?\s*\(\s*["']({_UPPER_NAME})["']"""
+    ),
+    # Registries: SGLANG_FOO = EnvBool(False), SGLANG_BAR = EnvTuple(…)
+    re.compile(rf"^\s*({_UPPER_NAME})\s*(?::[^=]+)?=\s*Env[A-Z]\w*\("),
+)
+_GO = (re.compile(r"""\bos\.(?:Getenv|LookupEnv)\(\s*"(\w+)"\s*\)"""),)
+_RUST = (re.compile(r"""\b(?:env::var(?:_os)?\(\s*|(?:option_)?env!\(\s*)"(\w+)"\s*\)"""),)
+
+# Shell variables that are environment variables by convention even without an underscore.
+_WELL_KNOWN = frozenset({"HOME", "PATH", "USER", "SHELL", "LANG", "TMPDIR", "HOSTNAME", "PWD", "TERM"})
+_SHELL_EXPORT = re.compile(rf"^\s*export\s+({_ANY_NAME})=")
+_SHELL_READ = re.compile(rf"\$\{{?({_UPPER_NAME})")
+
+_DOCKER_ENV = re.compile(r"^\s*ENV\s+(.*)", re.IGNORECASE)
+_DOCKER_ARG = re.compile(rf"^\s*ARG\s+({_ANY_NAME})", re.IGNORECASE)
+_DOCKER_PAIR = re.compile(rf"(?:^|\s)({_ANY_NAME})=")
+_DOCKERFILES = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile")
+
+
+def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
+    """Environment variables named on added lines only (added) or removed lines only (removed)."""
+    for file in commit.files:
+        reader = _reader_for(file.path)
+        if reader is None or file.binary or not _is_source(file.path):
+            continue
+        yield from compare_found(SignalKind.ENV_VAR, file, *read_sides(file, reader))
+
+
+def _is_source(path: str) -> bool:
+    return not (is_doc_path(path) or is_test_path(path) or generated_kind(path))
+
+
+def _reader_for(path: str) -> RunReader | None:
+    if matches_any(_DOCKERFILES, path):
+        return _DOCKERFILE
+    return _READERS_BY_EXTENSION.get(path.rpartition(".")[2])
+
+
+def _changed_line_names(names_in: Callable[[str], Iterable[str]]) -> Reader:
+    """A reader of the names `names_in` finds on each changed line."""
+
+    def read(run: Run) -> Iterator[Found]:
+        for line in run:
+            if line.changed:
+                for name in names_in(line.text):
+                    yield Found(name, name, line.number)
+
+    return read
+
+
+def _matching(patterns: Iterable[re.Pattern[str]]) -> Callable[[str], Iterator[str]]:
+    """The names the first group of any of `patterns` captures on a line."""
+    return lambda text: (match[1] for pattern in patterns for match in pattern.finditer(text))
+
+
+def _shell_names(text: str) -> Iterator[str]:
+    """Exported variables, and read ones that look like environment variables rather than locals."""
+    code = text.split(" #", 1)[0]
+    if code.lstrip().startswith("#"):
+        return
+    if export := _SHELL_EXPORT.match(code):
+        yield export[1]
+    for match in _SHELL_READ.finditer(code):
+        if "_" in match[1] or match[1] in _WELL_KNOWN:
+            yield match[1]
+
+
+def _read_dockerfile(run: Run) -> Iterator[Found]:
+    """`ENV A=1 B=2`, `ENV A 1`, their `\\`-continued lines, and `ARG A`."""
+    continues_env = False
+    for line in run:
+        env = _DOCKER_ENV.match(line.text)
+        if line.changed:
+            for name in _dockerfile_names(line.text, env, continues_env):
+                yield Found(name, name, line.number)
+        continues_env = (env is not None or continues_env) and line.text.rstrip().endswith("\\")
+
+
+def _dockerfile_names(text: str, env: re.Match[str] | None, continues_env: bool) -> Iterator[str]:
+    if env:
+        pairs = _DOCKER_PAIR.findall(env[1])
+        legacy = re.match(rf"({_ANY_NAME})\s", env[1])  # the old form `ENV NAME value`
+        yield from pairs or ([legacy[1]] if legacy else [])
+    elif continues_env:
+        yield from _DOCKER_PAIR.findall(text)
+    elif arg := _DOCKER_ARG.match(text):
+        yield arg[1]
+
+
+_SHELL = RunReader(re.compile(r"\$|export"), _changed_line_names(_shell_names))
+_READERS_BY_EXTENSION = {
+    "py": RunReader(re.compile(r"environ|getenv|[Ee]nv"), _changed_line_names(_matching(_PYTHON))),
+    "go": RunReader(re.compile(r"Getenv|LookupEnv"), _changed_line_names(_matching(_GO))),
+    "rs": RunReader(re.compile(r"env"), _changed_line_names(_matching(_RUST))),
+    **dict.fromkeys(("sh", "bash", "zsh"), _SHELL),
+}
+_DOCKERFILE = RunReader(re.compile(r"(?i)\b(?:env|arg)\b"), _read_dockerfile)

@@ -1,0 +1,137 @@
+"""What kind of file a repository path is (test, doc, CI, lock/vendored/generated), by gitignore-style globs.
+
+Public API: `glob_matches`, `matches_any`, `is_test_path`, `is_doc_path`, `is_ci_path`, `generated_kind`,
+and the pattern tables they read (so area rules can reuse them instead of restating them).
+Paths are repository-relative with `/` separators; matching is case-sensitive, as git's is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+TEST_PATTERNS: tuple[str, ...] = (
+    "test/",
+    "tests/",
+    "__tests__/",
+    "test_*.py",
+    "*_test.py",
+    "conftest.py",
+    "*_test.go",
+    "*_test.cc",
+    "*_test.cpp",
+    "*.test.[jt]s",
+    "*.test.[jt]sx",
+    "*.spec.[jt]s",
+)
+DOC_PATTERNS: tuple[str, ...] = (
+    "docs/",
+    "doc/",
+    "*.md",
+    "*.mdx",
+    "*.rst",
+    "*.adoc",
+    "README*",
+    "CHANGELOG*",
+)
+CI_PATTERNS: tuple[str, ...] = (
+    ".github/",
+    ".gitlab-ci.yml",
+    ".gitlab/",
+    ".buildkite/",
+    ".circleci/",
+    "**/scripts/ci/",
+    ".pre-commit-config.yaml",
+    "Jenkinsfile",
+    "azure-pipelines.yml",
+)
+DOCKERFILE_PATTERNS: tuple[str, ...] = ("Dockerfile*", "*.Dockerfile", "*.dockerfile")
+LOCK_PATTERNS: tuple[str, ...] = (
+    "*.lock",  # uv, poetry, Cargo, Pipfile, yarn, Gemfile, flake…
+    "go.sum",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "pnpm-lock.yaml",
+)
+# Ordered: the first kind whose patterns match wins (a minified file under vendor/ is vendored).
+GENERATED_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("lock", LOCK_PATTERNS),
+    ("vendored", ("vendor/", "_vendor/", "third_party/", "thirdparty/", "3rdparty/", "node_modules/")),
+    ("minified", ("*.min.js", "*.min.mjs", "*.min.css")),
+    ("generated", ("*_pb2.py", "*_pb2.pyi", "*_pb2_grpc.py", "*.pb.go", "*.pb.cc", "*.pb.h", "*.js.map")),
+)
+
+
+def glob_matches(pattern: str, path: str) -> bool:
+    """Whether `path` is matched by `pattern` as a `.gitignore` line would match it.
+
+    A pattern without an inner `/` matches at any depth; `**` crosses folders; a trailing `/` matches
+    only folders; a matched folder matches every path below it (`docs/` matches `docs/a/b.md`).
+    """
+    return _compile(pattern).fullmatch(path) is not None
+
+
+def matches_any(patterns: Iterable[str], path: str) -> bool:
+    """Whether any of `patterns` matches `path`."""
+    return any(glob_matches(pattern, path) for pattern in patterns)
+
+
+def is_test_path(path: str) -> bool:
+    return matches_any(TEST_PATTERNS, path)
+
+
+def is_doc_path(path: str) -> bool:
+    return matches_any(DOC_PATTERNS, path)
+
+
+def is_ci_path(path: str) -> bool:
+    return matches_any(CI_PATTERNS, path)
+
+
+def generated_kind(path: str) -> str | None:
+    """Why the path says a file is not hand-written: "lock", "vendored", "minified", "generated", or None."""
+    return next((kind for kind, patterns in GENERATED_PATTERNS if matches_any(patterns, path)), None)
+
+
+@lru_cache(maxsize=1024)
+def _compile(pattern: str) -> re.Pattern[str]:
+    folder_only = pattern.endswith("/")
+    body = pattern.strip("/")
+    anchored = "/" in body or pattern.startswith("/")
+    prefix = "" if anchored else "(?:.*/)?"
+    suffix = "/.*" if folder_only else "(?:/.*)?"
+    return re.compile(prefix + _translate(body) + suffix)
+
+
+def _translate(glob: str) -> str:
+    """The regular expression for a glob body: `**` spans folders, `*` and `?` stay within one."""
+    parts: list[str] = []
+    index = 0
+    while index < len(glob):
+        char = glob[index]
+        if glob.startswith("**/", index):
+            parts.append("(?:.*/)?")
+            index += 3
+        elif glob.startswith("**", index):
+            parts.append(".*")
+            index += 2
+        elif char == "*":
+            parts.append("[^/]*")
+            index += 1
+        elif char == "?":
+            parts.append("[^/]")
+            index += 1
+        elif char == "[" and (end := glob.find("]", index + 2)) != -1:
+            members = glob[index + 1 : end]
+            negated = members.startswith("!")
+            members = members.removeprefix("!").replace("\\", "\\\\").replace("^", "\\^").replace("[", "\\[")
+            parts.append("[" + ("^" if negated else "") + members + "]")  # ranges like a-z kept as written
+            index = end + 1
+        elif char == "\\" and index + 1 < len(glob):
+            parts.append(re.escape(glob[index + 1]))
+            index += 2
+        else:
+            parts.append(re.escape(char))
+            index += 1
+    return "".join(parts)

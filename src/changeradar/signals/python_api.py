@@ -1,0 +1,106 @@
+"""The public API of one Python module, read with `ast`: what a caller can import, and how it calls it.
+
+Public means a top-level function or class (named in `__all__` when the module defines it literally, else
+not starting with "_") and the methods of a public class that do not start with "_". A signature is the
+parameter names, kinds and which have defaults; annotations are left out, as changing one breaks no call.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from changeradar.signals.dependencies import Found
+
+_Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def public_api(source: str, module: str) -> list[Found] | None:
+    """One `Found` per public function, class and method, keyed by qualified name; None if unparsable."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):  # ValueError: null bytes; RecursionError: deep nesting
+        return None
+    exported = _exported_names(tree)
+    found: list[Found] = []
+    for node in tree.body:
+        if not isinstance(node, _Function | ast.ClassDef) or not _is_public(node.name, exported):
+            continue
+        qualified = f"{module}.{node.name}" if module else node.name
+        if isinstance(node, ast.ClassDef):
+            found.append(Found(qualified, qualified, node.lineno, "class", _constructor_signature(node)))
+            found.extend(_public_methods(node, qualified))
+        else:
+            found.append(Found(qualified, qualified, node.lineno, "function", signature(node.args)))
+    return found
+
+
+def signature(arguments: ast.arguments) -> str:
+    """`(a, b=…, /, c, *args, d, e=…, **kwargs)`: what a call must match, without annotations."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    first_default = len(positional) - len(arguments.defaults)
+    parts = [_parameter(arg.arg, index >= first_default) for index, arg in enumerate(positional)]
+    if arguments.posonlyargs:
+        parts.insert(len(arguments.posonlyargs), "/")
+    if arguments.vararg:
+        parts.append(f"*{arguments.vararg.arg}")
+    elif arguments.kwonlyargs:
+        parts.append("*")
+    for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
+        parts.append(_parameter(arg.arg, default is not None))
+    if arguments.kwarg:
+        parts.append(f"**{arguments.kwarg.arg}")
+    return "(" + ", ".join(parts) + ")"
+
+
+def _parameter(name: str, has_default: bool) -> str:
+    return f"{name}=…" if has_default else name
+
+
+def _public_methods(cls: ast.ClassDef, qualified_class: str) -> Iterator[Found]:
+    for node in cls.body:
+        if isinstance(node, _Function) and not node.name.startswith("_"):
+            name = f"{qualified_class}.{node.name}"
+            yield Found(name, name, node.lineno, "method", signature(node.args))
+
+
+def _constructor_signature(cls: ast.ClassDef) -> str | None:
+    """How the class is called, when it defines `__init__` itself (else not comparable)."""
+    init = next((node for node in cls.body if isinstance(node, _Function) and node.name == "__init__"), None)
+    return signature(init.args) if init else None
+
+
+def _is_public(name: str, exported: frozenset[str] | None) -> bool:
+    return name in exported if exported is not None else not name.startswith("_")
+
+
+def _exported_names(tree: ast.Module) -> frozenset[str] | None:
+    """The names `__all__` lists, when every top-level assignment to it is a literal; else None."""
+    names: list[str] = []
+    defined = False
+    for node in tree.body:
+        value = _all_assignment(node)
+        if value is None:
+            continue
+        try:
+            listed = ast.literal_eval(value)
+        except (ValueError, TypeError, SyntaxError):  # not a literal
+            return None
+        if not isinstance(listed, list | tuple) or not all(isinstance(name, str) for name in listed):
+            return None
+        names = [*names, *listed] if isinstance(node, ast.AugAssign) else list(listed)
+        defined = True
+    return frozenset(names) if defined else None
+
+
+def _all_assignment(node: ast.stmt) -> ast.expr | None:
+    """The value assigned to `__all__` by `__all__ = …`, `__all__: … = …` or `__all__ += …`."""
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+        targets = [node.target]
+    else:
+        return None
+    if any(isinstance(target, ast.Name) and target.id == "__all__" for target in targets):
+        return node.value
+    return None

@@ -1,0 +1,244 @@
+"""Security-sensitive patterns in the lines a commit adds: shell execution, code loading, secrets.
+
+One signal per (pattern, file), at the first line it occurs, with a fixed description: a detail never
+quotes the line, so a secret found is never copied into a report, cache or log.
+Lock, vendored and generated files are skipped; code patterns ignore comments and docs, secrets do not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from changeradar.model import Commit, FileChange, Signal, SignalAction, SignalKind
+from changeradar.signals import SignalContext
+from changeradar.signals.diff import added_lines
+from changeradar.signals.files import file_generated_kind
+from changeradar.signals.paths import DOCKERFILE_PATTERNS, is_doc_path, matches_any
+
+MAX_CALL_LINES = 10  # how far a call's arguments are followed over the added lines below it
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityRule:
+    name: str  # the signal's name: a stable pattern id
+    needles: tuple[str, ...]  # text every match contains: a cheap test that spares most lines the regex
+    pattern: re.Pattern[str]
+    description: str  # the signal's detail: short, and never the matched text
+    applies_to: Callable[[str], bool]  # which paths the rule reads
+    in_comments: bool = False  # secrets leak from comments too; code in a comment does not run
+    safe_call: re.Pattern[str] | None = None  # arguments that make the matched call safe
+
+
+def _is_python(path: str) -> bool:
+    return PurePosixPath(path).suffix in {".py", ".pyi", ".pyx"}
+
+
+def _is_dockerfile(path: str) -> bool:
+    return matches_any(DOCKERFILE_PATTERNS, path)
+
+
+def _is_not_doc(path: str) -> bool:
+    return not is_doc_path(path)
+
+
+def _any_file(path: str) -> bool:
+    return True
+
+
+RULES: tuple[SecurityRule, ...] = (
+    SecurityRule(
+        name="subprocess-shell",
+        needles=("shell",),
+        pattern=re.compile(r"\bshell\s*=\s*True\b|\bcreate_subprocess_shell\s*\("),
+        description="command run through a shell (shell=True)",
+        applies_to=_is_python,
+    ),
+    SecurityRule(
+        name="os-system",
+        needles=("os.system", "os.popen"),
+        pattern=re.compile(r"\bos\.(?:system|popen)\s*\("),
+        description="shell command via os.system/os.popen",
+        applies_to=_is_python,
+    ),
+    SecurityRule(
+        name="eval",
+        needles=("eval", "exec"),
+        pattern=re.compile(
+            r"(?<![\w.])(?<!def )(?:eval|exec)\s*\("
+        ),  # not model.eval(), literal_eval(, def eval(
+        description="eval/exec of dynamic code",
+        applies_to=_is_python,
+    ),
+    SecurityRule(
+        name="pickle-load",
+        needles=("pickle", "dill"),
+        pattern=re.compile(r"\b(?:pickle|cloudpickle|dill)\.loads?\s*\("),
+        description="pickle load: unpickling can run code",
+        applies_to=_is_python,
+    ),
+    SecurityRule(
+        name="torch-load",
+        needles=("torch.load",),
+        pattern=re.compile(r"\btorch\.load\s*\("),
+        description="torch.load without weights_only=True",
+        applies_to=_is_python,
+        safe_call=re.compile(r"\bweights_only\s*=\s*True\b"),
+    ),
+    SecurityRule(
+        name="yaml-load",
+        needles=("yaml.",),
+        pattern=re.compile(r"\byaml\.(?:load|load_all|unsafe_load)\s*\("),
+        description="yaml.load without SafeLoader",
+        applies_to=_is_python,
+        safe_call=re.compile(r"\bLoader\s*=\s*(?:yaml\.)?C?SafeLoader\b"),
+    ),
+    SecurityRule(
+        name="ctypes",
+        needles=("ctypes",),
+        pattern=re.compile(r"\bctypes\b"),
+        description="ctypes: native calls",
+        applies_to=_is_python,
+    ),
+    SecurityRule(
+        name="curl-pipe-shell",
+        needles=("curl", "wget"),
+        pattern=re.compile(r"\b(?:curl|wget)\b[^|\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:ba|z|da)?sh\b"),
+        description="downloaded script piped into a shell",
+        applies_to=_is_not_doc,
+    ),
+    SecurityRule(
+        name="dockerfile-git-clone",
+        needles=("clone",),
+        pattern=re.compile(r"\bgit\s+clone\b"),
+        description="git clone at image build time",
+        applies_to=_is_dockerfile,
+    ),
+    SecurityRule(
+        name="chmod-777",
+        needles=("chmod",),
+        pattern=re.compile(r"\bchmod\s+(?:-R\s+)?(?:0?777|a\+rwx)\b|\bos\.chmod\([^)]*\b0o777\b"),
+        description="world-writable permissions (777)",
+        applies_to=_is_not_doc,
+    ),
+    SecurityRule(
+        name="tls-verify-disabled",
+        needles=("verify=False",),
+        # A keyword argument, not a `def f(verify=False)` parameter nor a `verify = False` assignment.
+        pattern=re.compile(r"^(?!\s*(?:async\s+)?def\b).*?(?:^|[(,])\s*verify=False\b"),
+        description="TLS certificate verification disabled (verify=False)",
+        applies_to=_is_python,
+    ),
+    SecurityRule(
+        name="private-key",
+        needles=("PRIVATE KEY",),
+        pattern=re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"),
+        description="private key block (redacted)",
+        applies_to=_any_file,
+        in_comments=True,
+    ),
+    # Token shapes; the look-ahead for a digit skips placeholders such as `sk-xxxxxxxxxxxxxxxxxxxxxxxx`.
+    SecurityRule(
+        name="github-token",
+        needles=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+        pattern=re.compile(r"\b(?:gh[pousr]_(?=\w*\d)[A-Za-z0-9]{36,}|github_pat_(?=\w*\d)\w{22,})"),
+        description="GitHub token ghp_… (redacted)",
+        applies_to=_any_file,
+        in_comments=True,
+    ),
+    SecurityRule(
+        name="api-key",
+        needles=("sk-",),
+        pattern=re.compile(r"\bsk-(?:proj-|ant-)?(?=[\w-]*\d)[\w-]{20,}"),
+        description="API key sk-… (redacted)",
+        applies_to=_any_file,
+        in_comments=True,
+    ),
+    SecurityRule(
+        name="aws-access-key",
+        needles=("AKIA", "ASIA"),
+        pattern=re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+        description="AWS access key id AKIA… (redacted)",
+        applies_to=_any_file,
+        in_comments=True,
+    ),
+    SecurityRule(
+        name="slack-token",
+        needles=("xox",),
+        pattern=re.compile(r"\bxox[abposr]-(?=[\w-]*\d)[A-Za-z0-9-]{10,}"),
+        description="Slack token xox… (redacted)",
+        applies_to=_any_file,
+        in_comments=True,
+    ),
+)
+
+# `#` (Python, shell, YAML, Dockerfile) or `//` (C-like) starting a comment after a blank or at the
+# line start; `http://` and `a#b` are not comments. A `#` inside a string is taken for one: a rare miss.
+_COMMENT = re.compile(r"(?:^|\s)(?:#|//).*$")
+
+
+def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
+    for file in commit.files:
+        if file.binary or file_generated_kind(file) is not None:
+            continue
+        # Rules whose needles the patch lacks cannot fire: one fast scan of the whole patch per needle
+        # spares most files and lines any regex.
+        rules = [
+            rule
+            for rule in RULES
+            if rule.applies_to(file.path) and any(needle in file.patch for needle in rule.needles)
+        ]
+        if rules:
+            yield from _file_findings(file, rules)
+
+
+def _file_findings(file: FileChange, rules: Sequence[SecurityRule]) -> Iterator[Signal]:
+    """One signal per rule that fires in the file's added lines, at its first line, with its count."""
+    needles = tuple(dict.fromkeys(needle for rule in rules for needle in rule.needles))
+    lines = list(added_lines(file))
+    found: dict[SecurityRule, list[int]] = {}
+    for index, (number, text) in enumerate(lines):
+        if not any(needle in text for needle in needles):
+            continue
+        for rule in rules:
+            if any(needle in text for needle in rule.needles) and _fires(rule, lines, index):
+                found.setdefault(rule, []).append(number)
+    for rule, numbers in found.items():
+        count = f" ({len(numbers)} lines)" if len(numbers) > 1 else ""
+        yield Signal(
+            SignalKind.SECURITY,
+            rule.name,
+            action=SignalAction.ADDED,
+            detail=rule.description + count,
+            path=file.path,
+            line=numbers[0],
+        )
+
+
+def _fires(rule: SecurityRule, lines: Sequence[tuple[int, str]], index: int) -> bool:
+    text = lines[index][1]
+    match = rule.pattern.search(text if rule.in_comments else _COMMENT.sub("", text))
+    if match is None:
+        return False
+    return rule.safe_call is None or rule.safe_call.search(_call_text(lines, index, match.start())) is None
+
+
+def _call_text(lines: Sequence[tuple[int, str]], index: int, start: int) -> str:
+    """The call starting at `start` in line `index`, followed over the contiguous added lines below until
+    its parentheses close: `torch.load(` on one line and `weights_only=True)` on the next are one call."""
+    parts: list[str] = []
+    depth = 0
+    previous_number = lines[index][0] - 1
+    for number, text in lines[index : index + MAX_CALL_LINES]:
+        if number != previous_number + 1:
+            break
+        segment = text[start:] if not parts else text
+        for position, char in enumerate(segment):
+            depth += (char == "(") - (char == ")")
+            if char == ")" and depth == 0:
+                return " ".join([*parts, segment[: position + 1]])
+        parts.append(segment)
+        previous_number = number
+    return " ".join(parts)

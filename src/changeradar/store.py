@@ -1,0 +1,179 @@
+"""The SQLite store: analyses cached so that a re-run costs nothing, and the history of runs.
+
+WAL journaling and one transaction per write mean a run killed at any moment leaves the store as it was
+after its last completed write. Schema changes are named migrations applied in order, each in its own
+transaction, tracked by `PRAGMA user_version`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+from pydantic import ValidationError
+
+from changeradar.errors import BadInput
+from changeradar.model import Analysis
+
+CACHE_DIR_VARIABLE = "CHANGERADAR_CACHE_DIR"
+
+_MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "create analyses and runs",
+        """
+        CREATE TABLE analyses (
+            repo TEXT NOT NULL,
+            sha TEXT NOT NULL,
+            analyzer_key TEXT NOT NULL,
+            analyzer TEXT NOT NULL,
+            analysis_json TEXT NOT NULL,
+            notes_json TEXT NOT NULL,
+            seen_share REAL,
+            prompt_tokens INTEGER NOT NULL DEFAULT 0,
+            completion_tokens INTEGER NOT NULL DEFAULT 0,
+            latency_seconds REAL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (repo, sha, analyzer_key)
+        );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            repo TEXT NOT NULL,
+            window TEXT NOT NULL,
+            analyzer TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            commits INTEGER,
+            failures INTEGER,
+            status TEXT NOT NULL DEFAULT 'running'
+        );
+        """,
+    ),
+)
+
+
+def default_cache_dir() -> Path:
+    """`$CHANGERADAR_CACHE_DIR`, else the user cache folder (XDG on Linux)."""
+    return Path(os.environ.get(CACHE_DIR_VARIABLE) or user_cache_dir("changeradar"))
+
+
+@dataclass(frozen=True, slots=True)
+class CachedAnalysis:
+    analysis: Analysis
+    analyzer: str
+    notes: tuple[str, ...]
+    seen_share: float | None
+    prompt_tokens: int
+    completion_tokens: int
+    latency_seconds: float | None
+
+
+class Store:
+    """One SQLite file; open it with `Store.open(cache_dir)` and close it (or use `with`)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    @classmethod
+    def open(cls, cache_dir: Path) -> Store:
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(cache_dir / "changeradar.sqlite3", timeout=30, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+        except (OSError, sqlite3.Error) as error:
+            raise BadInput(f"cannot use cache folder {cache_dir}: {error}") from None
+        store = cls(connection)
+        store._migrate()
+        return store
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        applied = self._db.execute("PRAGMA user_version").fetchone()[0]
+        for number, (_name, script) in enumerate(_MIGRATIONS[applied:], start=applied + 1):
+            with self._transaction() as db:
+                for statement in filter(str.strip, script.split(";")):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
+
+    def get_analysis(self, repo: str, sha: str, analyzer_key: str) -> CachedAnalysis | None:
+        row = self._db.execute(
+            "SELECT analyzer, analysis_json, notes_json, seen_share, prompt_tokens, completion_tokens,"
+            " latency_seconds FROM analyses WHERE repo = ? AND sha = ? AND analyzer_key = ?",
+            (repo, sha, analyzer_key),
+        ).fetchone()
+        if row is None:
+            return None
+        try:
+            analysis = Analysis.model_validate_json(row[1])
+        except ValidationError:  # written by an older, incompatible version: analyse again
+            return None
+        return CachedAnalysis(analysis, row[0], tuple(json.loads(row[2])), row[3], row[4], row[5], row[6])
+
+    def put_analysis(self, repo: str, sha: str, analyzer_key: str, entry: CachedAnalysis) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    repo,
+                    sha,
+                    analyzer_key,
+                    entry.analyzer,
+                    entry.analysis.model_dump_json(),
+                    json.dumps(list(entry.notes), ensure_ascii=False),
+                    entry.seen_share,
+                    entry.prompt_tokens,
+                    entry.completion_tokens,
+                    entry.latency_seconds,
+                    _now(),
+                ),
+            )
+
+    def start_run(self, repo: str, window: str, analyzer: str) -> int:
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (repo, window, analyzer, started_at) VALUES (?, ?, ?, ?)",
+                (repo, window, analyzer, _now()),
+            )
+        return int(cursor.lastrowid)
+
+    def finish_run(self, run_id: int, commits: int, failures: int) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished_at = ?, commits = ?, failures = ?, status = ? WHERE id = ?",
+                (_now(), commits, failures, "partial" if failures else "done", run_id),
+            )
+
+    def runs(self) -> list[dict]:
+        """The run history, newest first."""
+        cursor = self._db.execute("SELECT * FROM runs ORDER BY id DESC")
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

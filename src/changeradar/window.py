@@ -1,0 +1,108 @@
+"""The time windows reports cover, built from what users type: a day, a range, or "the last 7d".
+
+Windows are zone-aware and half-open, `[start, end)`: a commit at midnight belongs to the day it opens.
+Calendar arithmetic (days) is done on dates in the zone, so a day across a DST change lasts 23 or 25
+hours; durations (`--last`) are exact elapsed time.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from changeradar.config import check_timezone
+from changeradar.errors import BadInput
+from changeradar.model import Window
+
+_DURATION = re.compile(r"(?P<count>[1-9]\d*)(?P<unit>[hdw])")
+_UNIT = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def day_window(date: str, timezone: str) -> Window:
+    """The calendar day `date` (YYYY-MM-DD) in `timezone`, from its midnight to the next."""
+    zone = _zone(timezone)
+    day = _parse_date(date, "date")
+    return Window(_midnight(day, zone), _midnight(day + timedelta(days=1), zone), day.isoformat())
+
+
+def range_window(since: str, until: str, timezone: str) -> Window:
+    """From `since` (inclusive) to `until` (exclusive), ISO dates or date-times read in `timezone`.
+
+    A date-only range is labelled by the days it covers: `--since 2026-01-01 --until 2026-01-08` is
+    "2026-01-01 – 2026-01-07".
+    """
+    zone = _zone(timezone)
+    start = _parse_moment(since, "--since", zone)
+    end = _parse_moment(until, "--until", zone)
+    if start >= end:
+        raise BadInput(f"--since {since!r} is not before --until {until!r}")
+    if _DATE_ONLY.fullmatch(since) and _DATE_ONLY.fullmatch(until):
+        label = f"{start.date().isoformat()} – {(end - timedelta(days=1)).date().isoformat()}"
+    else:
+        label = f"{_moment_label(start)} – {_moment_label(end)}"
+    return Window(start, end, label)
+
+
+def last_window(spec: str, timezone: str, now: datetime) -> Window:
+    """The `spec` ("24h", "7d", "2w") of elapsed time that ends at `now`."""
+    zone = _zone(timezone)
+    duration = _DURATION.fullmatch(spec.strip())
+    if duration is None:
+        raise BadInput(f"bad --last {spec!r} (expected a count and a unit h, d or w, such as 24h, 7d or 2w)")
+    elapsed = int(duration["count"]) * _UNIT[duration["unit"]]
+    end = _aware(now, zone)
+    # Subtract in UTC: wall-clock arithmetic in the zone would be off by an hour across a DST change.
+    start = (end.astimezone(UTC) - elapsed).astimezone(zone)
+    return Window(start, end, f"{_moment_label(start)} – {_moment_label(end)}")
+
+
+def yesterday(timezone: str, now: datetime) -> str:
+    """The date (YYYY-MM-DD) before `now`'s date in `timezone`: what a morning run reports on."""
+    zone = _zone(timezone)
+    return (_aware(now, zone).date() - timedelta(days=1)).isoformat()
+
+
+def days_between(start_date: str, end_date: str) -> list[str]:
+    """Every date from `start_date` to `end_date`, both included, for backfilling reports day by day."""
+    first, last = _parse_date(start_date, "--from"), _parse_date(end_date, "--to")
+    if first > last:
+        raise BadInput(f"--from {start_date!r} is after --to {end_date!r}")
+    return [(first + timedelta(days=offset)).isoformat() for offset in range((last - first).days + 1)]
+
+
+def _zone(timezone: str) -> ZoneInfo:
+    return ZoneInfo(check_timezone(timezone))
+
+
+def _parse_date(value: str, what: str) -> date:
+    if _DATE_ONLY.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise BadInput(f"bad {what} {value!r} (expected a date such as 2026-01-29)")
+
+
+def _parse_moment(value: str, what: str, zone: ZoneInfo) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadInput(
+            f"bad {what} {value!r} (expected an ISO date or date-time such as 2026-01-29T08:00)"
+        ) from None
+    return _aware(moment, zone)
+
+
+def _aware(moment: datetime, zone: ZoneInfo) -> datetime:
+    """`moment` in `zone`; a naive moment is taken to be wall-clock time there."""
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone)
+
+
+def _moment_label(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,267 @@
+"""The offline analyser: every field filled from facts, in Chinese and English, naming only real files."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from changeradar.analyse import AnalysisRequest, create_analyzer
+from changeradar.analyse.offline import VERSION, OfflineAnalyzer, analyse_commit, day_overview
+from changeradar.config import AnalyzerSettings
+from changeradar.errors import BadInput
+from changeradar.model import (
+    Analysis,
+    ChangeType,
+    FileChange,
+    FileStatus,
+    Importance,
+    Level,
+    Signal,
+    SignalAction,
+    SignalKind,
+)
+from day_reports import REPO, sample_report
+from diffs import make_commit
+
+LANGUAGES = ("zh", "en")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+CODE_SPAN = re.compile(r"(`+)\s?(.+?)\s?\1")
+HIGH = Importance(Level.HIGH, 9.0)
+
+
+def request_for(report_index: int, language: str) -> AnalysisRequest:
+    """The request behind one commit of the sample day."""
+    report = sample_report(language).commits[report_index]
+    return AnalysisRequest(REPO, report.commit, report.signals, report.importance, language)
+
+
+def every_text(analysis: Analysis) -> list[str]:
+    insights = analysis.insights
+    assert insights is not None
+    return [
+        *analysis.summary,
+        *analysis.impact,
+        *analysis.risks,
+        *analysis.recommendations,
+        insights.architecture,
+        insights.performance,
+        insights.security,
+        insights.maintainability,
+        analysis.suggested_level_reason,
+    ]
+
+
+def facts_request(signals: tuple[Signal, ...], files: tuple[FileChange, ...] = (), language: str = "en"):
+    commit = make_commit(
+        "Rework the scheduler",
+        files=files or (FileChange("python/pkg/core.py", FileStatus.MODIFIED, additions=10, deletions=2),),
+    )
+    return AnalysisRequest(REPO, commit, signals, HIGH, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_high_commit_gets_every_field_filled(language: str) -> None:
+    analysis = analyse_commit(request_for(1, language))
+    assert analysis.change_types == [ChangeType.FEATURE]
+    assert all(text.strip() for text in every_text(analysis))
+    assert analysis.summary and analysis.impact and analysis.risks and analysis.recommendations
+    assert analysis.suggested_level is Level.HIGH
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_only_files_of_the_commit_are_named(language: str) -> None:
+    request = request_for(1, language)
+    paths = {file.path for file in request.commit.files}
+    named = [
+        span.rsplit(":", 1)[0] if re.search(r":\d+$", span) else span
+        for text in every_text(analyse_commit(request))
+        for _, span in CODE_SPAN.findall(text)
+        if "/" in span
+    ]
+    assert len(named) >= 6
+    assert set(named) <= paths
+
+
+def test_each_language_reads_in_its_own_words() -> None:
+    chinese = every_text(analyse_commit(request_for(1, "zh")))
+    english = every_text(analyse_commit(request_for(1, "en")))
+    assert all(CJK.search(text) for text in chinese)
+    assert not any(CJK.search(text) for text in english)
+
+
+def test_summary_restates_the_subject_with_its_size_and_facts() -> None:
+    summary = analyse_commit(request_for(1, "en")).summary
+    assert summary[0] == "“[PD] Support KV transfer with MORI-IO (#14626)”: 5 files changed, +842/−6 lines."
+    assert "New module: `python/sglang/srt/disaggregation/mori/conn.py`." in summary
+    assert "New environment variable: `SGLANG_MORI_QP_PER_TRANSFER`." in summary
+    assert summary[-1] == "1 test file touched."
+
+
+def test_impact_lists_areas_then_the_five_largest_files() -> None:
+    impact = analyse_commit(request_for(1, "zh")).impact
+    assert impact[0] == "涉及领域：disaggregation、docker。"
+    assert impact[1] == "`python/sglang/srt/disaggregation/mori/conn.py`：新文件，+612 行"
+    assert impact[-1] == "`python/sglang/srt/server_args.py`：+12/−1 行"
+    assert len(impact) == 6
+
+
+def test_security_signals_are_reported_with_file_and_line() -> None:
+    analysis = analyse_commit(request_for(1, "en"))
+    assert analysis.insights is not None
+    assert "`git-clone-in-dockerfile` (`docker/rocm.Dockerfile:97`)" in analysis.insights.security
+    assert "Review the code at `docker/rocm.Dockerfile:97`." in analysis.recommendations
+
+
+def test_removed_interfaces_and_breaking_markers_become_risks_and_actions() -> None:
+    signals = (
+        Signal(SignalKind.BREAKING, "BREAKING CHANGE"),
+        Signal(
+            SignalKind.API, "pkg.core.load_model", SignalAction.REMOVED, path="python/pkg/core.py", line=3
+        ),
+        Signal(
+            SignalKind.CLI_OPTION, "--legacy-mode", SignalAction.REMOVED, path="python/pkg/core.py", line=9
+        ),
+    )
+    analysis = analyse_commit(facts_request(signals))
+    assert analysis.risks[:3] == [
+        "The commit declares a breaking change (`BREAKING CHANGE`): "
+        "callers relying on the old behaviour must change.",
+        "Public API removed (`pkg.core.load_model`): code that still calls it will break.",
+        "Command-line option removed (`--legacy-mode`): a launch command still passing one will fail.",
+    ]
+    assert "Search your code and deployment scripts for uses of `pkg.core.load_model`, `--legacy-mode`." in (
+        analysis.recommendations
+    )
+    assert analysis.insights is not None
+    assert analysis.insights.architecture == "Structure: 1 public API removed, 1 command-line option removed."
+
+
+def test_a_large_change_without_tests_is_a_risk() -> None:
+    big = (FileChange("python/pkg/core.py", FileStatus.MODIFIED, additions=280, deletions=40),)
+    analysis = analyse_commit(facts_request((), big))
+    assert "A large source change (+280/−40 lines) touches no test file." in analysis.risks
+    assert "Validate this change in your own workloads before upgrading." in analysis.recommendations
+
+
+def test_without_risky_facts_it_says_so_instead_of_inventing() -> None:
+    analysis = analyse_commit(facts_request(()))
+    assert analysis.risks == [
+        "No fact in the diff points to a risk (no removed API, dependency change or breaking marker)."
+    ]
+    assert analysis.recommendations == ["No specific action; validate it as part of your usual upgrade."]
+    assert analysis.insights is not None
+    assert analysis.insights.performance == "Not determinable from the diff."
+    assert analysis.insights.security == "No security-sensitive pattern in added lines."
+
+
+@pytest.mark.parametrize(
+    ("signals", "expected"),
+    [
+        ((Signal(SignalKind.CHANGE_TYPE, "perf"),), "Classified as a performance change"),
+        ((Signal(SignalKind.AREA, "moe", path="python/pkg/core.py"),), "The change touches moe"),
+        ((Signal(SignalKind.AREA, "docs"),), "Not determinable from the diff."),
+    ],
+)
+def test_performance_is_stated_only_as_far_as_facts_go(signals: tuple[Signal, ...], expected: str) -> None:
+    insights = analyse_commit(facts_request(signals)).insights
+    assert insights is not None and insights.performance.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("signals", "expected"),
+    [
+        (
+            (Signal(SignalKind.CHANGE_TYPE, "fix"), Signal(SignalKind.CHANGE_TYPE, "refactor")),
+            ["fix", "refactor"],
+        ),
+        ((Signal(SignalKind.REVERT, "abc1234"),), ["revert"]),
+        ((Signal(SignalKind.DEPENDENCY, "torch", SignalAction.CHANGED, "2.4 → 2.5"),), ["deps"]),
+        ((Signal(SignalKind.MODULE, "python/pkg/core.py", SignalAction.ADDED),), ["feature"]),
+        ((), ["chore"]),
+    ],
+)
+def test_change_types_come_from_signals_or_else_from_other_facts(
+    signals: tuple[Signal, ...], expected: list[str]
+) -> None:
+    assert analyse_commit(facts_request(signals)).change_types == [ChangeType(value) for value in expected]
+
+
+def test_dependency_changes_are_named_with_their_versions() -> None:
+    signal = Signal(SignalKind.DEPENDENCY, "torch", SignalAction.CHANGED, "2.4 → 2.5", "pyproject.toml", 12)
+    analysis = analyse_commit(facts_request((signal,), language="zh"))
+    assert "依赖变更：`torch` 2.4 → 2.5。" in analysis.summary
+    assert "依赖变更（`torch`）：安装结果和运行环境可能与之前不同。" in analysis.risks
+    assert "升级后重新安装依赖并运行测试。" in analysis.recommendations
+
+
+def test_a_requirement_restated_in_two_manifests_is_one_change() -> None:
+    signals = tuple(
+        Signal(SignalKind.DEPENDENCY, "transformers", SignalAction.CHANGED, "4.57.1 → 4.58.0", path, line)
+        for path, line in (("pyproject.toml", 9), ("requirements.txt", 4))
+    )
+    summary = analyse_commit(facts_request(signals)).summary
+    assert "Dependency changes: `transformers` 4.57.1 → 4.58.0." in summary
+
+
+def test_an_empty_commit_says_so() -> None:
+    request = AnalysisRequest(REPO, make_commit("chore: trigger the nightly benchmarks"), (), HIGH, "zh")
+    assert analyse_commit(request).summary == [
+        "「chore: trigger the nightly benchmarks」：空提交，没有文件改动。"
+    ]
+
+
+def test_long_lists_are_counted_rather_than_listed() -> None:
+    signals = tuple(Signal(SignalKind.ENV_VAR, f"VAR_{index}", SignalAction.ADDED) for index in range(8))
+    summary = analyse_commit(facts_request(signals)).summary
+    assert "New environment variables: `VAR_0`, `VAR_1`, `VAR_2`, `VAR_3`, `VAR_4` and 3 more." in summary
+
+
+def test_the_analyser_is_registered_and_reports_progress_per_commit() -> None:
+    analyzer = create_analyzer(AnalyzerSettings(name="offline"))
+    assert isinstance(analyzer, OfflineAnalyzer)
+    done: list[int] = []
+    requests = [request_for(index, "en") for index in range(4)]
+    results = analyzer.analyse(requests, done.append)
+    assert done == [1, 1, 1, 1]
+    assert [result.analyzer for result in results] == ["offline"] * 4
+    assert results[1].analysis == analyse_commit(requests[1])
+
+
+def test_the_cache_key_names_version_and_language_and_follows_the_facts() -> None:
+    analyzer = OfflineAnalyzer(AnalyzerSettings())
+    request = request_for(1, "zh")
+    key = analyzer.cache_key(request)
+    assert key.startswith(f"offline:{VERSION}:zh:")
+    assert key == analyzer.cache_key(request_for(1, "zh"))
+    assert analyzer.cache_key(request_for(1, "en")) == key.replace(":zh:", ":en:")
+    fewer_signals = AnalysisRequest(REPO, request.commit, request.signals[:-1], request.importance, "zh")
+    assert analyzer.cache_key(fewer_signals) != key
+
+
+def test_an_unknown_language_is_bad_input() -> None:
+    with pytest.raises(BadInput, match="'fr'"):
+        analyse_commit(facts_request((), language="fr"))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_overview_gives_three_to_six_factual_bullets(language: str) -> None:
+    reports = sample_report(language).commits
+    bullets = day_overview(reports, language)
+    assert 3 <= len(bullets) <= 6
+    assert bullets[0] in (
+        "共 4 个提交：🔴 高 1、🟡 中 1、🟢 低 2。",
+        "4 commits: 🔴 1 high, 🟡 1 medium, 🟢 2 low.",
+    )
+    assert any("`cbf90d7`" in bullet for bullet in bullets)  # the high commit is named
+    assert day_overview([], language) == []
+
+
+def test_the_overview_names_removed_interfaces_before_new_ones() -> None:
+    report = sample_report("en").commits[1]
+    removed = Signal(SignalKind.API, "pkg.old_entry", SignalAction.REMOVED, path="python/pkg/core.py", line=1)
+    report.signals = (*report.signals, removed)
+    bullets = day_overview([report], "en")
+    assert bullets.index("Interfaces removed: `pkg.old_entry`.") < bullets.index(
+        "New environment variable: `SGLANG_MORI_QP_PER_TRANSFER`."
+    )

@@ -1,0 +1,344 @@
+"""Public API signals: Python by parsing both sides from a BlobSource, other languages by pattern."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from changeradar.model import FileStatus, SignalAction, SignalKind
+from changeradar.signals import SignalContext
+from changeradar.signals.api import extract, module_name
+from diffs import make_commit, make_file
+
+ADDED, REMOVED, CHANGED = SignalAction.ADDED, SignalAction.REMOVED, SignalAction.CHANGED
+SAMPLER = "python/sglang/srt/layers/sampler.py"
+
+
+class DictBlobs(dict[str, bytes]):
+    """An in-memory BlobSource that remembers which blobs were read."""
+
+    def __init__(self, **blobs: str) -> None:
+        super().__init__({blob_id: textwrap.dedent(text).encode() for blob_id, text in blobs.items()})
+        self.read: list[str] = []
+
+    def read_blob(self, object_id: str) -> bytes | None:
+        self.read.append(object_id)
+        return self.get(object_id)
+
+
+def api_signals(*files, blobs: DictBlobs | None = None) -> list[tuple]:
+    signals = list(extract(make_commit("Refactor sampler", files), SignalContext(blobs=blobs)))
+    assert all(signal.kind is SignalKind.API for signal in signals)
+    return [(signal.name, signal.action, signal.detail, signal.path, signal.line) for signal in signals]
+
+
+SAMPLER_BEFORE = """\
+    import torch
+
+    __all__ = ["Sampler", "top_k_top_p_min_p_sampling_from_probs_torch"]
+
+
+    class Sampler:
+        def forward(self, logits, sampling_info):
+            return logits
+
+        def _preprocess_logits(self, logits):
+            return logits
+
+
+    def top_k_top_p_min_p_sampling_from_probs_torch(probs, top_ks, top_ps, min_ps):
+        return probs
+
+
+    def sampling_from_probs_torch(probs):
+        return probs
+
+
+    class _Helper:
+        def run(self):
+            pass
+    """
+SAMPLER_AFTER = """\
+    import torch
+
+    __all__ = ["Sampler", "top_k_top_p_min_p_sampling_from_probs_torch", "apply_custom_logit_processor"]
+
+
+    class Sampler:
+        def forward(self, logits, sampling_info, *, return_logprob=False):
+            return logits
+
+        def compute_logprobs_only(self, logits):
+            return logits
+
+        def _preprocess_logits(self, logits, sampling_info):
+            return logits
+
+
+    def top_k_top_p_min_p_sampling_from_probs_torch(probs, top_ks, top_ps, min_ps, need_min_p_sampling=False):
+        return probs
+
+
+    def apply_custom_logit_processor(logits, sampling_batch_info):
+        return logits
+
+
+    def multinomial_with_seed(inputs, seed):
+        return inputs
+
+
+    class _Helper:
+        def run(self, fast):
+            pass
+    """
+SAMPLER_PATCH = """\
+@@ -3,21 +3,31 @@ import torch
+-__all__ = ["Sampler", "top_k_top_p_min_p_sampling_from_probs_torch"]
++__all__ = ["Sampler", "top_k_top_p_min_p_sampling_from_probs_torch", "apply_custom_logit_processor"]
+"""
+
+
+def test_signature_change_new_method_and_all_are_read_from_both_sides():
+    blobs = DictBlobs(old=SAMPLER_BEFORE, new=SAMPLER_AFTER)
+    file = make_file(SAMPLER, SAMPLER_PATCH, old_blob="old", new_blob="new")
+    assert api_signals(file, blobs=blobs) == [
+        ("sglang.srt.layers.sampler.Sampler.forward", CHANGED, "signature", SAMPLER, 7),
+        ("sglang.srt.layers.sampler.Sampler.compute_logprobs_only", ADDED, "method", SAMPLER, 10),
+        (
+            "sglang.srt.layers.sampler.top_k_top_p_min_p_sampling_from_probs_torch",
+            CHANGED,
+            "signature",
+            SAMPLER,
+            17,
+        ),
+        ("sglang.srt.layers.sampler.apply_custom_logit_processor", ADDED, "function", SAMPLER, 21),
+    ]
+    # Private methods and classes, and functions left out of `__all__`, are no API:
+    # `_preprocess_logits`, `_Helper.run`, `multinomial_with_seed` and `sampling_from_probs_torch`.
+
+
+def test_without_all_public_means_not_starting_with_an_underscore():
+    before = "def run(x):\n    pass\n\ndef _kernel(x):\n    pass\n"
+    after = "def run(x):\n    pass\n\ndef launch(x):\n    pass\n\ndef _kernel(x, y):\n    pass\n"
+    patch = """\
+    @@ -3,2 +3,5 @@ def run(x):
+    -def _kernel(x):
+    +def launch(x):
+    +    pass
+    +
+    +def _kernel(x, y):
+         pass
+    """
+    file = make_file("python/sglang/jit_kernel/norm.py", patch, old_blob="old", new_blob="new")
+    assert api_signals(file, blobs=DictBlobs(old=before, new=after)) == [
+        ("sglang.jit_kernel.norm.launch", ADDED, "function", "python/sglang/jit_kernel/norm.py", 4)
+    ]
+
+
+def test_a_function_moved_within_its_module_is_neither_added_nor_removed():
+    before = "def first():\n    pass\n\ndef second():\n    pass\n"
+    after = "def second():\n    pass\n\ndef first():\n    pass\n"
+    patch = """\
+    @@ -1,5 +1,5 @@
+    -def first():
+    +def second():
+         pass
+
+    -def second():
+    +def first():
+         pass
+    """
+    file = make_file("python/sglang/utils.py", patch, old_blob="old", new_blob="new")
+    assert api_signals(file, blobs=DictBlobs(old=before, new=after)) == []
+
+
+def test_a_file_whose_patch_touches_no_definition_is_not_read():
+    patch = """\
+    @@ -8,3 +8,3 @@ class Sampler:
+         def forward(self, logits, sampling_info):
+    -        return logits
+    +        return logits.float()
+    """
+    blobs = DictBlobs(old=SAMPLER_BEFORE, new=SAMPLER_AFTER)
+    assert api_signals(make_file(SAMPLER, patch, old_blob="old", new_blob="new"), blobs=blobs) == []
+    assert blobs.read == []
+
+
+def test_parameters_changed_below_a_multi_line_def_are_a_signature_change():
+    before = "def fused_moe(\n    hidden_states,\n    w1,\n):\n    pass\n"
+    after = "def fused_moe(\n    hidden_states,\n    w1,\n    bias=None,\n):\n    pass\n"
+    patch = """\
+    @@ -1,4 +1,5 @@
+     def fused_moe(
+         hidden_states,
+         w1,
+    +    bias=None,
+     ):
+    """
+    path = "python/sglang/srt/layers/moe/fused_moe.py"
+    file = make_file(path, patch, old_blob="old", new_blob="new")
+    assert api_signals(file, blobs=DictBlobs(old=before, new=after)) == [
+        ("sglang.srt.layers.moe.fused_moe.fused_moe", CHANGED, "signature", path, 1)
+    ]
+
+
+def test_a_syntax_error_falls_back_to_the_declaration_lines():
+    before = "def load(path):\n    pass\n"
+    after = "def load(path, strict=True):\n    pass\n\ndef save(path:\n    pass\n"
+    patch = """\
+    @@ -1,2 +1,5 @@
+    -def load(path):
+    +def load(path, strict=True):
+         pass
+    +
+    +def save(path:
+    +    pass
+    """
+    path = "python/sglang/srt/model_loader/loader.py"
+    file = make_file(path, patch, old_blob="old", new_blob="new")
+    assert api_signals(file, blobs=DictBlobs(old=before, new=after)) == [
+        ("sglang.srt.model_loader.loader.load", CHANGED, "signature", path, 1),
+        ("sglang.srt.model_loader.loader.save", ADDED, "function", path, 4),
+    ]
+
+
+def test_without_blobs_methods_are_found_under_a_class_the_hunk_shows():
+    patch = """\
+    @@ -40,6 +40,9 @@ import torch
+     class LogitsProcessor(nn.Module):
+         def forward(self, input_ids, hidden_states):
+             pass
+    +
+    +    def compute_logprobs(self, hidden_states):
+    +        pass
+    @@ -90,3 +93,6 @@ class LogitsProcessor(nn.Module):
+             return x
+    +
+    +    def orphan_method(self):
+    +        pass
+    """
+    path = "python/sglang/srt/layers/logits_processor.py"
+    assert api_signals(make_file(path, patch)) == [
+        ("sglang.srt.layers.logits_processor.LogitsProcessor.compute_logprobs", ADDED, "method", path, 44)
+    ]
+
+
+def test_renamed_module_moves_its_api_to_the_new_import_path():
+    source = "class MoriEPDispatcher:\n    pass\n"
+    file = make_file(
+        "python/sglang/srt/layers/moe/token_dispatcher/mori.py",
+        status=FileStatus.RENAMED,
+        old_path="python/sglang/srt/layers/moe/mori_dispatcher.py",
+        old_blob="same",
+        new_blob="same",
+    )
+    assert api_signals(file, blobs=DictBlobs(same=source)) == [
+        (
+            "sglang.srt.layers.moe.token_dispatcher.mori.MoriEPDispatcher",
+            ADDED,
+            "class",
+            "python/sglang/srt/layers/moe/token_dispatcher/mori.py",
+            1,
+        ),
+        (
+            "sglang.srt.layers.moe.mori_dispatcher.MoriEPDispatcher",
+            REMOVED,
+            "class",
+            "python/sglang/srt/layers/moe/mori_dispatcher.py",
+            1,
+        ),
+    ]
+
+
+def test_tests_docs_examples_benchmarks_and_private_modules_are_no_api():
+    patch = "@@ -0,0 +1,2 @@\n+def helper():\n+    pass\n"
+    paths = [
+        "test/srt/test_sampler.py",
+        "docs/conf.py",
+        "examples/runtime/engine/offline_batch_inference.py",
+        "benchmark/kernels/bench_moe.py",
+        "python/sglang/srt/_custom_ops.py",
+    ]
+    files = [make_file(path, patch, status=FileStatus.ADDED) for path in paths]
+    assert api_signals(*files) == []
+
+
+def test_go_exported_functions_methods_and_types():
+    patch = """\
+    @@ -10,6 +10,9 @@ import "net/http"
+    -func NewRouter(cfg Config) *Router {
+    +func NewRouter(cfg Config, opts ...Option) *Router {
+    +type WorkerPool struct {
+    +func (r *Router) RouteGenerate(w http.ResponseWriter, req *http.Request) {
+    +func (r *router) internal() {
+    +func helper() {
+    """
+    path = "bindings/golang/router/router.go"
+    assert api_signals(make_file(path, patch)) == [
+        ("bindings.golang.router.NewRouter", CHANGED, "signature", path, 10),
+        ("bindings.golang.router.WorkerPool", ADDED, "struct", path, 11),
+        ("bindings.golang.router.Router.RouteGenerate", ADDED, "method", path, 12),
+    ]
+
+
+def test_rust_public_items_and_methods_of_the_impl_the_hunk_shows():
+    patch = """\
+    @@ -20,6 +20,11 @@ use std::sync::Arc;
+     impl MeshServer {
+         pub fn new(config: MeshConfig) -> Self {
+    +    pub async fn join(&self, peer: &str) -> Result<()> {
+    +    fn private_helper(&self) {}
+     }
+    +pub struct MeshConfig {
+    +pub(crate) fn internal() {}
+    +pub enum SyncMode {
+    """
+    path = "sgl-model-gateway/mesh/src/server.rs"
+    assert api_signals(make_file(path, patch)) == [
+        ("server.MeshServer.join", ADDED, "method", path, 22),
+        ("server.MeshConfig", ADDED, "struct", path, 25),
+        ("server.SyncMode", ADDED, "enum", path, 27),
+    ]
+
+
+def test_typescript_exports_and_c_header_prototypes():
+    ts_patch = """\
+    @@ -1,3 +1,5 @@
+    +export async function fetchModels(baseUrl: string): Promise<Model[]> {
+    +export const DEFAULT_PORT = 30000;
+     function localOnly() {}
+    """
+    header_patch = """\
+    @@ -40,2 +40,5 @@ void rmsnorm(at::Tensor& output, at::Tensor& input, at::Tensor& weight, double eps);
+    +void fused_add_rmsnorm(torch::Tensor& input, torch::Tensor& residual, torch::Tensor& weight, double eps);
+    +  return fused(input);
+    +static inline int helper(int x);
+    +#define SGL_KERNEL_VERSION "0.3.21"
+    """
+    files = [
+        make_file("sgl-router/ui/src/api/models.ts", ts_patch),
+        make_file("sgl-kernel/include/ops.h", header_patch),
+    ]
+    assert api_signals(*files) == [
+        ("api.models.fetchModels", ADDED, "function", "sgl-router/ui/src/api/models.ts", 1),
+        ("api.models.DEFAULT_PORT", ADDED, "constant", "sgl-router/ui/src/api/models.ts", 2),
+        ("fused_add_rmsnorm", ADDED, "function", "sgl-kernel/include/ops.h", 40),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "module"),
+    [
+        ("python/sglang/srt/server_args.py", "sglang.srt.server_args"),
+        ("python/sglang/srt/layers/__init__.py", "sglang.srt.layers"),
+        ("src/changeradar/model.py", "changeradar.model"),
+        ("vllm/config.py", "vllm.config"),
+        ("sgl-kernel/python/sgl_kernel/elementwise.py", "sgl_kernel.elementwise"),
+        ("sgl-model-gateway/src/routers/mod.rs", "routers"),
+        ("router/cmd/main.go", "router.cmd"),
+        ("web/src/components/index.ts", "components"),
+    ],
+)
+def test_module_name_follows_the_import_path(path: str, module: str):
+    assert module_name(path) == module

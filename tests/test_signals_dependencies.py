@@ -1,0 +1,327 @@
+"""Dependency signals from manifest diffs shaped like sglang's and vllm's, with their near-misses."""
+
+from __future__ import annotations
+
+from changeradar.model import FileStatus, Signal, SignalAction, SignalKind
+from changeradar.signals import SignalContext
+from changeradar.signals.dependencies import extract
+from diffs import make_commit, make_file
+
+ADDED, REMOVED, CHANGED = SignalAction.ADDED, SignalAction.REMOVED, SignalAction.CHANGED
+
+
+class DictBlobs(dict[str, bytes]):
+    def read_blob(self, object_id: str) -> bytes | None:
+        return self.get(object_id)
+
+
+def dependency_signals(*files, blobs: DictBlobs | None = None) -> list[tuple]:
+    commit = make_commit("Bump dependencies", files)
+    return [_summary(signal) for signal in extract(commit, SignalContext(blobs=blobs))]
+
+
+def _summary(signal: Signal) -> tuple:
+    assert signal.kind is SignalKind.DEPENDENCY
+    return signal.name, signal.action, signal.detail, signal.path, signal.line
+
+
+PYPROJECT_BUMP = """\
+@@ -40,9 +40,10 @@ runtime_common = [
+     "tiktoken",
+     "torchao==0.9.0",
+-    "transformers==4.57.1",
++    "transformers==4.58.0",
+     "uvicorn",
+     "uvloop",
+-    "xgrammar==0.1.23",
++    "xgrammar>=0.1.25",
++    "flashinfer_python==0.6.2",
+     # "decord==0.6.0",
+ ]
+"""
+
+
+def test_pyproject_pins_changed_and_added_are_reported_at_their_new_lines():
+    signals = dependency_signals(make_file("python/pyproject.toml", PYPROJECT_BUMP))
+    assert signals == [
+        ("transformers", CHANGED, "4.57.1 → 4.58.0", "python/pyproject.toml", 42),
+        ("xgrammar", CHANGED, "==0.1.23 → >=0.1.25", "python/pyproject.toml", 45),
+        ("flashinfer-python", ADDED, "==0.6.2", "python/pyproject.toml", 46),
+    ]
+
+
+def test_pyproject_lists_that_are_not_dependencies_and_project_version_are_ignored():
+    patch = """\
+    @@ -5,7 +5,7 @@ build-backend = "setuptools.build_meta"
+     [project]
+     name = "sglang"
+    -version = "0.5.7"
+    +version = "0.5.8"
+     description = "SGLang is a fast serving framework for large language models and vision language models."
+     readme = "README.md"
+     requires-python = ">=3.10"
+    @@ -120,4 +120,4 @@ exclude = [
+     [tool.ruff]
+    -select = ["E", "F"]
+    +select = ["E", "F", "I"]
+     line-length = 88
+    """
+    assert dependency_signals(make_file("python/pyproject.toml", patch)) == []
+
+
+def test_pyproject_one_line_list_reports_only_the_entry_that_changed():
+    patch = """\
+    @@ -14,3 +14,3 @@ classifiers = [
+     ]
+    -dependencies = ["aiohttp", "requests", "tqdm", "numpy"]
+    +dependencies = ["aiohttp", "requests", "tqdm", "numpy", "IPython"]
+
+    """
+    assert dependency_signals(make_file("python/pyproject.toml", patch)) == [
+        ("ipython", ADDED, "", "python/pyproject.toml", 15)
+    ]
+
+
+def test_pyproject_extras_of_the_same_package_are_distinct_dependencies():
+    patch = """\
+    @@ -16,4 +16,4 @@ dependencies = ["aiohttp", "requests", "tqdm", "numpy", "IPython"]
+
+     [project.optional-dependencies]
+    -all = ["sglang[srt]", "sglang[openai]"]
+    +all = ["sglang[srt]", "sglang[openai]", "sglang[anthropic]"]
+     all_hip = ["sglang[srt_hip]", "sglang[openai]"]
+    """
+    assert dependency_signals(make_file("python/pyproject.toml", patch)) == [
+        ("sglang", ADDED, "[anthropic]", "python/pyproject.toml", 18)
+    ]
+
+
+def test_a_dependency_moved_within_its_list_with_the_same_spec_is_no_change():
+    patch = """\
+    @@ -20,6 +20,6 @@ runtime_common = [
+    -    "torchao==0.9.0",
+         "transformers==4.57.1",
+         "uvicorn",
+    +    "torchao==0.9.0",
+         "uvloop",
+    """
+    assert dependency_signals(make_file("python/pyproject.toml", patch)) == []
+
+
+UNPINNED_OLD = '[project]\nname = "sglang"\n\n[project.optional-dependencies]\nsrt = [\n' + "".join(
+    f'    "package-{index}",\n' for index in range(10)
+)
+UNPINNED_PATCH = """\
+@@ -14,3 +14,4 @@ srt = [
+     "package-8",
+     "package-9",
++    "mori",
+ ]
+"""
+
+
+def test_unpinned_entry_deep_in_a_list_needs_the_file_to_be_trusted():
+    file = make_file("python/pyproject.toml", UNPINNED_PATCH, old_blob="old", new_blob="new")
+    new = UNPINNED_OLD + '    "mori",\n]\n'
+    blobs = DictBlobs(old=(UNPINNED_OLD + "]\n").encode(), new=new.encode())
+
+    assert dependency_signals(file, blobs=blobs) == [("mori", ADDED, "", "python/pyproject.toml", 16)]
+    # Without the content, a name alone in an unknown list could be anything (`select = [ "E", …`).
+    assert dependency_signals(file) == []
+
+
+def test_poetry_table_entries_and_not_the_python_range():
+    patch = """\
+    @@ -8,4 +8,5 @@ packages = [{ include = "app" }]
+     [tool.poetry.dependencies]
+    -python = "^3.10"
+    +python = "^3.11"
+    -httpx = "^0.27"
+    +httpx = { version = "^0.28", extras = ["http2"] }
+    +rich = "^13.7"
+    """
+    assert dependency_signals(make_file("pyproject.toml", patch)) == [
+        ("httpx", CHANGED, "^0.27 → ^0.28", "pyproject.toml", 10),
+        ("rich", ADDED, "^13.7", "pyproject.toml", 11),
+    ]
+
+
+def test_requirements_file_with_markers_comments_and_options():
+    patch = """\
+    @@ -1,7 +1,7 @@
+     # Common dependencies for all platforms
+    --r common.txt
+    +-r base.txt
+     numba == 0.60.0 ; python_version == '3.9'
+    -torch==2.8.0
+    +torch==2.9.0  # pinned for the CUDA 12.8 wheels
+    -xformers==0.0.32.post1; platform_system == 'Linux' and platform_machine == 'x86_64'
+    +flashinfer-python==0.5.2
+     --extra-index-url https://download.pytorch.org/whl/cu128
+    """
+    assert dependency_signals(make_file("requirements/cuda.txt", patch)) == [
+        ("torch", CHANGED, "2.8.0 → 2.9.0", "requirements/cuda.txt", 4),
+        ("flashinfer-python", ADDED, "==0.5.2", "requirements/cuda.txt", 5),
+        (
+            "xformers",
+            REMOVED,
+            "==0.0.32.post1; platform_system == 'Linux' and platform_machine == 'x86_64'",
+            "requirements/cuda.txt",
+            5,
+        ),
+    ]
+
+
+def test_cargo_dependencies_but_not_the_package_version():
+    patch = """\
+    @@ -1,6 +1,6 @@
+     [package]
+     name = "sgl-model-gateway"
+    -version = "0.2.3"
+    +version = "0.2.4"
+     edition = "2021"
+
+    @@ -18,4 +18,7 @@ license = "Apache-2.0"
+     [dependencies]
+     axum = { version = "0.8.4", features = ["macros", "ws", "tracing"] }
+    -tokio = { version = "1.42.0", features = ["full"] }
+    +tokio = { version = "1.44.0", features = ["full"] }
+     serde = { version = "1.0", features = ["derive"] }
+    +smg-mesh = { path = "../mesh" }
+    +anyhow.workspace = true
+    """
+    assert dependency_signals(make_file("sgl-model-gateway/Cargo.toml", patch)) == [
+        ("tokio", CHANGED, "1.42.0 → 1.44.0", "sgl-model-gateway/Cargo.toml", 20),
+        ("smg-mesh", ADDED, "path ../mesh", "sgl-model-gateway/Cargo.toml", 22),
+        ("anyhow", ADDED, "workspace", "sgl-model-gateway/Cargo.toml", 23),
+    ]
+
+
+def test_cargo_hunk_in_an_unknown_table_trusts_only_versioned_inline_tables():
+    patch = """\
+    @@ -30,1 +30,4 @@ tracing = "0.1"
+     rand = "0.8"
+    +edition = "2024"
+    +version.workspace = true
+    +prost = { version = "0.13", default-features = false }
+    """
+    assert dependency_signals(make_file("Cargo.toml", patch)) == [("prost", ADDED, "0.13", "Cargo.toml", 33)]
+
+
+def test_go_mod_block_and_single_line_requires_but_not_the_go_version():
+    patch = """\
+    @@ -1,10 +1,11 @@
+     module github.com/sgl-project/sglang/sgl-model-gateway/bindings/golang
+
+    -go 1.22
+    +go 1.23
+
+     require (
+    -\tgithub.com/prometheus/client_golang v1.19.0
+    +\tgithub.com/prometheus/client_golang v1.20.5
+     \tgoogle.golang.org/grpc v1.64.0
+    +\tgolang.org/x/sync v0.8.0 // indirect
+     )
+    +require github.com/stretchr/testify v1.9.0
+    """
+    assert dependency_signals(make_file("bindings/golang/go.mod", patch)) == [
+        ("github.com/prometheus/client_golang", CHANGED, "v1.19.0 → v1.20.5", "bindings/golang/go.mod", 6),
+        ("golang.org/x/sync", ADDED, "v0.8.0", "bindings/golang/go.mod", 8),
+        ("github.com/stretchr/testify", ADDED, "v1.9.0", "bindings/golang/go.mod", 10),
+    ]
+
+
+def test_package_json_dependency_sections_but_not_version_or_scripts():
+    patch = """\
+    @@ -1,14 +1,15 @@
+     {
+       "name": "sglang-docs",
+    -  "version": "1.0.0",
+    +  "version": "1.1.0",
+       "scripts": {
+    -    "build": "vite build"
+    +    "build": "vite build --mode production"
+       },
+       "dependencies": {
+    -    "react": "^18.2.0",
+    +    "react": "^19.0.0",
+         "react-dom": "^18.2.0"
+       },
+       "devDependencies": {
+    +    "typescript": "~5.6.0",
+         "vite": "^5.0.0"
+       }
+     }
+    """
+    assert dependency_signals(make_file("package.json", patch)) == [
+        ("react", CHANGED, "^18.2.0 → ^19.0.0", "package.json", 8),
+        ("typescript", ADDED, "~5.6.0", "package.json", 12),
+    ]
+
+
+def test_setup_py_install_requires_and_setup_cfg_options():
+    setup_py = """\
+    @@ -10,6 +10,7 @@ setup(
+         packages=find_packages(),
+         install_requires=[
+             "numpy",
+    +        "einops",
+         ],
+         classifiers=["Programming Language :: Python :: 3"],
+    """
+    setup_cfg = """\
+    @@ -1,6 +1,6 @@
+     [options]
+     install_requires =
+    -    requests>=2.30
+    +    requests>=2.32
+     [flake8]
+    -max-line-length = 100
+    +max-line-length = 110
+    """
+    assert dependency_signals(make_file("setup.py", setup_py), make_file("setup.cfg", setup_cfg)) == [
+        ("einops", ADDED, "", "setup.py", 13),
+        ("requests", CHANGED, ">=2.30 → >=2.32", "setup.cfg", 3),
+    ]
+
+
+def test_removed_dependencies_point_at_the_old_file_and_line():
+    patch = """\
+    @@ -3,3 +3,2 @@
+     numpy
+    -sentencepiece>=0.1.99
+     tqdm
+    """
+    file = make_file(
+        "requirements-dev.txt", patch, status=FileStatus.RENAMED, old_path="requirements_dev.txt"
+    )
+    assert dependency_signals(file) == [("sentencepiece", REMOVED, ">=0.1.99", "requirements_dev.txt", 4)]
+
+
+def test_lock_vendored_and_unknown_files_are_not_read():
+    patch = """\
+    @@ -1,1 +1,1 @@
+    -torch==2.8.0
+    +torch==2.9.0
+    """
+    files = [
+        make_file("third_party/flashinfer/requirements.txt", patch),
+        make_file("uv.lock", patch),
+        make_file("docs/torch_versions.txt", patch),
+    ]
+    assert dependency_signals(*files) == []
+
+
+def test_added_manifest_is_read_from_its_first_line_without_blobs():
+    patch = """\
+    @@ -0,0 +1,7 @@
+    +[project]
+    +name = "sgl-kernel"
+    +version = "0.3.21"
+    +dependencies = [
+    +    "torch",
+    +]
+    +requires-python = ">=3.10"
+    """
+    file = make_file("sgl-kernel/pyproject.toml", patch, status=FileStatus.ADDED)
+    assert dependency_signals(file) == [("torch", ADDED, "", "sgl-kernel/pyproject.toml", 5)]

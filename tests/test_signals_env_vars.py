@@ -1,0 +1,166 @@
+"""Environment-variable signals from code, scripts and Dockerfiles, with their near-misses."""
+
+from __future__ import annotations
+
+from changeradar.model import SignalAction, SignalKind
+from changeradar.signals import SignalContext
+from changeradar.signals.env_vars import extract
+from diffs import make_commit, make_file
+
+ADDED, REMOVED = SignalAction.ADDED, SignalAction.REMOVED
+
+
+def env_signals(*files) -> list[tuple]:
+    signals = list(extract(make_commit("Add knobs", files), SignalContext()))
+    assert all(signal.kind is SignalKind.ENV_VAR for signal in signals)
+    return [(signal.name, signal.action, signal.path, signal.line) for signal in signals]
+
+
+def test_sglang_registry_fields_added_and_removed_but_not_enum_members():
+    patch = """\
+    @@ -150,12 +150,13 @@ class ToolStrictLevel(IntEnum):
+         OFF = 0
+    -    FUNCTION = 1
+    +    FUNCTION = 3
+         PARAMETER = 2
+
+
+     class Envs:
+         # Logging
+         SGLANG_LOG_GC = EnvBool(False)
+    -    SGLANG_LOG_FORWARD_ITERS = EnvBool(False)
+    +    SGLANG_LOG_REQUEST_HEADERS = EnvTuple(tuple())
+    +    SGLANG_MORI_NUM_MAX_DISPATCH_TOKENS_PER_RANK: EnvInt = EnvInt(4096)
+         SGLANG_LOG_MS = EnvBool(False)
+         SGLANG_ROLE_NAMESPACES = EnvStr("OFF")
+    """
+    assert env_signals(make_file("python/sglang/srt/environ.py", patch)) == [
+        ("SGLANG_LOG_REQUEST_HEADERS", ADDED, "python/sglang/srt/environ.py", 158),
+        ("SGLANG_MORI_NUM_MAX_DISPATCH_TOKENS_PER_RANK", ADDED, "python/sglang/srt/environ.py", 159),
+        ("SGLANG_LOG_FORWARD_ITERS", REMOVED, "python/sglang/srt/environ.py", 158),
+    ]
+
+
+def test_python_reads_through_os_environ_getenv_and_env_helpers():
+    patch = """\
+    @@ -40,6 +40,11 @@ logger = logging.getLogger(__name__)
+     def _init_mori_backend(self):
+    -    timeout = int(os.environ.get("MORI_TIMEOUT", "30"))
+    +    timeout = int(os.environ.get("SGLANG_MORI_TIMEOUT", "30"))
+    +    os.environ.setdefault("MORI_SHMEM_MODE", "isolation")
+    +    if "NCCL_DEBUG" in os.environ:
+    +        level = os.getenv("NCCL_DEBUG_SUBSYS")
+    +    use_fp8 = get_bool_env_var("SGLANG_MORI_FP8_DISP")
+    +    cache = os.environ["http_proxy"]
+         DEFAULT_TIMEOUT = 30
+    """
+    names = [
+        (name, action) for name, action, _, _ in env_signals(make_file("python/sglang/srt/mori.py", patch))
+    ]
+    assert names == [
+        ("SGLANG_MORI_TIMEOUT", ADDED),
+        ("MORI_SHMEM_MODE", ADDED),
+        ("NCCL_DEBUG", ADDED),
+        ("NCCL_DEBUG_SUBSYS", ADDED),
+        ("SGLANG_MORI_FP8_DISP", ADDED),
+        ("http_proxy", ADDED),
+        ("MORI_TIMEOUT", REMOVED),
+    ]
+
+
+def test_python_near_misses_are_not_environment_variables():
+    patch = """\
+    @@ -1,3 +1,6 @@
+     import os
+    +DEFAULT_MAX_TOKENS = 4096
+    +mode = resolve_env_mode(config)
+    +label = format_envelope("DRAFT")  # a helper whose name merely contains "env"
+    """
+    assert env_signals(make_file("python/sglang/srt/utils/common.py", patch)) == []
+
+
+def test_a_read_moved_within_its_file_is_neither_added_nor_removed():
+    patch = """\
+    @@ -10,4 +10,4 @@ def main():
+    -    port = os.getenv("SGLANG_PORT")
+         host = "0.0.0.0"
+    +    port = os.getenv("SGLANG_PORT")
+         serve(host, port)
+    """
+    assert env_signals(make_file("python/sglang/launch_server.py", patch)) == []
+
+
+def test_go_and_rust_reads():
+    go_patch = """\
+    @@ -20,3 +20,4 @@ func loadConfig() Config {
+     \tcfg := Config{}
+    +\tif token, ok := os.LookupEnv("SGL_ROUTER_API_KEY"); ok {
+    -\tcfg.Host = os.Getenv("ROUTER_HOST")
+    """
+    rust_patch = """\
+    @@ -5,2 +5,4 @@ use std::env;
+     fn workers() -> usize {
+    +    let version = option_env!("SMG_BUILD_VERSION");
+    +    env::var("SMG_WORKER_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(4)
+    """
+    assert env_signals(make_file("router/config.go", go_patch), make_file("src/config.rs", rust_patch)) == [
+        ("SGL_ROUTER_API_KEY", ADDED, "router/config.go", 21),
+        ("ROUTER_HOST", REMOVED, "router/config.go", 21),
+        ("SMG_BUILD_VERSION", ADDED, "src/config.rs", 6),
+        ("SMG_WORKER_THREADS", ADDED, "src/config.rs", 7),
+    ]
+
+
+def test_shell_exports_and_reads_that_look_like_environment_variables():
+    patch = """\
+    @@ -1,4 +1,10 @@
+     #!/bin/bash
+    +export SGLANG_NPU_USE_MLAPO=1
+    +export HCCL_BUFFSIZE=1536
+    +model_path=$1
+    +echo "running on $HOSTNAME with ${ASCEND_HOME_PATH:-/usr/local/Ascend}"
+    +[ -n "$DEBUG" ] && set -x
+    +# export SGLANG_OLD_FLAG=1
+     python3 -m sglang.launch_server --model-path $model_path
+    """
+    assert [name for name, *_ in env_signals(make_file("scripts/ci/npu_ci_install.sh", patch))] == [
+        "SGLANG_NPU_USE_MLAPO",
+        "HCCL_BUFFSIZE",
+        "HOSTNAME",
+        "ASCEND_HOME_PATH",
+    ]
+
+
+def test_dockerfile_env_pairs_continuations_legacy_form_and_args():
+    patch = """\
+    @@ -10,7 +10,10 @@ FROM nvidia/cuda:${CUDA_VERSION}-cudnn-devel-ubuntu22.04
+     ARG BUILD_TYPE=all
+    +ARG MORI_COMMIT=2f8a6c1
+     ENV DEBIAN_FRONTEND=noninteractive \\
+         CUDA_HOME=/usr/local/cuda \\
+    +    NVSHMEM_DIR=/sgl-workspace/nvshmem/install \\
+         GDRCOPY_HOME=/usr/src/gdrdrv-2.4.4/
+    +ENV PYTHONUNBUFFERED 1
+     RUN apt-get update && apt-get install -y \\
+    +    LIBRARY_FLAG=ignored-by-design \\
+         git
+    """
+    assert env_signals(make_file("docker/Dockerfile", patch)) == [
+        ("MORI_COMMIT", ADDED, "docker/Dockerfile", 11),
+        ("NVSHMEM_DIR", ADDED, "docker/Dockerfile", 14),
+        ("PYTHONUNBUFFERED", ADDED, "docker/Dockerfile", 16),
+    ]
+
+
+def test_docs_tests_and_unknown_files_are_not_sources():
+    patch = """\
+    @@ -1,1 +1,2 @@
+     intro
+    +| `SGLANG_ENABLE_MORI` | os.getenv("SGLANG_ENABLE_MORI") |
+    """
+    files = [
+        make_file("docs/references/environment_variables.md", patch),
+        make_file("test/srt/test_mori.py", patch),
+        make_file(".github/workflows/pr-test.yml", patch),
+    ]
+    assert env_signals(*files) == []
