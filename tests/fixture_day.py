@@ -46,7 +46,7 @@ FIXTURE_ORIGIN = "https://github.com/acme/widget.git"
 FIXTURE_DAY_SUBJECTS = (  # newest first, as collect returns them
     "chore: regenerate model configs and uv.lock (#17830)",
     "fix: escape `|` and <script> in `render_table` output (#17825)",
-    "fix: read caf\ufffd model configs (#17822)",
+    "fix: read café model configs (#17822)",
     "chore: trigger the nightly benchmarks (#17820)",
     "chore: update the flashinfer submodule to v0.6.2 (#17818)",
     "build: add a Dockerfile for the NPU image (#17815)",

@@ -127,11 +127,11 @@ def test_empty_commit_has_no_files(day_commits: list[Commit]) -> None:
     assert (empty.additions, empty.deletions) == (0, 0)
 
 
-def test_non_utf8_message_and_path_are_decoded_with_replacement(day_commits: list[Commit]) -> None:
+def test_a_latin1_message_reads_as_latin1_and_a_non_utf8_path_gets_replacement_characters(day_commits: list[Commit]) -> None:
     fix = commit_titled(day_commits, "fix: read caf")
 
-    assert fix.subject == "fix: read caf\ufffd model configs (#17822)"
-    assert fix.body == "Config files named with accents, such as caf\ufffd.json, failed to load."
+    assert fix.subject == "fix: read café model configs (#17822)"  # Latin-1 bytes read as Latin-1
+    assert fix.body == "Config files named with accents, such as café.json, failed to load."
     assert fix.author_name == "José Álvarez"
     assert CAFE_CONFIG_PATH.encode("utf-8", "surrogateescape") == b"configs/caf\xe9.json"
     assert [file.path for file in fix.files] == ["configs/caf\ufffd.json", "src/widget/registry.py"]

@@ -13,7 +13,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
 
 from changeradar.errors import BadInput
 from changeradar.model import AnalysisStats, RepoRef, Window
@@ -21,13 +20,10 @@ from changeradar.render.escape import inline_code, markdown_heading, markdown_pr
 from changeradar.render.markdown import render_markdown
 from changeradar.render.view import commit_anchors
 from day_reports import HOSTILE_SUBJECT, REPO, day_window, empty_report, sample_report
+from markdown_links import anchor_ids, internal_link_targets, markdown_parser
 
 GOLDEN = Path(__file__).parent / "golden"
 LANGUAGES = ("zh", "en")
-
-
-def markdown_parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -49,14 +45,8 @@ def test_rendering_twice_gives_the_same_bytes_ending_in_one_newline(language: st
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_internal_link_has_its_anchor(language: str) -> None:
     markdown = render_markdown(sample_report(language))
-    tokens = list(_all_tokens(markdown_parser().parse(markdown)))
-    targets = [token.attrGet("href")[1:] for token in tokens if _is_internal_link(token)]
-    anchors = {
-        match
-        for token in tokens
-        if "html" in token.type
-        for match in re.findall(r'id="([^"]+)"', token.content)
-    }
+    targets = internal_link_targets(markdown)
+    anchors = anchor_ids(markdown)
     assert len(targets) >= 10  # the table and the table of contents both link every commit
     assert set(targets) <= anchors
     assert {"c-cbf90d7", "c-3c2f4c7", "c-3fcda00", "c-0ff0d18", "stats", "tier-high"} <= set(targets)
@@ -237,13 +227,3 @@ def test_prose_keeps_code_spans_and_emphasis_but_no_links_or_html() -> None:
     html = markdown_parser().render(prose)
     assert "<code>a[b](c)</code>" in html and "<strong>bold</strong>" in html
     assert "<a " not in html and "<img" not in html and "`unclosed" in html
-
-
-def _all_tokens(tokens):
-    for token in tokens:
-        yield token
-        yield from _all_tokens(token.children or [])
-
-
-def _is_internal_link(token) -> bool:
-    return token.type == "link_open" and str(token.attrGet("href")).startswith("#")

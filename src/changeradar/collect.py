@@ -210,7 +210,7 @@ class _CommitBuilder:
         sha, parents, author_name, author_email, authored_at, committer_name, committed_at = (
             _text(value) for value in self.header
         )
-        message = _text(b"".join(self.message_lines)).strip()
+        message = _message_text(b"".join(self.message_lines)).strip()
         subject, _, body = message.partition("\n")
         return Commit(
             sha=sha,
@@ -259,3 +259,15 @@ def _unescape(escape: re.Match[bytes]) -> bytes:
 
 def _text(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace")
+
+
+def _message_text(raw: bytes) -> str:
+    """A commit message: UTF-8 as git assumes, else the Windows-1252/Latin-1 its author most likely used.
+
+    git re-encodes messages that declare an encoding; one that is not UTF-8 and declares none was almost
+    always written in a legacy Western encoding, which reads better than replacement characters.
+    """
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")

@@ -143,7 +143,7 @@ def _analyse(
     for index, (request, key) in enumerate(zip(requests, keys, strict=True)):
         entry = None if refresh or key is None else store.get_analysis(repo.name, request.commit.sha, key)
         if entry is not None:
-            results[index] = _from_cache(entry)
+            results[index] = _from_cache(entry, shown=analyzer.costly)
             cached += 1
 
     missing = [index for index, result in enumerate(results) if result is None]
@@ -154,6 +154,8 @@ def _analyse(
             store.put_analysis(repo.name, requests[index].commit.sha, keys[index], _to_cache(result))
 
     usage = [result.usage for result in fresh if result.usage is not None]
+    if not analyzer.costly:  # a free analyser's cache is invisible: the report must not depend on it
+        return [result for result in results if result is not None], AnalysisStats(by_model=len(requests))
     stats = AnalysisStats(
         by_model=sum(1 for result in fresh if result.cacheable),
         from_cache=cached,
@@ -164,14 +166,14 @@ def _analyse(
     return [result for result in results if result is not None], stats
 
 
-def _from_cache(entry: CachedAnalysis) -> AnalysisResult:
+def _from_cache(entry: CachedAnalysis, shown: bool) -> AnalysisResult:
     return AnalysisResult(
         analysis=entry.analysis,
         analyzer=entry.analyzer,
         notes=entry.notes,
         seen_share=entry.seen_share,
         latency_seconds=entry.latency_seconds,
-        cached=True,
+        cached=shown,
     )
 
 

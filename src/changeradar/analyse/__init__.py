@@ -53,6 +53,9 @@ ProgressCallback = Callable[[int], None]
 
 class Analyzer(Protocol):
     name: ClassVar[str]
+    costly: ClassVar[bool]
+    """True when an analysis costs time or money (a model call): reports then say which came from the cache.
+    False for free, deterministic analysers, whose reports must not change when a re-run hits the cache."""
 
     def cache_key(self, request: AnalysisRequest) -> str | None:
         """Everything that makes this analyser's answer for `request` what it is; None: do not cache."""

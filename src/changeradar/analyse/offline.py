@@ -49,6 +49,7 @@ class OfflineAnalyzer:
     """Deterministic analyses from signals: instant, free, and honest about what a diff cannot say."""
 
     name: ClassVar[str] = "offline"
+    costly: ClassVar[bool] = False
 
     def __init__(self, settings: AnalyzerSettings) -> None:
         self.settings = settings

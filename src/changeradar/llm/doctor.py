@@ -55,8 +55,8 @@ def check_endpoint(settings: AnalyzerSettings) -> list[Check]:
 
 async def _run_checks(session: Session, structured_output: str) -> list[Check]:
     try:
-        models, reachable = await _check_models(session)
-        if not reachable:
+        models, go_on = await _check_models(session)
+        if not go_on:
             return [models]  # the structured call would only say the same again
         return [models, await _check_structured_answer(session, structured_output)]
     finally:
@@ -64,13 +64,13 @@ async def _run_checks(session: Session, structured_output: str) -> list[Check]:
 
 
 async def _check_models(session: Session) -> tuple[Check, bool]:
-    """The models check, and whether the endpoint answered at all."""
+    """The models check, and whether a chat call could fare any better (not when unreachable or refused)."""
     endpoint = session.endpoint
     try:
         served = await session.model_ids()
     except openai.APIError as error:
-        reachable = not isinstance(error, openai.APIConnectionError)
-        return Check("llm models", False, endpoint.describe_error(error)), reachable
+        refused = isinstance(error, openai.APIConnectionError | openai.AuthenticationError)
+        return Check("llm models", False, endpoint.describe_error(error)), not refused
     if endpoint.model in served:
         return Check("llm models", True, f"{endpoint.base_url or 'OpenAI'} serves {endpoint.model!r}"), True
     named = ", ".join(served[:MAX_MODELS_NAMED]) + (", …" if len(served) > MAX_MODELS_NAMED else "")

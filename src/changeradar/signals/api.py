@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalKind
@@ -30,7 +30,11 @@ from changeradar.signals.python_api import public_api, signature
 _NOT_API = ("docs/", "doc/", "examples/", "example/", "benchmarks/", "benchmark/")
 _PACKAGE_ROOTS = ("src", "python")  # the import path starts below the last of these folders
 _FOLDER_NAMING_FILES = {"py": ("__init__",), "rs": ("mod", "lib", "main"), "ts": ("index",), "js": ("index",)}
-_PYTHON_DEFINITION = re.compile(r"\s*(?:async\s+)?def\s|\s*class\s|__all__\b")
+# A line that can change public Python API: a def at module or method level that is not private
+# (`__init__` is the class's signature), a public class, or `__all__`.
+_PUBLIC_DEFINITION = re.compile(
+    r"(?:    )?(?:async\s+)?def\s+(?:__init__|[A-Za-z])|class\s+[A-Za-z]|\s*__all__\b"
+)
 
 
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
@@ -40,12 +44,11 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
         syntax = _SYNTAXES.get(extension)
         if syntax is None or file.binary or not _is_api_source(file.path, extension):
             continue
-        if extension == "py":
-            if not _touches_python_definitions(file):
-                continue
-            sides = _parsed_python_sides(file, context.blobs)
-        else:
-            sides = None
+        if extension == "py" and not _touches_public_definitions(file):
+            continue  # parsing both sides costs more than everything else here; spare it when it is moot
+        sides = (
+            _parsed_python_sides(file, context.blobs) if extension == "py" and _needs_parsing(file) else None
+        )
         before, after = sides or (list(_declarations(file, side, syntax)) for side in Side)
         yield from compare_found(SignalKind.API, file, before, after, lambda _old, _new: "signature")
 
@@ -70,16 +73,18 @@ def _is_api_source(path: str, extension: str) -> bool:
     return extension != "py" or not any(part.startswith("_") for part in module_name(path).split("."))
 
 
-def _touches_python_definitions(file: FileChange) -> bool:
-    """Whether parsing can find anything: the file comes or goes, or a changed line is a `def`, `class`
-    or `__all__` line, or lies inside the parameters of a `def` the hunk shows."""
+def _touches_public_definitions(file: FileChange) -> bool:
+    """Whether parsing can find a change: the file comes or goes, or a changed line is a public-looking
+    `def`, `class` or `__all__` line, or lies inside the parameters (or list) of one the hunk shows."""
     if file.status is not FileStatus.MODIFIED:
         return True
+    if not _PYTHON.hint.search(file.patch):
+        return False
     for side in Side:
         for run in hunk_runs(file, side):
-            open_brackets = 0  # left open by the `def` line above: its parameters continue
+            open_brackets = 0  # left open by the definition line above: its parameters continue
             for line in run:
-                starts_definition = _PYTHON_DEFINITION.match(line.text) is not None
+                starts_definition = _PUBLIC_DEFINITION.match(line.text) is not None
                 if line.changed and (starts_definition or open_brackets > 0):
                     return True
                 if starts_definition or open_brackets > 0:
@@ -87,10 +92,14 @@ def _touches_python_definitions(file: FileChange) -> bool:
     return False
 
 
-def _parsed_python_sides(
-    file: FileChange, blobs: BlobSource | None
-) -> tuple[list[Found], list[Found]] | None:
-    """Both sides' public API, or None when either cannot be read or parsed."""
+def _needs_parsing(file: FileChange) -> bool:
+    """A module that comes or goes is all changed lines, whose declarations read as well by pattern at a
+    fraction of a parse's cost, unless `__all__` decides which are public."""
+    return file.status not in (FileStatus.ADDED, FileStatus.DELETED) or "__all__" in file.patch
+
+
+def _parsed_python_sides(file: FileChange, blobs: BlobSource | None) -> list[Sequence[Found]] | None:
+    """Both sides' public API, old then new, or None when either cannot be read or parsed."""
     sides = []
     for side in Side:
         text = side_text(file, side, blobs)
@@ -98,7 +107,7 @@ def _parsed_python_sides(
         if found is None:
             return None
         sides.append(found)
-    return sides[0], sides[1]
+    return sides
 
 
 def _side_path(file: FileChange, side: Side) -> str:
@@ -127,6 +136,7 @@ class _Syntax:
     (the type a method belongs to) and `params`; a `block` line opens the body of type `owner`, whose
     indented `method` declarations belong to it until the next line at column 0."""
 
+    hint: re.Pattern[str]  # a patch this does not match declares nothing: a cheap test of the whole patch
     declarations: tuple[tuple[re.Pattern[str], str], ...]
     block: re.Pattern[str] | None = None
     parameters: Callable[[str], str | None] = _normalised_parameters
@@ -144,6 +154,7 @@ _RUST_FUNCTION = (
 _C_KEYWORDS = r"return|if|else|while|for|switch|case|typedef|using|namespace|template|static|class|struct"
 
 _PYTHON = _Syntax(
+    hint=re.compile(r"\bdef\s|\bclass\s|__all__"),
     declarations=(
         (re.compile(_PYTHON_FUNCTION), "function"),
         (re.compile(r"(?:    |\t)" + _PYTHON_FUNCTION), "method"),
@@ -153,6 +164,7 @@ _PYTHON = _Syntax(
     parameters=_python_parameters,
 )
 _GO = _Syntax(
+    hint=re.compile(r"^[-+](?:func|type)\s", re.MULTILINE),
     declarations=(
         (
             re.compile(
@@ -163,9 +175,10 @@ _GO = _Syntax(
         ),
         (re.compile(rf"func\s+(?P<name>[A-Z]\w*){_GO_GENERICS}{_PARAMETERS}"), "function"),
         (re.compile(rf"type\s+(?P<name>[A-Z]\w*){_GO_GENERICS}\s+(?P<kind>struct|interface)\b"), "type"),
-    )
+    ),
 )
 _RUST = _Syntax(
+    hint=re.compile(r"^[-+]\s*pub\s", re.MULTILINE),
     declarations=(
         (re.compile(_RUST_FUNCTION), "function"),
         (re.compile(r"\s+" + _RUST_FUNCTION), "method"),
@@ -174,6 +187,7 @@ _RUST = _Syntax(
     block=re.compile(r"impl\b(?:<[^>]*>)?\s+(?:[\w:<>, ]+?\s+for\s+)?(?P<owner>\w+)"),
 )
 _SCRIPT = _Syntax(
+    hint=re.compile(r"^[-+]export\s", re.MULTILINE),
     declarations=(
         (
             re.compile(
@@ -183,9 +197,10 @@ _SCRIPT = _Syntax(
             ),
             "function",
         ),
-    )
+    ),
 )
 _C_HEADER = _Syntax(
+    hint=re.compile(r"^[-+][A-Za-z_].*\);", re.MULTILINE),
     declarations=(
         (
             # A one-line prototype at column 0: `void fused_add_rmsnorm(torch::Tensor& input, …);`
@@ -209,6 +224,8 @@ _SYNTAXES: dict[str, _Syntax] = {
 
 def _declarations(file: FileChange, side: Side, syntax: _Syntax) -> Iterator[Found]:
     """Public declarations on one side's changed lines, with the type that owns each method."""
+    if not syntax.hint.search(file.patch):
+        return
     module = module_name(_side_path(file, side)) if syntax.qualified else ""
     for run in hunk_runs(file, side):
         owner: str | None = None

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import lru_cache
 
 from changeradar.signals.dependencies import Found
 
 _Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def public_api(source: str, module: str) -> list[Found] | None:
+@lru_cache(maxsize=32)  # a day's commits often edit one module in turn: one's new side is the next's old
+def public_api(source: str, module: str) -> tuple[Found, ...] | None:
     """One `Found` per public function, class and method, keyed by qualified name; None if unparsable."""
     try:
         tree = ast.parse(source)
@@ -32,7 +34,7 @@ def public_api(source: str, module: str) -> list[Found] | None:
             found.extend(_public_methods(node, qualified))
         else:
             found.append(Found(qualified, qualified, node.lineno, "function", signature(node.args)))
-    return found
+    return tuple(found)
 
 
 def signature(arguments: ast.arguments) -> str:

@@ -1,0 +1,165 @@
+"""`changeradar report|run|backfill|init` end to end on the fixture day: files, goldens, re-runs, links.
+
+Golden files: `UPDATE_GOLDEN=1 pytest tests/test_report_command.py` rewrites tests/golden/fixture_day.*.md
+from the current output; review the diff by eye before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from changeradar.cli import main
+from fixture_day import FIXTURE_DAY_SUBJECTS
+from markdown_links import anchor_ids, internal_link_targets
+
+GOLDEN = Path(__file__).parent / "golden"
+DAY_FOLDER = Path("2026/acme/widget")
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    captured = capsys.readouterr()
+    return exit_info.value.code, captured.out, captured.err
+
+
+def report_day(repo: Path, out: Path, cache: Path, capsys, *extra: str) -> tuple[int, str, str]:
+    args = ["report", str(repo), "--date", "2026-01-29", "--out", str(out), "--cache-dir", str(cache)]
+    return run_cli([*args, *extra], capsys)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_fixture_day_report_matches_its_golden_file(
+    fixture_day_repo: Path, tmp_path: Path, capsys, language: str
+) -> None:
+    code, out, err = report_day(fixture_day_repo, tmp_path / "out", tmp_path / "cache", capsys, "--lang", language)
+
+    markdown_path = tmp_path / "out" / DAY_FOLDER / "2026-01-29.md"
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [f"wrote {markdown_path}", f"wrote {markdown_path.with_suffix('.json')}"]
+    markdown = markdown_path.read_text(encoding="utf-8")
+    golden = GOLDEN / f"fixture_day.{language}.md"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.write_text(markdown, encoding="utf-8")
+    assert markdown == golden.read_text(encoding="utf-8")
+
+
+def test_every_commit_of_the_day_is_in_the_report_and_every_link_resolves(
+    fixture_day_repo: Path, tmp_path: Path, capsys
+) -> None:
+    report_day(fixture_day_repo, tmp_path / "out", tmp_path / "cache", capsys)
+
+    markdown = (tmp_path / "out" / DAY_FOLDER / "2026-01-29.md").read_text(encoding="utf-8")
+    document = json.loads((tmp_path / "out" / DAY_FOLDER / "2026-01-29.json").read_text(encoding="utf-8"))
+    assert [commit["subject"] for commit in document["commits"]] == list(FIXTURE_DAY_SUBJECTS)
+    assert "> 本日共 15 个提交 | " in markdown
+    targets = internal_link_targets(markdown)
+    assert len(targets) >= 2 * len(FIXTURE_DAY_SUBJECTS)
+    assert set(targets) <= anchor_ids(markdown)
+
+
+def test_a_rerun_gives_the_same_bytes_from_the_cache(fixture_day_repo: Path, tmp_path: Path, capsys) -> None:
+    cache = tmp_path / "cache"
+    report_day(fixture_day_repo, tmp_path / "first", cache, capsys, "--lang", "en")
+    report_day(fixture_day_repo, tmp_path / "second", cache, capsys, "--lang", "en")
+
+    for suffix in (".md", ".json"):
+        first = (tmp_path / "first" / DAY_FOLDER / "2026-01-29").with_suffix(suffix).read_bytes()
+        second = (tmp_path / "second" / DAY_FOLDER / "2026-01-29").with_suffix(suffix).read_bytes()
+        assert first == second
+    with sqlite3.connect(cache / "changeradar.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM analyses").fetchone()[0] == len(FIXTURE_DAY_SUBJECTS)
+        assert db.execute("SELECT count(*), sum(commits) FROM runs WHERE status = 'done'").fetchone() == (2, 30)
+
+
+def test_markdown_goes_to_standard_output_with_out_dash(fixture_day_repo: Path, tmp_path: Path, capsys) -> None:
+    code, out, _err = run_cli(
+        ["report", str(fixture_day_repo), "--date", "2026-01-29", "--out", "-", "--lang", "en",
+         "--cache-dir", str(tmp_path / "cache")],
+        capsys,
+    )
+    assert code == 0
+    assert out.startswith("# Daily Update Report (2026-01-29)\n")
+    assert "> 15 commits | " in out
+    assert not (tmp_path / "reports").exists()
+
+
+def test_an_empty_day_is_a_short_valid_report(fixture_day_repo: Path, tmp_path: Path, capsys) -> None:
+    code, out, _err = run_cli(
+        ["report", str(fixture_day_repo), "--date", "2026-02-14", "--out", "-", "--lang", "en",
+         "--cache-dir", str(tmp_path / "cache")],
+        capsys,
+    )
+    assert code == 0
+    assert "No commits in this window." in out
+    assert "> 0 commits | 🔴 High 0 | 🟡 Medium 0 | 🟢 Low 0" in out.splitlines()
+
+
+def test_a_commit_whose_signals_fail_stays_in_the_report_and_the_exit_code_is_1(
+    fixture_day_repo: Path, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from changeradar.signals import security
+
+    original = security.extract
+
+    def fail_on_the_dockerfile_commit(commit, context):
+        if commit.subject.startswith("build: add a Dockerfile"):
+            raise ValueError("unreadable hunk")
+        return original(commit, context)
+
+    monkeypatch.setattr(security, "extract", fail_on_the_dockerfile_commit)
+    code, _out, err = report_day(fixture_day_repo, tmp_path / "out", tmp_path / "cache", capsys, "--lang", "en")
+
+    document = json.loads((tmp_path / "out" / DAY_FOLDER / "2026-01-29.json").read_text(encoding="utf-8"))
+    assert code == 1
+    assert len(document["commits"]) == len(FIXTURE_DAY_SUBJECTS)
+    assert "signal extraction failed (ValueError: unreadable hunk)" in err
+    assert any("unreadable hunk" in failure for failure in document["failures"])
+
+
+def test_run_reports_every_configured_repository_and_backfill_every_day(
+    fixture_day_repo: Path, tmp_path: Path, capsys
+) -> None:
+    config = tmp_path / "changeradar.toml"
+    config.write_text(
+        f'output = "out"\nlanguage = "en"\ncache_dir = "cache"\n\n'
+        f'[[repositories]]\nsource = "{fixture_day_repo}"\nname = "acme/widget"\n',
+        encoding="utf-8",
+    )
+    code, out, _err = run_cli(["run", "--config", str(config), "--date", "2026-01-29"], capsys)
+    assert code == 0
+    assert (tmp_path / "out" / DAY_FOLDER / "2026-01-29.md").is_file()
+
+    code, out, _err = run_cli(["backfill", "--config", str(config), "--from", "2026-01-28", "--to", "2026-01-30"], capsys)
+    assert code == 0
+    written = sorted(path.name for path in (tmp_path / "out" / DAY_FOLDER).iterdir())
+    assert written == [f"2026-01-{day}.{suffix}" for day in (28, 29, 30) for suffix in ("json", "md")]
+
+
+def test_a_url_is_cloned_into_the_cache_and_reported(fixture_day_repo: Path, tmp_path: Path, capsys) -> None:
+    code, out, _err = run_cli(
+        ["report", f"file://{fixture_day_repo}", "--date", "2026-01-29", "--out", "-", "--branch", "main",
+         "--cache-dir", str(tmp_path / "cache")],
+        capsys,
+    )
+    assert code == 0
+    assert "> 本日共 15 个提交 | " in out
+    assert list((tmp_path / "cache" / "repos").rglob("*.git"))
+
+
+def test_init_writes_a_config_that_loads_and_refuses_to_overwrite(tmp_path: Path, capsys) -> None:
+    config = tmp_path / "changeradar.toml"
+    code, out, _err = run_cli(["init", "--path", str(config)], capsys)
+    assert code == 0
+    assert (tmp_path / ".github/workflows/changeradar.yml").is_file()
+
+    from changeradar.config import load_config
+
+    assert load_config(config).repositories[0].source == "https://github.com/sgl-project/sglang"
+    code, _out, err = run_cli(["init", "--path", str(config)], capsys)
+    assert code == 2 and str(config) in err
