@@ -68,7 +68,8 @@ class Analyzer(Protocol):
 
 
 _ANALYZERS: dict[str, type] = {}
-_BUILTIN_MODULES = ("changeradar.analyse.offline", "changeradar.analyse.llm")
+_BUILTIN_MODULES = {"offline": "changeradar.analyse.offline", "llm": "changeradar.analyse.llm"}
+"""Imported only when asked for: the llm analyser pulls in the openai SDK, which offline runs never need."""
 
 
 def register_analyzer(cls: type) -> type:
@@ -78,26 +79,17 @@ def register_analyzer(cls: type) -> type:
 
 
 def available_analyzers() -> list[str]:
-    _load_builtins()
-    return sorted(_ANALYZERS)
+    return sorted({*_ANALYZERS, *_BUILTIN_MODULES})
 
 
 def create_analyzer(settings: AnalyzerSettings) -> Analyzer:
     """The analyser the settings name, built from them."""
-    _load_builtins()
+    if settings.name not in _ANALYZERS and settings.name in _BUILTIN_MODULES:
+        importlib.import_module(_BUILTIN_MODULES[settings.name])
     try:
         cls = _ANALYZERS[settings.name]
     except KeyError:
         raise BadInput(
-            f"unknown analyzer {settings.name!r} (choose from: {', '.join(sorted(_ANALYZERS))})"
+            f"unknown analyzer {settings.name!r} (choose from: {', '.join(available_analyzers())})"
         ) from None
     return cls(settings)
-
-
-def _load_builtins() -> None:
-    for module in _BUILTIN_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as error:
-            if error.name != module:
-                raise

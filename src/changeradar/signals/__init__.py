@@ -13,6 +13,7 @@ from typing import Protocol
 
 from changeradar.config import AreaRule
 from changeradar.model import Commit, Signal
+from changeradar.signals.diff import forget_parsed_patches
 
 
 class BlobSource(Protocol):
@@ -54,7 +55,10 @@ def extract_signals(
         api.extract,
         security.extract,
     )
-    return _unique(signal for extract in extractors for signal in extract(commit, context))
+    try:
+        return _unique(signal for extract in extractors for signal in extract(commit, context))
+    finally:
+        forget_parsed_patches()
 
 
 def _unique(signals: Iterable[Signal]) -> tuple[Signal, ...]:

@@ -30,11 +30,18 @@ from changeradar.signals.python_api import public_api, signature
 _NOT_API = ("docs/", "doc/", "examples/", "example/", "benchmarks/", "benchmark/")
 _PACKAGE_ROOTS = ("src", "python")  # the import path starts below the last of these folders
 _FOLDER_NAMING_FILES = {"py": ("__init__",), "rs": ("mod", "lib", "main"), "ts": ("index",), "js": ("index",)}
+
+
+def _holds_any(text: str, words: tuple[str, ...]) -> bool:
+    return any(word in text for word in words)
+
+
 # A line that can change public Python API: a def at module or method level that is not private
 # (`__init__` is the class's signature), a public class, or `__all__`.
 _PUBLIC_DEFINITION = re.compile(
     r"(?:    )?(?:async\s+)?def\s+(?:__init__|[A-Za-z])|class\s+[A-Za-z]|\s*__all__\b"
 )
+_CHANGED_PUBLIC_DEFINITION = re.compile(r"^[-+](?:" + _PUBLIC_DEFINITION.pattern + ")", re.MULTILINE)
 
 
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
@@ -78,7 +85,9 @@ def _touches_public_definitions(file: FileChange) -> bool:
     `def`, `class` or `__all__` line, or lies inside the parameters (or list) of one the hunk shows."""
     if file.status is not FileStatus.MODIFIED:
         return True
-    if not _PYTHON.hint.search(file.patch):
+    if _CHANGED_PUBLIC_DEFINITION.search(file.patch):
+        return True  # the common case, without walking the hunks
+    if not _holds_any(file.patch, _PYTHON.hints):
         return False
     for side in Side:
         for run in hunk_runs(file, side):
@@ -136,7 +145,7 @@ class _Syntax:
     (the type a method belongs to) and `params`; a `block` line opens the body of type `owner`, whose
     indented `method` declarations belong to it until the next line at column 0."""
 
-    hint: re.Pattern[str]  # a patch this does not match declares nothing: a cheap test of the whole patch
+    hints: tuple[str, ...]  # words every declaration line holds: a cheap test of patches and lines
     declarations: tuple[tuple[re.Pattern[str], str], ...]
     block: re.Pattern[str] | None = None
     parameters: Callable[[str], str | None] = _normalised_parameters
@@ -154,7 +163,7 @@ _RUST_FUNCTION = (
 _C_KEYWORDS = r"return|if|else|while|for|switch|case|typedef|using|namespace|template|static|class|struct"
 
 _PYTHON = _Syntax(
-    hint=re.compile(r"\bdef\s|\bclass\s|__all__"),
+    hints=("def ", "class "),
     declarations=(
         (re.compile(_PYTHON_FUNCTION), "function"),
         (re.compile(r"(?:    |\t)" + _PYTHON_FUNCTION), "method"),
@@ -164,7 +173,7 @@ _PYTHON = _Syntax(
     parameters=_python_parameters,
 )
 _GO = _Syntax(
-    hint=re.compile(r"^[-+](?:func|type)\s", re.MULTILINE),
+    hints=("func", "type "),
     declarations=(
         (
             re.compile(
@@ -178,7 +187,7 @@ _GO = _Syntax(
     ),
 )
 _RUST = _Syntax(
-    hint=re.compile(r"^[-+]\s*pub\s", re.MULTILINE),
+    hints=("pub ",),
     declarations=(
         (re.compile(_RUST_FUNCTION), "function"),
         (re.compile(r"\s+" + _RUST_FUNCTION), "method"),
@@ -187,7 +196,7 @@ _RUST = _Syntax(
     block=re.compile(r"impl\b(?:<[^>]*>)?\s+(?:[\w:<>, ]+?\s+for\s+)?(?P<owner>\w+)"),
 )
 _SCRIPT = _Syntax(
-    hint=re.compile(r"^[-+]export\s", re.MULTILINE),
+    hints=("export ",),
     declarations=(
         (
             re.compile(
@@ -200,7 +209,7 @@ _SCRIPT = _Syntax(
     ),
 )
 _C_HEADER = _Syntax(
-    hint=re.compile(r"^[-+][A-Za-z_].*\);", re.MULTILINE),
+    hints=(");",),
     declarations=(
         (
             # A one-line prototype at column 0: `void fused_add_rmsnorm(torch::Tensor& input, …);`
@@ -224,7 +233,7 @@ _SYNTAXES: dict[str, _Syntax] = {
 
 def _declarations(file: FileChange, side: Side, syntax: _Syntax) -> Iterator[Found]:
     """Public declarations on one side's changed lines, with the type that owns each method."""
-    if not syntax.hint.search(file.patch):
+    if not _holds_any(file.patch, syntax.hints):
         return
     module = module_name(_side_path(file, side)) if syntax.qualified else ""
     for run in hunk_runs(file, side):
@@ -234,7 +243,8 @@ def _declarations(file: FileChange, side: Side, syntax: _Syntax) -> Iterator[Fou
                 owner = None if block["owner"].startswith("_") else block["owner"]
             elif line.text[:1] not in ("", " ", "\t"):
                 owner = None
-            found = _declaration(line, syntax, module, owner) if line.changed else None
+            declares = line.changed and _holds_any(line.text, syntax.hints)
+            found = _declaration(line, syntax, module, owner) if declares else None
             if found is not None:
                 yield found
 

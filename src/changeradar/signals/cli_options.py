@@ -47,7 +47,7 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     """Options added or removed, and `*_CHOICES` constants whose choices changed."""
     for file in commit.files:
         reader = _READERS.get(file.path.rpartition(".")[2])
-        if reader is None or file.binary or not _is_source(file.path):
+        if reader is None or file.binary or not reader.may_find(file.patch) or not _is_source(file.path):
             continue
         for signal in compare_found(SignalKind.CLI_OPTION, file, *read_sides(file, reader)):
             is_choice = not signal.name.startswith("-")  # named after its `*_CHOICES` constant
@@ -137,7 +137,8 @@ def _read_rust(run: Run) -> Iterator[Found]:
 
 
 _READERS = {
-    "py": RunReader(re.compile(rf"{_PYTHON_OPTION_CALL.pattern}|_CHOICES\b"), _read_python),
-    "go": RunReader(_GO_FLAG, _read_go),
-    "rs": RunReader(re.compile(r"\blong\b"), _read_rust),
+    # "option(" covers add_option(, make_option( and click's .option(.
+    "py": RunReader(("add_argument", "option(", "Option(", "_CHOICES"), _read_python),
+    "go": RunReader(("flag", "Flags()", "fs."), _read_go),
+    "rs": RunReader(("long",), _read_rust),
 }

@@ -81,17 +81,18 @@ Reader = Callable[[Run], Iterator[Found]]
 
 @dataclass(frozen=True, slots=True)
 class RunReader:
-    """Reads the facts of one kind of file. A patch its `hint` does not match holds none: a cheap test
-    of the whole patch that spares most files the line-by-line reading."""
+    """Reads the facts of one kind of file. A patch without any of the `hints` words holds none: a
+    substring test that spares most files the line-by-line reading."""
 
-    hint: re.Pattern[str]
+    hints: tuple[str, ...]
     read: Reader
+
+    def may_find(self, patch: str) -> bool:
+        return any(hint in patch for hint in self.hints)
 
 
 def read_sides(file: FileChange, reader: RunReader) -> tuple[list[Found], list[Found]]:
     """What the reader finds in the hunks as the old side, then the new side, shows them."""
-    if not reader.hint.search(file.patch):
-        return [], []
     old, new = ([found for run in hunk_runs(file, side) for found in reader.read(run)] for side in Side)
     return old, new
 

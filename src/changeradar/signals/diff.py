@@ -23,13 +23,18 @@ class DiffLine:
 def diff_lines(file: FileChange) -> tuple[DiffLine, ...]:
     """Every line of every hunk of `file`'s patch, numbered.
 
-    Cached: every extractor reads the same files of the same commit, and parsing a patch once instead
-    of once per extractor is most of the cost of extracting signals from a large commit.
+    Cached until `forget_parsed_patches`: every extractor reads the same files of the same commit, and
+    parsing a patch once instead of once per extractor is most of the cost of a large commit.
     """
     return _parse_patch(file.patch)
 
 
-@lru_cache(maxsize=64)
+def forget_parsed_patches() -> None:
+    """Free the cache of `diff_lines`; called after each commit so memory stays bounded by one commit."""
+    _parse_patch.cache_clear()
+
+
+@lru_cache(maxsize=None)
 def _parse_patch(patch: str) -> tuple[DiffLine, ...]:
     return tuple(_iterate_patch(patch))
 

@@ -17,20 +17,25 @@ from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path,
 _UPPER_NAME = r"[A-Z][A-Z0-9_]*"
 _ANY_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 
-_PYTHON = (
+
+def _any_of(*patterns: str) -> re.Pattern[str]:
+    """One pattern matching any of `patterns`, each of which captures the variable's name in one group."""
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+
+
+_PYTHON = _any_of(
     # os.environ["X"], os.environ.get("X"), environ.setdefault("X", …), os.environ.pop("X")
-    re.compile(rf"""\benviron(?:\.(?:get|setdefault|pop))?\s*[\[(]\s*["']({_ANY_NAME})["']"""),
-    re.compile(rf"""["']({_ANY_NAME})["']\s+(?:not\s+)?in\s+(?:os\.)?environ\b"""),
-    re.compile(rf"""\bgetenv\s*\(\s*["']({_ANY_NAME})["']"""),
+    rf"""\benviron(?:\.(?:get|setdefault|pop))?\s*[\[(]\s*["']({_ANY_NAME})["']""",
+    rf"""["']({_ANY_NAME})["']\s+(?:not\s+)?in\s+(?:os\.)?environ\b""",
+    rf"""\bgetenv\s*\(\s*["']({_ANY_NAME})["']""",
     # Helpers named for env as a word: get_bool_env_var("X"), env_with_choices("X", …), readEnv("X")
-    re.compile(
-        rf"""\b(?!Env[A-Z])(?:\w*_|\w*(?i:get|set|read|load))?[Ee]nv(?:_\w*|[A-Z]\w*)?\s*\(\s*["']({_UPPER_NAME})["']"""
-    ),
-    # Registries: SGLANG_FOO = EnvBool(False), SGLANG_BAR = EnvTuple(…)
-    re.compile(rf"^\s*({_UPPER_NAME})\s*(?::[^=]+)?=\s*Env[A-Z]\w*\("),
+    r"\b(?!Env[A-Z])(?:\w*_|\w*(?i:get|set|read|load))?[Ee]nv(?:_\w*|[A-Z]\w*)?"
+    rf"""\s*\(\s*["']({_UPPER_NAME})["']""",
+    # Registries: SGLANG_FOO = EnvBool(False), SGLANG_BAR: EnvInt = EnvInt(…)
+    rf"^\s*({_UPPER_NAME})\s*(?::[^=]+)?=\s*Env[A-Z]\w*\(",
 )
-_GO = (re.compile(r"""\bos\.(?:Getenv|LookupEnv)\(\s*"(\w+)"\s*\)"""),)
-_RUST = (re.compile(r"""\b(?:env::var(?:_os)?\(\s*|(?:option_)?env!\(\s*)"(\w+)"\s*\)"""),)
+_GO = _any_of(r"""\bos\.(?:Getenv|LookupEnv)\(\s*"(\w+)"\s*\)""")
+_RUST = _any_of(r"""\b(?:env::var(?:_os)?|(?:option_)?env!)\(\s*"(\w+)"\s*\)""")
 
 # Shell variables that are environment variables by convention even without an underscore.
 _WELL_KNOWN = frozenset({"HOME", "PATH", "USER", "SHELL", "LANG", "TMPDIR", "HOSTNAME", "PWD", "TERM"})
@@ -47,7 +52,7 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     """Environment variables named on added lines only (added) or removed lines only (removed)."""
     for file in commit.files:
         reader = _reader_for(file.path)
-        if reader is None or file.binary or not _is_source(file.path):
+        if reader is None or file.binary or not reader.may_find(file.patch) or not _is_source(file.path):
             continue
         yield from compare_found(SignalKind.ENV_VAR, file, *read_sides(file, reader))
 
@@ -74,9 +79,9 @@ def _changed_line_names(names_in: Callable[[str], Iterable[str]]) -> Reader:
     return read
 
 
-def _matching(patterns: Iterable[re.Pattern[str]]) -> Callable[[str], Iterator[str]]:
-    """The names the first group of any of `patterns` captures on a line."""
-    return lambda text: (match[1] for pattern in patterns for match in pattern.finditer(text))
+def _matching(pattern: re.Pattern[str]) -> Callable[[str], Iterator[str]]:
+    """The names an `_any_of` pattern captures on a line."""
+    return lambda text: (match[match.lastindex or 0] for match in pattern.finditer(text))
 
 
 def _shell_names(text: str) -> Iterator[str]:
@@ -113,11 +118,11 @@ def _dockerfile_names(text: str, env: re.Match[str] | None, continues_env: bool)
         yield arg[1]
 
 
-_SHELL = RunReader(re.compile(r"\$|export"), _changed_line_names(_shell_names))
+_SHELL = RunReader(("$", "export"), _changed_line_names(_shell_names))
 _READERS_BY_EXTENSION = {
-    "py": RunReader(re.compile(r"environ|getenv|[Ee]nv"), _changed_line_names(_matching(_PYTHON))),
-    "go": RunReader(re.compile(r"Getenv|LookupEnv"), _changed_line_names(_matching(_GO))),
-    "rs": RunReader(re.compile(r"env"), _changed_line_names(_matching(_RUST))),
+    "py": RunReader(("env", "Env"), _changed_line_names(_matching(_PYTHON))),
+    "go": RunReader(("Getenv", "LookupEnv"), _changed_line_names(_matching(_GO))),
+    "rs": RunReader(("env",), _changed_line_names(_matching(_RUST))),
     **dict.fromkeys(("sh", "bash", "zsh"), _SHELL),
 }
-_DOCKERFILE = RunReader(re.compile(r"(?i)\b(?:env|arg)\b"), _read_dockerfile)
+_DOCKERFILE = RunReader(("ENV", "ARG", "env", "arg"), _read_dockerfile)

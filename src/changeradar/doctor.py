@@ -1,0 +1,82 @@
+"""`changeradar doctor`: everything a run needs, checked before the morning job finds out the hard way.
+
+Each check is one line: what was found, or what is wrong and what to try. Nothing here raises for a
+problem it can describe.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from changeradar.config import Settings, load_config
+from changeradar.errors import BadInput
+from changeradar.store import Store, default_cache_dir
+
+MINIMUM_GIT = (2, 31)  # --diff-merges=first-parent
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def run_checks(config_path: Path | None) -> list[Check]:
+    checks = [check_git()]
+    settings, config_check = _load(config_path)
+    checks.append(config_check)
+    if settings is None:
+        return checks
+    checks.append(check_cache(settings.cache_dir or default_cache_dir()))
+    checks += check_repositories(settings)
+    if settings.analyzer.name == "llm":
+        from changeradar.llm.doctor import check_endpoint
+
+        checks += [Check(check.name, check.ok, check.detail) for check in check_endpoint(settings.analyzer)]
+    else:
+        checks.append(Check("analyzer", True, f"{settings.analyzer.name} (no endpoint to check)"))
+    return checks
+
+
+def check_git() -> Check:
+    if shutil.which("git") is None:
+        return Check("git", False, "git is not on PATH: install git 2.31 or newer")
+    output = subprocess.run(["git", "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    numbers = [int(part) for part in output.removeprefix("git version ").split(".")[:2] if part.isdigit()]
+    if tuple(numbers) < MINIMUM_GIT:
+        return Check("git", False, f"{output}: changeradar needs git 2.31 or newer")
+    return Check("git", True, output)
+
+
+def check_cache(cache_dir: Path) -> Check:
+    try:
+        with Store.open(cache_dir) as store:
+            runs = len(store.runs())
+    except BadInput as error:
+        return Check("cache", False, str(error))
+    return Check("cache", True, f"{cache_dir} ({runs} runs recorded)")
+
+
+def check_repositories(settings: Settings) -> list[Check]:
+    """Local repositories must exist now; URLs are only cloned by a run, so they are listed, not fetched."""
+    checks = []
+    for repository in settings.repositories:
+        source = repository.source
+        if "://" in source or source.startswith("git@") or Path(source).exists():
+            checks.append(Check("repository", True, source))
+        else:
+            checks.append(Check("repository", False, f"{source}: no such folder"))
+    return checks
+
+
+def _load(config_path: Path | None) -> tuple[Settings | None, Check]:
+    if config_path is None:
+        return Settings(), Check("config", True, "no changeradar.toml here: built-in defaults")
+    try:
+        return load_config(config_path), Check("config", True, str(config_path))
+    except BadInput as error:
+        return None, Check("config", False, str(error))
