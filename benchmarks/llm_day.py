@@ -6,7 +6,7 @@
 2. With --repo and --date, on a real repository: prompt tokens per commit from our budgeter against
    pasting every file's patch up to 50 KB (the incumbent), and the share of prompts within the budget.
 
-    PYTHONPATH=src python benchmarks/llm_day.py --repo /work/.mirror/sgl-project+sglang-jax/repo --date 2026-06-10
+    PYTHONPATH=src python benchmarks/llm_day.py --repo ../sglang-jax --date 2026-06-10
 """
 
 from __future__ import annotations
@@ -48,17 +48,21 @@ def synthetic_day(count: int) -> list[AnalysisRequest]:
     repo = RepoRef("bench/day", ".")
     requests = []
     for n in range(count):
-        patch = "".join(
-            f"@@ -{h * 40 + 1},3 +{h * 40 + 1},4 @@ def step_{h}(batch):\n     x = batch[{h}]\n+    x = x * {n}\n"
-            f"     y = x + 1\n     return y\n"
-            for h in range(6)
-        )
-        files = [make_file(f"python/pkg/module_{n}_{f}.py", patch) for f in range(3)]
+        files = [make_file(f"python/pkg/module_{n}_{f}.py", _synthetic_patch(n)) for f in range(3)]
         commit = make_commit(f"Change {n}: tune module {n}", files)
         requests.append(
             AnalysisRequest(repo, commit, (), Importance(LEVEL_MIX[n % len(LEVEL_MIX)], 1.0), "en")
         )
     return requests
+
+
+def _synthetic_patch(seed: int) -> str:
+    """Six small hunks, as a typical fix or feature touches a file."""
+    return "".join(
+        f"@@ -{h * 40 + 1},3 +{h * 40 + 1},4 @@ def step_{h}(batch):\n"
+        f"     x = batch[{h}]\n+    x = x * {seed}\n     y = x + 1\n     return y\n"
+        for h in range(6)
+    )
 
 
 def concurrency_table(count: int, latency: float) -> list[str]:
@@ -72,7 +76,8 @@ def concurrency_table(count: int, latency: float) -> list[str]:
         "",
         "| schedule | wall time (s) | wall ÷ (calls × L) | floor ⌈N/c⌉ ÷ N |",
         "|---|---|---|---|",
-        f"| incumbent: sequential + 5–15 s sleep | {incumbent:.1f} (expected) | {incumbent / (count * latency):.2f} | — |",
+        f"| incumbent: sequential + 5–15 s sleep | {incumbent:.1f} (expected) "
+        f"| {incumbent / (count * latency):.2f} | — |",
     ]
     try:
         for limit in CONCURRENCIES:
@@ -92,16 +97,15 @@ def concurrency_table(count: int, latency: float) -> list[str]:
                 calls = len(server.chat_requests) - before
             wall = statistics.median(walls)
             floor = math.ceil(calls / limit) / calls
-            rows.append(
-                f"| changeradar, concurrency {limit} | {wall:.2f} | {wall / (calls * latency):.3f} | {floor:.3f} |"
-            )
+            ratio = wall / (calls * latency)
+            rows.append(f"| changeradar, concurrency {limit} | {wall:.2f} | {ratio:.3f} | {floor:.3f} |")
     finally:
         server.stop()
     return rows
 
 
 def prompt_table(repo_dir: Path, branch: str, date: str, timezone: str, token_budget: int) -> list[str]:
-    commits = collect_commits(repo_dir, branch, day_window(date, timezone), max_patch_bytes=10**9)
+    commits = collect_commits(repo_dir, branch, day_window(date, timezone))
     templates = load_templates(None)
     ours, theirs, seen = [], [], []
     for commit in commits:
@@ -140,7 +144,8 @@ def _token_row(name: str, tokens: list[int], budget: int) -> str:
     ordered = sorted(tokens)
     p90 = ordered[min(len(ordered) - 1, math.ceil(0.9 * len(ordered)) - 1)]
     within = sum(t <= budget for t in tokens) / len(tokens)
-    return f"| {name} | {statistics.median(tokens):,.0f} | {p90:,} | {max(tokens):,} | {sum(tokens):,} | {within:.0%} |"
+    median = statistics.median(tokens)
+    return f"| {name} | {median:,.0f} | {p90:,} | {max(tokens):,} | {sum(tokens):,} | {within:.0%} |"
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from changeradar.analyse import AnalysisRequest, create_analyzer
 from changeradar.config import AnalyzerSettings
 from changeradar.errors import BadInput
 from changeradar.model import CommitReport, Level
+from changeradar.verify import find_unverified
 from diffs import make_commit, make_file
 from openai_server import (
     TEST_KEY,
@@ -306,12 +307,16 @@ def test_a_failed_overview_falls_back_to_the_offline_one(openai_server, llm_sett
     assert lines == create_analyzer(AnalyzerSettings()).overview(reports, "en")
 
 
-def test_a_hallucinated_path_is_passed_on_for_verification(openai_server, llm_settings):
+def test_a_hallucinated_path_reaches_verification_and_is_flagged(openai_server, llm_settings):
     openai_server.behaviour = hallucinate_path("python/sglang/srt/imaginary.py")
+    request = commit_request("grounded?")
 
-    [result] = run(llm_settings, [commit_request("grounded?")])
+    [result] = run(llm_settings, [request])
 
     assert "`python/sglang/srt/imaginary.py`" in result.analysis.summary[0]
+    assert "python/sglang/srt/imaginary.py" in find_unverified(
+        result.analysis, request.commit, request.signals
+    )
 
 
 def _reports(analyzer, subjects: list[str]) -> list[CommitReport]:

@@ -88,7 +88,7 @@ def test_patches_are_never_included() -> None:
 def test_credentials_in_the_source_url_never_reach_the_document() -> None:
     repo = RepoRef(REPO.name, "https://user:ghp_SECRET@github.com:443/sgl-project/sglang.git", REPO.web_url)
     document = json.loads(render_json(replace(empty_report("en"), repo=repo)))
-    assert document["repo"]["source"] == "https://github.com:443/sgl-project/sglang.git"
+    assert document["repo"]["source"] == "https://***@github.com:443/sgl-project/sglang.git"
     assert "ghp_SECRET" not in render_json(replace(empty_report("en"), repo=repo))
 
 

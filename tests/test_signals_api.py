@@ -251,6 +251,52 @@ def test_renamed_module_moves_its_api_to_the_new_import_path():
     ]
 
 
+def test_new_module_honours_its_all_and_a_class_constructor_is_its_signature():
+    added = make_file(
+        "python/sglang/srt/layers/moe/mori_ep.py",
+        "@@ -0,0 +1,3 @@\n+__all__ = ['MoriEP']\n+class MoriEP:\n+    pass\n",
+        status=FileStatus.ADDED,
+        new_blob="new_module",
+    )
+    constructor_patch = """\
+    @@ -1,3 +1,3 @@
+     class DeepEPBuffer:
+    -    def __init__(self, group, hidden_bytes):
+    +    def __init__(self, group, hidden_bytes, num_qps=24):
+             pass
+    """
+    changed = make_file("python/sglang/srt/deepep.py", constructor_patch, old_blob="old", new_blob="new")
+    blobs = DictBlobs(
+        new_module="__all__ = ['MoriEP']\n\nclass MoriEP:\n    pass\n\ndef helper():\n    pass\n",
+        old="class DeepEPBuffer:\n    def __init__(self, group, hidden_bytes):\n        pass\n",
+        new="class DeepEPBuffer:\n    def __init__(self, group, hidden_bytes, num_qps=24):\n        pass\n",
+    )
+    assert api_signals(added, changed, blobs=blobs) == [
+        (
+            "sglang.srt.layers.moe.mori_ep.MoriEP",
+            ADDED,
+            "class",
+            "python/sglang/srt/layers/moe/mori_ep.py",
+            3,
+        ),
+        ("sglang.srt.deepep.DeepEPBuffer", CHANGED, "signature", "python/sglang/srt/deepep.py", 1),
+    ]
+
+
+def test_deleted_module_removes_its_api_at_the_old_lines():
+    patch = "@@ -1,4 +0,0 @@\n-def _private():\n-    pass\n-def launch_server(server_args):\n-    pass\n"
+    file = make_file("python/sglang/srt/entrypoints/legacy.py", patch, status=FileStatus.DELETED)
+    assert api_signals(file) == [
+        (
+            "sglang.srt.entrypoints.legacy.launch_server",
+            REMOVED,
+            "function",
+            "python/sglang/srt/entrypoints/legacy.py",
+            3,
+        )
+    ]
+
+
 def test_tests_docs_examples_benchmarks_and_private_modules_are_no_api():
     patch = "@@ -0,0 +1,2 @@\n+def helper():\n+    pass\n"
     paths = [

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from changeradar.model import FileStatus, Signal, SignalAction, SignalKind
-from changeradar.signals import SignalContext
+from changeradar.signals import BlobSource, SignalContext
 from changeradar.signals.dependencies import extract
 from diffs import make_commit, make_file
 
 ADDED, REMOVED, CHANGED = SignalAction.ADDED, SignalAction.REMOVED, SignalAction.CHANGED
 
 
-class DictBlobs(dict[str, bytes]):
-    def read_blob(self, object_id: str) -> bytes | None:
-        return self.get(object_id)
-
-
-def dependency_signals(*files, blobs: DictBlobs | None = None) -> list[tuple]:
+def dependency_signals(*files, blobs: BlobSource | None = None) -> list[tuple]:
     commit = make_commit("Bump dependencies", files)
     return [_summary(signal) for signal in extract(commit, SignalContext(blobs=blobs))]
 
@@ -123,7 +120,7 @@ UNPINNED_PATCH = """\
 def test_unpinned_entry_deep_in_a_list_needs_the_file_to_be_trusted():
     file = make_file("python/pyproject.toml", UNPINNED_PATCH, old_blob="old", new_blob="new")
     new = UNPINNED_OLD + '    "mori",\n]\n'
-    blobs = DictBlobs(old=(UNPINNED_OLD + "]\n").encode(), new=new.encode())
+    blobs = SimpleNamespace(read_blob={"old": (UNPINNED_OLD + "]\n").encode(), "new": new.encode()}.get)
 
     assert dependency_signals(file, blobs=blobs) == [("mori", ADDED, "", "python/pyproject.toml", 16)]
     # Without the content, a name alone in an unknown list could be anything (`select = [ "E", …`).
@@ -152,16 +149,21 @@ def test_requirements_file_with_markers_comments_and_options():
      # Common dependencies for all platforms
     --r common.txt
     +-r base.txt
-     numba == 0.60.0 ; python_version == '3.9'
+    -numba == 0.60.0 ; python_version == '3.9'
+    +numba == 0.61.2 ; python_version == '3.9'
     -torch==2.8.0
     +torch==2.9.0  # pinned for the CUDA 12.8 wheels
     -xformers==0.0.32.post1; platform_system == 'Linux' and platform_machine == 'x86_64'
     +flashinfer-python==0.5.2
+    -einops==0.6.1; python_version >= "3.9"
+    +einops==0.8.0
      --extra-index-url https://download.pytorch.org/whl/cu128
     """
     assert dependency_signals(make_file("requirements/cuda.txt", patch)) == [
+        ("numba", CHANGED, "0.60.0 → 0.61.2", "requirements/cuda.txt", 3),
         ("torch", CHANGED, "2.8.0 → 2.9.0", "requirements/cuda.txt", 4),
         ("flashinfer-python", ADDED, "==0.5.2", "requirements/cuda.txt", 5),
+        ("einops", CHANGED, '==0.6.1; python_version >= "3.9" → ==0.8.0', "requirements/cuda.txt", 6),
         (
             "xformers",
             REMOVED,
@@ -256,6 +258,35 @@ def test_package_json_dependency_sections_but_not_version_or_scripts():
     assert dependency_signals(make_file("package.json", patch)) == [
         ("react", CHANGED, "^18.2.0 → ^19.0.0", "package.json", 8),
         ("typescript", ADDED, "~5.6.0", "package.json", 12),
+    ]
+
+
+def test_package_json_hunk_in_an_unknown_object_trusts_only_ranges_and_not_engines():
+    patch = """\
+    @@ -30,4 +30,6 @@
+         "vite": "^5.0.0",
+    +    "vitest": "^2.1.0",
+    +    "node": ">=20",
+    +    "description": "the dashboard",
+       }
+    """
+    assert dependency_signals(make_file("sgl-router/ui/package.json", patch)) == [
+        ("vitest", ADDED, "^2.1.0", "sgl-router/ui/package.json", 31)
+    ]
+
+
+def test_setup_py_extras_keys_are_not_packages():
+    patch = """\
+    @@ -20,3 +20,4 @@ setup(
+         extras_require={
+    -        "test": ["pytest"],
+    +        "test": ["pytest", "pytest-xdist>=3"],
+    +        "dev": ["ruff"],
+         },
+    """
+    assert dependency_signals(make_file("setup.py", patch)) == [
+        ("pytest-xdist", ADDED, ">=3", "setup.py", 21),
+        ("ruff", ADDED, "", "setup.py", 22),
     ]
 
 

@@ -18,7 +18,7 @@ def env_signals(*files) -> list[tuple]:
 
 def test_sglang_registry_fields_added_and_removed_but_not_enum_members():
     patch = """\
-    @@ -150,12 +150,13 @@ class ToolStrictLevel(IntEnum):
+    @@ -150,12 +150,14 @@ class ToolStrictLevel(IntEnum):
          OFF = 0
     -    FUNCTION = 1
     +    FUNCTION = 3
@@ -32,11 +32,12 @@ def test_sglang_registry_fields_added_and_removed_but_not_enum_members():
     +    SGLANG_LOG_REQUEST_HEADERS = EnvTuple(tuple())
     +    SGLANG_MORI_NUM_MAX_DISPATCH_TOKENS_PER_RANK: EnvInt = EnvInt(4096)
          SGLANG_LOG_MS = EnvBool(False)
-         SGLANG_ROLE_NAMESPACES = EnvStr("OFF")
+    +    SGLANG_ROLE_NAMESPACES = EnvStr("OFF")
     """
     assert env_signals(make_file("python/sglang/srt/environ.py", patch)) == [
         ("SGLANG_LOG_REQUEST_HEADERS", ADDED, "python/sglang/srt/environ.py", 158),
         ("SGLANG_MORI_NUM_MAX_DISPATCH_TOKENS_PER_RANK", ADDED, "python/sglang/srt/environ.py", 159),
+        ("SGLANG_ROLE_NAMESPACES", ADDED, "python/sglang/srt/environ.py", 161),
         ("SGLANG_LOG_FORWARD_ITERS", REMOVED, "python/sglang/srt/environ.py", 158),
     ]
 

@@ -15,22 +15,19 @@ from pathlib import Path
 from changeradar.analyse import AnalysisRequest, AnalysisResult, Analyzer, create_analyzer
 from changeradar.collect import collect_commits
 from changeradar.config import AreaRule, Settings
-from changeradar.git import GitBlobReader
+from changeradar.extraction import extract_facts
 from changeradar.model import (
     AnalysisStats,
-    Commit,
     CommitReport,
     DayReport,
     Importance,
     Level,
     Reason,
     RepoRef,
-    Signal,
     Window,
 )
 from changeradar.repository import check_branch, default_branch, describe_repository, open_repository
-from changeradar.score import check_weights, score_commit
-from changeradar.signals import extract_signals
+from changeradar.score import check_weights
 from changeradar.store import CachedAnalysis, Store
 from changeradar.verify import find_unverified, strip_unverified
 
@@ -76,11 +73,12 @@ def build_report(
     run_id = store.start_run(repo.name, request.window.label, settings.analyzer.name)
 
     commits = collect_commits(repo_dir, branch, request.window, include_merges=settings.include_merges)
-    failures: list[str] = []
-    facts = _extract_facts(repo_dir, commits, request, settings, failures, progress)
+    rules = (*request.area_rules, *settings.areas)
+    facts = extract_facts(repo_dir, commits, rules, settings.importance, progress("signals", len(commits)))
+    failures = [f"{c.short_sha}: {f.failure}" for c, f in zip(commits, facts, strict=True) if f.failure]
     requests = [
-        AnalysisRequest(repo, commit, signals, importance, request.language)
-        for commit, signals, importance in facts
+        AnalysisRequest(repo, commit, f.signals, f.importance, request.language)
+        for commit, f in zip(commits, facts, strict=True)
     ]
     results, stats = _analyse(analyzer, requests, store, repo, request.refresh, progress)
     reports = [_commit_report(req, res, settings, repo) for req, res in zip(requests, results, strict=True)]
@@ -101,31 +99,6 @@ def build_report(
         failures=failures,
         stats=stats,
     )
-
-
-def _extract_facts(
-    repo_dir: Path,
-    commits: Sequence[Commit],
-    request: ReportRequest,
-    settings: Settings,
-    failures: list[str],
-    progress: ProgressFactory,
-) -> list[tuple[Commit, tuple[Signal, ...], Importance]]:
-    advance = progress("signals", len(commits))
-    rules = (*request.area_rules, *settings.areas)
-    facts = []
-    with GitBlobReader(repo_dir) as blobs:
-        for commit in commits:
-            try:
-                signals = extract_signals(commit, blobs, rules)
-            except Exception as error:  # one commit's bad diff must not lose the day
-                failures.append(
-                    f"{commit.short_sha}: signal extraction failed ({type(error).__name__}: {error})"
-                )
-                signals = ()
-            facts.append((commit, signals, score_commit(commit, signals, settings.importance)))
-            advance(1)
-    return facts
 
 
 def _analyse(
@@ -174,6 +147,7 @@ def _from_cache(entry: CachedAnalysis, shown: bool) -> AnalysisResult:
         seen_share=entry.seen_share,
         latency_seconds=entry.latency_seconds,
         cached=shown,
+        grounded=entry.grounded,
     )
 
 
@@ -187,6 +161,7 @@ def _to_cache(result: AnalysisResult) -> CachedAnalysis:
         prompt_tokens=usage.prompt_tokens if usage else 0,
         completion_tokens=usage.completion_tokens if usage else 0,
         latency_seconds=result.latency_seconds,
+        grounded=result.grounded,
     )
 
 
@@ -195,7 +170,7 @@ def _commit_report(
 ) -> CommitReport:
     analysis = result.analysis
     unverified: tuple[str, ...] = ()
-    if settings.analyzer.verify != "off":
+    if settings.analyzer.verify != "off" and not result.grounded:
         unverified = find_unverified(analysis, request.commit, request.signals)
         if settings.analyzer.verify == "strip" and unverified:
             analysis = strip_unverified(analysis, unverified)

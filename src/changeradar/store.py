@@ -55,6 +55,10 @@ _MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        "remember which analyses need no verification",
+        "ALTER TABLE analyses ADD COLUMN grounded INTEGER NOT NULL DEFAULT 0",
+    ),
 )
 
 
@@ -72,6 +76,7 @@ class CachedAnalysis:
     prompt_tokens: int
     completion_tokens: int
     latency_seconds: float | None
+    grounded: bool = False
 
 
 class Store:
@@ -123,7 +128,7 @@ class Store:
     def get_analysis(self, repo: str, sha: str, analyzer_key: str) -> CachedAnalysis | None:
         row = self._db.execute(
             "SELECT analyzer, analysis_json, notes_json, seen_share, prompt_tokens, completion_tokens,"
-            " latency_seconds FROM analyses WHERE repo = ? AND sha = ? AND analyzer_key = ?",
+            " latency_seconds, grounded FROM analyses WHERE repo = ? AND sha = ? AND analyzer_key = ?",
             (repo, sha, analyzer_key),
         ).fetchone()
         if row is None:
@@ -132,12 +137,13 @@ class Store:
             analysis = Analysis.model_validate_json(row[1])
         except ValidationError:  # written by an older, incompatible version: analyse again
             return None
-        return CachedAnalysis(analysis, row[0], tuple(json.loads(row[2])), row[3], row[4], row[5], row[6])
+        notes = tuple(json.loads(row[2]))
+        return CachedAnalysis(analysis, row[0], notes, row[3], row[4], row[5], row[6], bool(row[7]))
 
     def put_analysis(self, repo: str, sha: str, analyzer_key: str, entry: CachedAnalysis) -> None:
         with self._transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     repo,
                     sha,
@@ -150,6 +156,7 @@ class Store:
                     entry.completion_tokens,
                     entry.latency_seconds,
                     _now(),
+                    entry.grounded,
                 ),
             )
 

@@ -45,6 +45,7 @@ class AnalysisResult:
     latency_seconds: float | None = None
     cacheable: bool = True  # False for fallbacks, so that a re-run tries the analyser again
     cached: bool = False  # set by the pipeline when the result came from the store
+    grounded: bool = False  # built only from facts extracted from the diff, so verify has nothing to check
 
 
 ProgressCallback = Callable[[int], None]

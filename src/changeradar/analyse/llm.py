@@ -51,6 +51,7 @@ class _Job:
 @register_analyzer
 class LLMAnalyzer:
     name: ClassVar[str] = "llm"
+    costly: ClassVar[bool] = True
 
     def __init__(self, settings: AnalyzerSettings) -> None:
         self._settings = settings
@@ -194,4 +195,5 @@ def _fallback(offline: AnalysisResult, failed: Outcome[Analysis]) -> AnalysisRes
         usage=failed.usage,
         latency_seconds=failed.latency_seconds,
         cacheable=False,
+        grounded=offline.grounded,
     )

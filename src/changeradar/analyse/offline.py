@@ -63,7 +63,7 @@ class OfflineAnalyzer:
     ) -> list[AnalysisResult]:
         results = []
         for request in requests:
-            results.append(AnalysisResult(analysis=analyse_commit(request), analyzer=self.name))
+            results.append(AnalysisResult(analysis=analyse_commit(request), analyzer=self.name, grounded=True))
             progress(1)
         return results
 

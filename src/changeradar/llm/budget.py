@@ -79,7 +79,7 @@ def estimate_tokens(text: str) -> int:
     return math.ceil((len(text) - wide) / CHARS_PER_TOKEN + wide)
 
 
-def file_roles(signals: Iterable[Signal]) -> dict[str, FileRole]:
+def _file_roles(signals: Iterable[Signal]) -> dict[str, FileRole]:
     """What the signals already know about files: generated, tests or docs."""
     return {signal.name: _SIGNAL_ROLES[signal.kind] for signal in signals if signal.kind in _SIGNAL_ROLES}
 
@@ -104,7 +104,7 @@ def classify_file(path: str, known_roles: Mapping[str, FileRole]) -> FileRole:
 
 def budget_diff(commit: Commit, signals: Sequence[Signal], token_budget: int) -> BudgetedDiff:
     """As much of `commit`'s diff as fits in `token_budget` tokens, files ranked by relevance."""
-    known_roles = file_roles(signals)
+    known_roles = _file_roles(signals)
     roles = {file.path: classify_file(file.path, known_roles) for file in commit.files}
     generated_kinds = {s.name: s.detail or "generated" for s in signals if s.kind is SignalKind.GENERATED}
     ranked = sorted(commit.files, key=lambda f: (roles[f.path], -(f.additions + f.deletions), f.path))

@@ -27,6 +27,7 @@ PROMPT_FILES = ("system.md", "commit.md", "overview.md", "repair.md")
 LANGUAGE_NAMES = {"zh": "Simplified Chinese (简体中文)", "en": "English"}
 MAX_FACTS = 60  # facts past this are counted, not listed: the diff needs the room more
 MAX_BODY_CHARS = 4_000
+MAX_FACT_CHARS = 160  # a reason or fact naming a hundred APIs says no more than its first few
 
 Message = dict[str, str]
 
@@ -114,9 +115,13 @@ def describe_fact(signal: Signal) -> str:
     text = f"{signal.kind.value}: {signal.action.value} `{signal.name}`"
     if signal.detail:
         text += f" ({signal.detail})"
-    if signal.path:
+    if signal.path and signal.path != signal.name:
         text += f" in `{signal.path}`" + (f" line {signal.line}" if signal.line else "")
-    return text
+    return _clip(text)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_FACT_CHARS else text[: MAX_FACT_CHARS - 1] + "…"
 
 
 def _percent(share: float | None) -> str:
@@ -130,7 +135,7 @@ def _commit_values(request: AnalysisRequest, depth: Depth, schema: dict[str, Any
     facts = [describe_fact(signal) for signal in request.signals[:MAX_FACTS]]
     if len(request.signals) > MAX_FACTS:
         facts.append(f"… and {len(request.signals) - MAX_FACTS} more")
-    reasons = [f"{r.rule}: {r.subject}" if r.subject else r.rule for r in request.importance.reasons]
+    reasons = [_clip(f"{r.rule}: {r.subject}" if r.subject else r.rule) for r in request.importance.reasons]
     return {
         "repo": request.repo,
         "commit": request.commit,

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Annotated, Literal
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from changeradar.config import check_timezone
+from changeradar.git import without_credentials
 from changeradar.i18n import check_language
 from changeradar.model import (
     Analysis,
@@ -205,7 +205,7 @@ def build_document(report: DayReport) -> ReportDocument:
 
 def render_json(report: DayReport) -> str:
     """The report as indented JSON (UTF-8 text, keys in schema order), ending with one newline."""
-    return _dumps(build_document(report).model_dump(mode="json"))
+    return build_document(report).model_dump_json(indent=2) + "\n"
 
 
 def schema_text() -> str:
@@ -272,19 +272,7 @@ def _fields(source: object, document: type[BaseModel]) -> dict[str, object]:
 
 
 def _repo(repo: RepoRef) -> RepoDocument:
-    return RepoDocument(name=repo.name, source=_without_credentials(repo.source), web_url=repo.web_url)
-
-
-def _without_credentials(source: str) -> str:
-    """A URL's `user:token@` removed, so that a token in a clone URL never reaches a report."""
-    if "://" not in source:
-        return source
-    parts = urlsplit(source)
-    if parts.username is None and parts.password is None:
-        return source
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit(parts._replace(netloc=netloc))
+    return RepoDocument(name=repo.name, source=without_credentials(repo.source), web_url=repo.web_url)
 
 
 def _dumps(data: object) -> str:

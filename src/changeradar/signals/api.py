@@ -31,11 +31,6 @@ _NOT_API = ("docs/", "doc/", "examples/", "example/", "benchmarks/", "benchmark/
 _PACKAGE_ROOTS = ("src", "python")  # the import path starts below the last of these folders
 _FOLDER_NAMING_FILES = {"py": ("__init__",), "rs": ("mod", "lib", "main"), "ts": ("index",), "js": ("index",)}
 
-
-def _holds_any(text: str, words: tuple[str, ...]) -> bool:
-    return any(word in text for word in words)
-
-
 # A line that can change public Python API: a def at module or method level that is not private
 # (`__init__` is the class's signature), a public class, or `__all__`.
 _PUBLIC_DEFINITION = re.compile(
@@ -51,12 +46,10 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
         syntax = _SYNTAXES.get(extension)
         if syntax is None or file.binary or not _is_api_source(file.path, extension):
             continue
-        if extension == "py" and not _touches_public_definitions(file):
+        if syntax is _PYTHON and not _touches_public_definitions(file):
             continue  # parsing both sides costs more than everything else here; spare it when it is moot
-        sides = (
-            _parsed_python_sides(file, context.blobs) if extension == "py" and _needs_parsing(file) else None
-        )
-        before, after = sides or (list(_declarations(file, side, syntax)) for side in Side)
+        parsed = _parsed_python_sides(file, context.blobs) if syntax is _PYTHON else None
+        before, after = parsed or [list(_declarations(file, side, syntax)) for side in Side]
         yield from compare_found(SignalKind.API, file, before, after, lambda _old, _new: "signature")
 
 
@@ -101,14 +94,12 @@ def _touches_public_definitions(file: FileChange) -> bool:
     return False
 
 
-def _needs_parsing(file: FileChange) -> bool:
-    """A module that comes or goes is all changed lines, whose declarations read as well by pattern at a
-    fraction of a parse's cost, unless `__all__` decides which are public."""
-    return file.status not in (FileStatus.ADDED, FileStatus.DELETED) or "__all__" in file.patch
-
-
 def _parsed_python_sides(file: FileChange, blobs: BlobSource | None) -> list[Sequence[Found]] | None:
-    """Both sides' public API, old then new, or None when either cannot be read or parsed."""
+    """Both sides' public API, old then new; None when either cannot be read or parsed, or when patterns
+    serve as well: a module that comes or goes is all changed lines, whose declarations read the same by
+    pattern at a fraction of a parse's cost, unless `__all__` decides which of them are public."""
+    if file.status in (FileStatus.ADDED, FileStatus.DELETED) and "__all__" not in file.patch:
+        return None
     sides = []
     for side in Side:
         text = side_text(file, side, blobs)
@@ -229,6 +220,10 @@ _SYNTAXES: dict[str, _Syntax] = {
     **dict.fromkeys(("ts", "tsx", "mts", "js", "jsx", "mjs"), _SCRIPT),
     **dict.fromkeys(("h", "hh", "hpp", "cuh"), _C_HEADER),
 }
+
+
+def _holds_any(text: str, words: tuple[str, ...]) -> bool:
+    return any(word in text for word in words)
 
 
 def _declarations(file: FileChange, side: Side, syntax: _Syntax) -> Iterator[Found]:

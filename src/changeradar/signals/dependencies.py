@@ -22,6 +22,8 @@ from changeradar.signals.paths import generated_kind, matches_any
 
 
 class Side(StrEnum):
+    """The file before the commit (its removed lines) or after it (its added lines)."""
+
     OLD = "old"
     NEW = "new"
 
@@ -133,11 +135,16 @@ def side_text(file: FileChange, side: Side, blobs: BlobSource | None) -> str | N
 
 
 _QUOTED = re.compile(r""""([^"]*)"|'([^']*)'""")
+_KEY_END = re.compile(r"\s*:")
 
 
-def quoted_strings(text: str) -> list[str]:
-    """The contents of the single- or double-quoted strings on a line."""
-    return [match[1] if match[1] is not None else match[2] for match in _QUOTED.finditer(text)]
+def quoted_strings(text: str, keys: bool = True) -> list[str]:
+    """The contents of the quoted strings on a line; without `keys`, not those followed by `:`."""
+    return [
+        match[1] if match[1] is not None else match[2]
+        for match in _QUOTED.finditer(text)
+        if keys or not _KEY_END.match(text, match.end())
+    ]
 
 
 def bracket_depth(text: str) -> int:
@@ -170,7 +177,11 @@ def _side_runs(file: FileChange, blobs: BlobSource | None) -> tuple[list[Run], l
 
 
 def _describe_change(old: str, new: str) -> str:
-    """ "4.57.1 → 4.58.0" between two exact pins, else both specs ("==1.2 → >=1.3")."""
+    """ "4.57.1 → 4.58.0" between two exact pins, else both specs ("==1.2 → >=1.3"); an environment
+    marker (`; python_version >= "3.9"`) both sides share is left out."""
+    (old_version, old_marker), (new_version, new_marker) = old.partition(";")[::2], new.partition(";")[::2]
+    if old_marker == new_marker:
+        old, new = old_version.strip(), new_version.strip()
     old_pin, new_pin = _EXACT_PIN.fullmatch(old), _EXACT_PIN.fullmatch(new)
     if old_pin and new_pin:
         return f"{old_pin[1]} → {new_pin[1]}"
@@ -186,7 +197,6 @@ _REQUIREMENT = re.compile(
     r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?P<extras>\[[^\]]*\])?\s*"
     r"(?P<version>(?:===?|[<>!~]=|[<>]|@)[^;]*|\([^)]*\))?\s*(?P<marker>;.*)?"
 )
-_QUOTED_VALUE = re.compile(f"(?:{_QUOTED.pattern})" + r"(?!\s*:)")  # not a dict key such as `"dev": [`
 _LIST_ITEM = re.compile(r"""\s*["']""")
 
 
@@ -207,8 +217,8 @@ def _quoted_requirements(line: SideLine, trusted: bool) -> Iterator[Found]:
     """Requirements quoted on a list line; untrusted lines must look like list items themselves."""
     if not trusted and not _LIST_ITEM.match(line.text):
         return
-    for match in _QUOTED_VALUE.finditer(_without_comment(line.text)):
-        found = _python_requirement(match[1] if match[1] is not None else match[2], line, trusted)
+    for text in quoted_strings(_without_comment(line.text), keys=False):
+        found = _python_requirement(text, line, trusted)
         if found:
             yield found
 
@@ -223,13 +233,14 @@ _BEFORE_COMMENT = re.compile(r"""(?:[^#"']|"[^"]*"|'[^']*'|["'])*""")
 
 def _read_requirements_txt(run: Run) -> Iterator[Found]:
     for line in run:
-        text = re.sub(r"(^|\s)#.*", "", line.text).rstrip(" \\")
+        text = _REQUIREMENTS_COMMENT.sub("", line.text).rstrip(" \\")
         if line.changed and text.strip() and not text.lstrip().startswith("-"):  # skip -r, -e, --hash …
             found = _python_requirement(text, line, trusted=True)
             if found:
                 yield found
 
 
+_REQUIREMENTS_COMMENT = re.compile(r"(^|\s)#.*")  # pip's rule: `#` after a space; `url#egg=x` is no comment
 _SETUP_KEYWORDS = ("install_requires", "setup_requires", "tests_require", "extras_require")
 _SETUP_ARGUMENT = re.compile(r"\b(?:" + "|".join(_SETUP_KEYWORDS) + r")\s*=")
 
@@ -278,7 +289,8 @@ _CARGO_TABLE = re.compile(r"(?:.+\.)?(?:dev-|build-)?dependencies")
 
 
 def _toml_places(run: Run) -> Iterator[tuple[SideLine, str | None, str]]:
-    """Each changed line with its table (None until a header shows it) and the array it is inside ("")."""
+    """Each changed line with its table (None until a header shows it) and the key of the array it is
+    inside ("" when none)."""
     table: str | None = "" if starts_at_top(run) else None
     array = ""
     for line in run:
@@ -395,7 +407,7 @@ def _read_package_json(run: Run) -> Iterator[Found]:
                 objects.append(opening[1])
         elif text.startswith("{"):
             objects.append("")
-        elif text.startswith("}") and objects != [None]:
+        elif text.startswith("}") and objects and objects[-1] is not None:
             objects.pop()
 
 

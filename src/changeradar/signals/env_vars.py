@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from changeradar.model import Commit, Signal, SignalKind
 from changeradar.signals import SignalContext
-from changeradar.signals.dependencies import Found, Reader, Run, RunReader, compare_found, read_sides
+from changeradar.signals.dependencies import Found, Run, RunReader, compare_found, read_sides
 from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path, matches_any
 
 _UPPER_NAME = r"[A-Z][A-Z0-9_]*"
@@ -28,12 +28,14 @@ _PYTHON = _any_of(
     rf"""\benviron(?:\.(?:get|setdefault|pop))?\s*[\[(]\s*["']({_ANY_NAME})["']""",
     rf"""["']({_ANY_NAME})["']\s+(?:not\s+)?in\s+(?:os\.)?environ\b""",
     rf"""\bgetenv\s*\(\s*["']({_ANY_NAME})["']""",
-    # Helpers named for env as a word: get_bool_env_var("X"), env_with_choices("X", …), readEnv("X")
-    r"\b(?!Env[A-Z])(?:\w*_|\w*(?i:get|set|read|load))?[Ee]nv(?:_\w*|[A-Z]\w*)?"
-    rf"""\s*\(\s*["']({_UPPER_NAME})["']""",
     # Registries: SGLANG_FOO = EnvBool(False), SGLANG_BAR: EnvInt = EnvInt(…)
     rf"^\s*({_UPPER_NAME})\s*(?::[^=]+)?=\s*Env[A-Z]\w*\(",
 )
+# Helpers named for env as a word, called with an UPPER_SNAKE literal: get_bool_env_var("X"),
+# env_with_choices("X", …), readEnv("X"); but not the registry's own types (EnvBool("OFF")).
+_CALL_WITH_UPPER_NAME = re.compile(rf"""\b(\w+)\s*\(\s*["']({_UPPER_NAME})["']""")
+_ENV_HELPER_NAME = re.compile(r"(?:^|_|(?i:get|set|read|load))[Ee]nv(?:_|[A-Z]|$)")
+_ENV_TYPE = re.compile(r"Env[A-Z]")
 _GO = _any_of(r"""\bos\.(?:Getenv|LookupEnv)\(\s*"(\w+)"\s*\)""")
 _RUST = _any_of(r"""\b(?:env::var(?:_os)?|(?:option_)?env!)\(\s*"(\w+)"\s*\)""")
 
@@ -45,6 +47,7 @@ _SHELL_READ = re.compile(rf"\$\{{?({_UPPER_NAME})")
 _DOCKER_ENV = re.compile(r"^\s*ENV\s+(.*)", re.IGNORECASE)
 _DOCKER_ARG = re.compile(rf"^\s*ARG\s+({_ANY_NAME})", re.IGNORECASE)
 _DOCKER_PAIR = re.compile(rf"(?:^|\s)({_ANY_NAME})=")
+_DOCKER_LEGACY_ENV = re.compile(rf"({_ANY_NAME})\s")  # the old form `ENV NAME value`
 _DOCKERFILES = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile")
 
 
@@ -67,21 +70,28 @@ def _reader_for(path: str) -> RunReader | None:
     return _READERS_BY_EXTENSION.get(path.rpartition(".")[2])
 
 
-def _changed_line_names(names_in: Callable[[str], Iterable[str]]) -> Reader:
-    """A reader of the names `names_in` finds on each changed line."""
+def _line_reader(hints: tuple[str, ...], names_in: Callable[[str], Iterable[str]]) -> RunReader:
+    """A reader of the names `names_in` finds on each changed line that holds one of the `hints`."""
 
     def read(run: Run) -> Iterator[Found]:
         for line in run:
-            if line.changed:
+            if line.changed and any(hint in line.text for hint in hints):
                 for name in names_in(line.text):
                     yield Found(name, name, line.number)
 
-    return read
+    return RunReader(hints, read)
 
 
 def _matching(pattern: re.Pattern[str]) -> Callable[[str], Iterator[str]]:
     """The names an `_any_of` pattern captures on a line."""
     return lambda text: (match[match.lastindex or 0] for match in pattern.finditer(text))
+
+
+def _python_names(text: str) -> Iterator[str]:
+    yield from _matching(_PYTHON)(text)
+    for call in _CALL_WITH_UPPER_NAME.finditer(text):
+        if _ENV_HELPER_NAME.search(call[1]) and not _ENV_TYPE.match(call[1]):
+            yield call[2]
 
 
 def _shell_names(text: str) -> Iterator[str]:
@@ -110,7 +120,7 @@ def _read_dockerfile(run: Run) -> Iterator[Found]:
 def _dockerfile_names(text: str, env: re.Match[str] | None, continues_env: bool) -> Iterator[str]:
     if env:
         pairs = _DOCKER_PAIR.findall(env[1])
-        legacy = re.match(rf"({_ANY_NAME})\s", env[1])  # the old form `ENV NAME value`
+        legacy = _DOCKER_LEGACY_ENV.match(env[1])
         yield from pairs or ([legacy[1]] if legacy else [])
     elif continues_env:
         yield from _DOCKER_PAIR.findall(text)
@@ -118,11 +128,11 @@ def _dockerfile_names(text: str, env: re.Match[str] | None, continues_env: bool)
         yield arg[1]
 
 
-_SHELL = RunReader(("$", "export"), _changed_line_names(_shell_names))
+_SHELL = _line_reader(("$", "export"), _shell_names)
 _READERS_BY_EXTENSION = {
-    "py": RunReader(("env", "Env"), _changed_line_names(_matching(_PYTHON))),
-    "go": RunReader(("Getenv", "LookupEnv"), _changed_line_names(_matching(_GO))),
-    "rs": RunReader(("env",), _changed_line_names(_matching(_RUST))),
+    "py": _line_reader(("env", "Env"), _python_names),
+    "go": _line_reader(("Getenv", "LookupEnv"), _matching(_GO)),
+    "rs": _line_reader(("env",), _matching(_RUST)),
     **dict.fromkeys(("sh", "bash", "zsh"), _SHELL),
 }
 _DOCKERFILE = RunReader(("ENV", "ARG", "env", "arg"), _read_dockerfile)

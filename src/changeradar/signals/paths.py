@@ -77,18 +77,22 @@ def matches_any(patterns: Iterable[str], path: str) -> bool:
     return any(glob_matches(pattern, path) for pattern in patterns)
 
 
+@lru_cache(maxsize=8192)  # every extractor asks about the same paths
 def is_test_path(path: str) -> bool:
     return matches_any(TEST_PATTERNS, path)
 
 
+@lru_cache(maxsize=8192)  # every extractor asks about the same paths
 def is_doc_path(path: str) -> bool:
     return matches_any(DOC_PATTERNS, path)
 
 
+@lru_cache(maxsize=8192)  # every extractor asks about the same paths
 def is_ci_path(path: str) -> bool:
     return matches_any(CI_PATTERNS, path)
 
 
+@lru_cache(maxsize=8192)  # every extractor asks about the same paths
 def generated_kind(path: str) -> str | None:
     """Why the path says a file is not hand-written: "lock", "vendored", "minified", "generated", or None."""
     return next((kind for kind, patterns in GENERATED_PATTERNS if matches_any(patterns, path)), None)

@@ -1,0 +1,66 @@
+"""The llm analyser inside the pipeline, on the fixture day: cached answers, no commit lost, no key kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from changeradar.config import Settings
+from changeradar.pipeline import ReportRequest, build_report
+from changeradar.store import Store
+from changeradar.window import day_window
+from openai_server import TEST_KEY, http_error
+from openai_server import by_prompt as fault_for
+
+pytest_plugins = ("openai_server",)
+
+ZONE = "Asia/Shanghai"
+
+
+def report_day(repo: Path, settings: Settings, cache_dir: Path):
+    request = ReportRequest(str(repo), day_window("2026-01-29", ZONE), ZONE, "zh")
+    with Store.open(cache_dir) as store:
+        return build_report(request, settings, store, cache_dir)
+
+
+def commit_calls(server) -> list:
+    return [
+        r for r in server.chat_requests if r.body["response_format"]["json_schema"]["name"] != "day_overview"
+    ]
+
+
+def test_a_rerun_asks_the_model_nothing_per_commit(fixture_day_repo, openai_server, llm_settings, tmp_path):
+    settings = Settings(analyzer=llm_settings)
+
+    first = report_day(fixture_day_repo, settings, tmp_path / "cache")
+    asked = len(commit_calls(openai_server))
+    second = report_day(fixture_day_repo, settings, tmp_path / "cache")
+
+    assert asked == len(first.commits) > 10
+    assert len(commit_calls(openai_server)) == asked
+    assert all(report.from_cache for report in second.commits)
+    assert [r.analysis for r in second.commits] == [r.analysis for r in first.commits]
+    assert second.highlights
+
+
+def test_failed_commits_stay_in_the_report_and_are_asked_again(
+    fixture_day_repo, openai_server, llm_settings, tmp_path
+):
+    settings = Settings(analyzer=llm_settings)
+    openai_server.behaviour = fault_for({"uv.lock": http_error(500)})
+
+    first = report_day(fixture_day_repo, settings, tmp_path / "cache")
+    failed = [r for r in first.commits if r.analyzer == "offline"]
+    openai_server.behaviour = fault_for({})
+    second = report_day(fixture_day_repo, settings, tmp_path / "cache")
+
+    assert len(failed) == 1 and failed[0].notes[-1] == "LLM call failed: HTTP 500: scripted HTTP 500"
+    assert len(second.commits) == len(first.commits)
+    assert [r.analyzer for r in second.commits if r.commit.sha == failed[0].commit.sha] == ["llm:test-model"]
+
+
+def test_the_key_is_in_no_cache_row(fixture_day_repo, openai_server, llm_settings, tmp_path):
+    report = report_day(fixture_day_repo, Settings(analyzer=llm_settings), tmp_path / "cache")
+
+    assert TEST_KEY not in repr(report)
+    for stored in (tmp_path / "cache").iterdir():
+        assert TEST_KEY.encode() not in stored.read_bytes()
