@@ -21,7 +21,9 @@ from pathlib import Path
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("repo", type=Path)
     parser.add_argument("--since", required=True)
     parser.add_argument("--until", required=True)
@@ -49,7 +51,16 @@ def main() -> None:
 
 
 def time_git_log(args: argparse.Namespace) -> float:
-    command = ["git", "-C", str(args.repo), "log", "-p", "--numstat", f"--since={args.since}", f"--until={args.until}"]
+    command = [
+        "git",
+        "-C",
+        str(args.repo),
+        "log",
+        "-p",
+        "--numstat",
+        f"--since={args.since}",
+        f"--until={args.until}",
+    ]
     if args.branch:
         command.append(args.branch)
     started = time.perf_counter()

@@ -9,6 +9,8 @@ import pytest
 from fixture_day import build_fixture_day
 from gitrepo import GitRepo
 
+pytest_plugins = ("openai_server",)  # the loopback Chat Completions server and its fixtures
+
 
 @pytest.fixture
 def git_repo(tmp_path: Path) -> GitRepo:

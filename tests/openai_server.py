@@ -5,7 +5,7 @@ records every request (body, headers, arrival time), counts the requests in flig
 test's `behaviour` says: a valid instance of the schema in the request (mentioning real paths from the
 prompt), invalid JSON, a cut answer, an HTTP error, a rate limit with `Retry-After`, a hang, latency.
 
-Test modules use it as a plugin: `pytest_plugins = ("openai_server",)`, then the `openai_server` and
+conftest.py loads it as a plugin (`pytest_plugins`), so every test can use the `openai_server` and
 `llm_settings` fixtures.
 """
 

@@ -127,7 +127,9 @@ def test_empty_commit_has_no_files(day_commits: list[Commit]) -> None:
     assert (empty.additions, empty.deletions) == (0, 0)
 
 
-def test_a_latin1_message_reads_as_latin1_and_a_non_utf8_path_gets_replacement_characters(day_commits: list[Commit]) -> None:
+def test_a_latin1_message_reads_as_latin1_and_a_non_utf8_path_gets_replacement_characters(
+    day_commits: list[Commit],
+) -> None:
     fix = commit_titled(day_commits, "fix: read caf")
 
     assert fix.subject == "fix: read café model configs (#17822)"  # Latin-1 bytes read as Latin-1

@@ -17,17 +17,27 @@ def run_doctor(config: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, l
 
 def test_a_sound_offline_setup_passes_every_check(fixture_day_repo: Path, tmp_path: Path, capsys) -> None:
     config = tmp_path / "changeradar.toml"
-    config.write_text(f'cache_dir = "cache"\n[[repositories]]\nsource = "{fixture_day_repo}"\n', encoding="utf-8")
+    config.write_text(
+        f'cache_dir = "cache"\n[[repositories]]\nsource = "{fixture_day_repo}"\n', encoding="utf-8"
+    )
 
     code, lines = run_doctor(config, capsys)
 
     assert code == 0
-    assert [line.split(":")[0] for line in lines] == ["✓ git", "✓ config", "✓ cache", "✓ repository", "✓ analyzer"]
+    assert [line.split(":")[0] for line in lines] == [
+        "✓ git",
+        "✓ config",
+        "✓ cache",
+        "✓ repository",
+        "✓ analyzer",
+    ]
 
 
 def test_a_missing_repository_and_a_bad_config_are_named(tmp_path: Path, capsys) -> None:
     config = tmp_path / "changeradar.toml"
-    config.write_text(f'cache_dir = "cache"\n[[repositories]]\nsource = "{tmp_path / "gone"}"\n', encoding="utf-8")
+    config.write_text(
+        f'cache_dir = "cache"\n[[repositories]]\nsource = "{tmp_path / "gone"}"\n', encoding="utf-8"
+    )
     code, lines = run_doctor(config, capsys)
     assert code == 1
     assert f"✗ repository: {tmp_path / 'gone'}: no such folder" in lines

@@ -29,7 +29,6 @@ from openai_server import (
     slow,
 )
 
-pytest_plugins = ("openai_server",)
 
 PATH = "python/sglang/srt/layers/logits_processor.py"
 PATCH = """

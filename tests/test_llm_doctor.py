@@ -7,7 +7,6 @@ import socket
 from changeradar.llm.doctor import check_endpoint
 from openai_server import TEST_KEY_ENV, always_invalid
 
-pytest_plugins = ("openai_server",)
 
 
 def closed_port_url() -> str:

@@ -11,7 +11,6 @@ from changeradar.window import day_window
 from openai_server import TEST_KEY, http_error
 from openai_server import by_prompt as fault_for
 
-pytest_plugins = ("openai_server",)
 
 ZONE = "Asia/Shanghai"
 

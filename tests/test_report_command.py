@@ -37,7 +37,9 @@ def report_day(repo: Path, out: Path, cache: Path, capsys, *extra: str) -> tuple
 def test_the_fixture_day_report_matches_its_golden_file(
     fixture_day_repo: Path, tmp_path: Path, capsys, language: str
 ) -> None:
-    code, out, err = report_day(fixture_day_repo, tmp_path / "out", tmp_path / "cache", capsys, "--lang", language)
+    code, out, err = report_day(
+        fixture_day_repo, tmp_path / "out", tmp_path / "cache", capsys, "--lang", language
+    )
 
     markdown_path = tmp_path / "out" / DAY_FOLDER / "2026-01-29.md"
     assert (code, err) == (0, "")
@@ -74,13 +76,28 @@ def test_a_rerun_gives_the_same_bytes_from_the_cache(fixture_day_repo: Path, tmp
         assert first == second
     with sqlite3.connect(cache / "changeradar.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM analyses").fetchone()[0] == len(FIXTURE_DAY_SUBJECTS)
-        assert db.execute("SELECT count(*), sum(commits) FROM runs WHERE status = 'done'").fetchone() == (2, 30)
+        assert db.execute("SELECT count(*), sum(commits) FROM runs WHERE status = 'done'").fetchone() == (
+            2,
+            30,
+        )
 
 
-def test_markdown_goes_to_standard_output_with_out_dash(fixture_day_repo: Path, tmp_path: Path, capsys) -> None:
+def test_markdown_goes_to_standard_output_with_out_dash(
+    fixture_day_repo: Path, tmp_path: Path, capsys
+) -> None:
     code, out, _err = run_cli(
-        ["report", str(fixture_day_repo), "--date", "2026-01-29", "--out", "-", "--lang", "en",
-         "--cache-dir", str(tmp_path / "cache")],
+        [
+            "report",
+            str(fixture_day_repo),
+            "--date",
+            "2026-01-29",
+            "--out",
+            "-",
+            "--lang",
+            "en",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ],
         capsys,
     )
     assert code == 0
@@ -91,8 +108,18 @@ def test_markdown_goes_to_standard_output_with_out_dash(fixture_day_repo: Path, 
 
 def test_an_empty_day_is_a_short_valid_report(fixture_day_repo: Path, tmp_path: Path, capsys) -> None:
     code, out, _err = run_cli(
-        ["report", str(fixture_day_repo), "--date", "2026-02-14", "--out", "-", "--lang", "en",
-         "--cache-dir", str(tmp_path / "cache")],
+        [
+            "report",
+            str(fixture_day_repo),
+            "--date",
+            "2026-02-14",
+            "--out",
+            "-",
+            "--lang",
+            "en",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ],
         capsys,
     )
     assert code == 0
@@ -113,7 +140,9 @@ def test_a_commit_whose_signals_fail_stays_in_the_report_and_the_exit_code_is_1(
         return original(commit, context)
 
     monkeypatch.setattr(security, "extract", fail_on_the_dockerfile_commit)
-    code, _out, err = report_day(fixture_day_repo, tmp_path / "out", tmp_path / "cache", capsys, "--lang", "en")
+    code, _out, err = report_day(
+        fixture_day_repo, tmp_path / "out", tmp_path / "cache", capsys, "--lang", "en"
+    )
 
     document = json.loads((tmp_path / "out" / DAY_FOLDER / "2026-01-29.json").read_text(encoding="utf-8"))
     assert code == 1
@@ -133,9 +162,12 @@ def test_run_reports_every_configured_repository_and_backfill_every_day(
     )
     code, out, _err = run_cli(["run", "--config", str(config), "--date", "2026-01-29"], capsys)
     assert code == 0
-    assert (tmp_path / "out" / DAY_FOLDER / "2026-01-29.md").is_file()
+    day_file = tmp_path / "out" / DAY_FOLDER / "2026-01-29"
+    assert out.splitlines() == [f"wrote {day_file}.md", f"wrote {day_file}.json"]
 
-    code, out, _err = run_cli(["backfill", "--config", str(config), "--from", "2026-01-28", "--to", "2026-01-30"], capsys)
+    code, _out, _err = run_cli(
+        ["backfill", "--config", str(config), "--from", "2026-01-28", "--to", "2026-01-30"], capsys
+    )
     assert code == 0
     written = sorted(path.name for path in (tmp_path / "out" / DAY_FOLDER).iterdir())
     assert written == [f"2026-01-{day}.{suffix}" for day in (28, 29, 30) for suffix in ("json", "md")]
@@ -143,8 +175,18 @@ def test_run_reports_every_configured_repository_and_backfill_every_day(
 
 def test_a_url_is_cloned_into_the_cache_and_reported(fixture_day_repo: Path, tmp_path: Path, capsys) -> None:
     code, out, _err = run_cli(
-        ["report", f"file://{fixture_day_repo}", "--date", "2026-01-29", "--out", "-", "--branch", "main",
-         "--cache-dir", str(tmp_path / "cache")],
+        [
+            "report",
+            f"file://{fixture_day_repo}",
+            "--date",
+            "2026-01-29",
+            "--out",
+            "-",
+            "--branch",
+            "main",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ],
         capsys,
     )
     assert code == 0
@@ -157,6 +199,7 @@ def test_init_writes_a_config_that_loads_and_refuses_to_overwrite(tmp_path: Path
     code, out, _err = run_cli(["init", "--path", str(config)], capsys)
     assert code == 0
     assert (tmp_path / ".github/workflows/changeradar.yml").is_file()
+    assert f"wrote {config}" in out.splitlines()
 
     from changeradar.config import load_config
 

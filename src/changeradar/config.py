@@ -101,7 +101,9 @@ def check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput(f"unknown time zone {name!r} (use an IANA name such as Asia/Shanghai or UTC)") from None
+        raise BadInput(
+            f"unknown time zone {name!r} (use an IANA name such as Asia/Shanghai or UTC)"
+        ) from None
     return name
 
 
@@ -146,7 +148,8 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
         updates[key] = resolve(getattr(settings, key))
     analyzer = settings.analyzer.model_copy(update={"prompt_dir": resolve(settings.analyzer.prompt_dir)})
     repositories = [
-        repo.model_copy(update={"source": _resolve_source(repo.source, base)}) for repo in settings.repositories
+        repo.model_copy(update={"source": _resolve_source(repo.source, base)})
+        for repo in settings.repositories
     ]
     return settings.model_copy(update={**updates, "analyzer": analyzer, "repositories": repositories})
 

@@ -61,7 +61,9 @@ class Analyzer(Protocol):
     def cache_key(self, request: AnalysisRequest) -> str | None:
         """Everything that makes this analyser's answer for `request` what it is; None: do not cache."""
 
-    def analyse(self, requests: Sequence[AnalysisRequest], progress: ProgressCallback) -> list[AnalysisResult]:
+    def analyse(
+        self, requests: Sequence[AnalysisRequest], progress: ProgressCallback
+    ) -> list[AnalysisResult]:
         """One result per request, in order; never raises for one commit's failure."""
 
     def overview(self, reports: Sequence[CommitReport], language: str) -> list[str]:

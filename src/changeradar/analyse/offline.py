@@ -63,7 +63,9 @@ class OfflineAnalyzer:
     ) -> list[AnalysisResult]:
         results = []
         for request in requests:
-            results.append(AnalysisResult(analysis=analyse_commit(request), analyzer=self.name, grounded=True))
+            results.append(
+                AnalysisResult(analysis=analyse_commit(request), analyzer=self.name, grounded=True)
+            )
             progress(1)
         return results
 

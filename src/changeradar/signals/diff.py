@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from changeradar.model import FileChange
 
@@ -34,7 +34,7 @@ def forget_parsed_patches() -> None:
     _parse_patch.cache_clear()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parse_patch(patch: str) -> tuple[DiffLine, ...]:
     return tuple(_iterate_patch(patch))
 
