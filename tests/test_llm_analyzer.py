@@ -29,7 +29,6 @@ from openai_server import (
     slow,
 )
 
-
 PATH = "python/sglang/srt/layers/logits_processor.py"
 PATCH = """
 @@ -10,4 +10,5 @@ def forward(self, batch):

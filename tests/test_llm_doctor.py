@@ -8,7 +8,6 @@ from changeradar.llm.doctor import check_endpoint
 from openai_server import TEST_KEY_ENV, always_invalid
 
 
-
 def closed_port_url() -> str:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

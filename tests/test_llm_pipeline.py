@@ -11,7 +11,6 @@ from changeradar.window import day_window
 from openai_server import TEST_KEY, http_error
 from openai_server import by_prompt as fault_for
 
-
 ZONE = "Asia/Shanghai"
 
 
@@ -27,18 +26,24 @@ def commit_calls(server) -> list:
     ]
 
 
-def test_a_rerun_asks_the_model_nothing_per_commit(fixture_day_repo, openai_server, llm_settings, tmp_path):
+def test_a_rerun_asks_the_model_nothing(fixture_day_repo, openai_server, llm_settings, tmp_path):
     settings = Settings(analyzer=llm_settings)
 
     first = report_day(fixture_day_repo, settings, tmp_path / "cache")
-    asked = len(commit_calls(openai_server))
+    asked = len(openai_server.chat_requests)
     second = report_day(fixture_day_repo, settings, tmp_path / "cache")
 
-    assert asked == len(first.commits) > 10
-    assert len(commit_calls(openai_server)) == asked
+    assert len(commit_calls(openai_server)) == len(first.commits) > 10
+    assert asked == len(first.commits) + 1  # and one overview
+    assert len(openai_server.chat_requests) == asked
     assert all(report.from_cache for report in second.commits)
     assert [r.analysis for r in second.commits] == [r.analysis for r in first.commits]
-    assert second.highlights
+    assert second.highlights == first.highlights
+    assert (second.stats.from_cache, second.stats.by_model, second.stats.prompt_tokens) == (
+        len(first.commits),
+        0,
+        0,
+    )
 
 
 def test_failed_commits_stay_in_the_report_and_are_asked_again(

@@ -7,6 +7,7 @@ input, as one line naming the bad value. No traceback reaches the user for any o
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -291,7 +292,25 @@ def _publish(day: DayReport, settings: Settings, to_stdout: bool) -> int:
             click.echo(f"wrote {path}")
     for failure in day.failures:
         click.echo(f"changeradar: {day.repo.name} {day.window.label}: {failure}", err=True)
+    click.echo(f"changeradar: {run_summary(day)}", err=True)
     return len(day.failures)
+
+
+def run_summary(day: DayReport) -> str:
+    """One line for the log of a scheduled run: what was reported, how it was analysed, what it cost."""
+    levels = Counter(report.importance.level.value for report in day.commits)
+    line = (
+        f"{day.repo.name} {day.window.label}: {len(day.commits)} commits "
+        f"(high {levels['high']}, medium {levels['medium']}, low {levels['low']})"
+    )
+    stats = day.stats
+    if day.model is None:
+        return f"{line}; analysed {day.analyzer}"
+    line += (
+        f"; {day.analyzer}:{day.model} {stats.by_model}, from cache {stats.from_cache}, "
+        f"fallback {stats.fallback}; tokens {stats.prompt_tokens:,} in, {stats.completion_tokens:,} out"
+    )
+    return line + (f"; ${stats.cost_usd:.4f}" if stats.cost_usd is not None else "")
 
 
 @contextmanager

@@ -7,15 +7,18 @@ report with what could be had (no signals, or the offline analysis).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from changeradar.analyse import AnalysisRequest, AnalysisResult, Analyzer, create_analyzer
+from changeradar.analyse import AnalysisRequest, AnalysisResult, Analyzer, TokenUsage, create_analyzer
 from changeradar.collect import collect_commits
-from changeradar.config import AreaRule, Settings
+from changeradar.config import AnalyzerSettings, AreaRule, Settings
 from changeradar.extraction import extract_facts
+from changeradar.llm.cost import cost_usd
 from changeradar.model import (
     AnalysisStats,
     CommitReport,
@@ -83,7 +86,8 @@ def build_report(
     results, stats = _analyse(analyzer, requests, store, repo, request.refresh, progress)
     reports = [_commit_report(req, res, settings, repo) for req, res in zip(requests, results, strict=True)]
     failures += [f"{r.commit.short_sha}: {note}" for r in reports for note in r.notes]
-    highlights = analyzer.overview(reports, request.language) if reports else []
+    highlights = _overview(analyzer, requests, results, reports, store, request) if reports else []
+    stats = _with_cost(stats, settings.analyzer)
 
     store.finish_run(run_id, len(reports), len(failures))
     return DayReport(
@@ -137,6 +141,39 @@ def _analyse(
         completion_tokens=sum(u.completion_tokens for u in usage),
     )
     return [result for result in results if result is not None], stats
+
+
+def _overview(
+    analyzer: Analyzer,
+    requests: Sequence[AnalysisRequest],
+    results: Sequence[AnalysisResult],
+    reports: Sequence[CommitReport],
+    store: Store,
+    request: ReportRequest,
+) -> list[str]:
+    """The day's headlines; a costly analyser's are cached under the keys of the analyses they summarise.
+
+    A commit the analyser does not cache (one it leaves to the offline analyser) keys by its sha alone.
+    """
+    if not analyzer.costly or not all(result.cacheable for result in results):
+        return analyzer.overview(reports, request.language)  # free, or some commits will be asked again
+    analysed = [[r.commit.sha, analyzer.cache_key(r)] for r in requests]
+    facts = json.dumps([analyzer.name, request.language, analysed])
+    key = "overview:" + hashlib.sha256(facts.encode()).hexdigest()
+    highlights = None if request.refresh else store.get_overview(key)
+    if highlights is None:
+        highlights = analyzer.overview(reports, request.language)
+        store.put_overview(key, highlights)
+    return highlights
+
+
+def _with_cost(stats: AnalysisStats, settings: AnalyzerSettings) -> AnalysisStats:
+    """The run's cost, when the config prices its model."""
+    price = settings.prices.get(settings.model or "")
+    if price is None:
+        return stats
+    usage = TokenUsage(stats.prompt_tokens, stats.completion_tokens)
+    return replace(stats, cost_usd=round(cost_usd(usage, price), 6))
 
 
 def _from_cache(entry: CachedAnalysis, shown: bool) -> AnalysisResult:

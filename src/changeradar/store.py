@@ -59,6 +59,16 @@ _MIGRATIONS: tuple[tuple[str, str], ...] = (
         "remember which analyses need no verification",
         "ALTER TABLE analyses ADD COLUMN grounded INTEGER NOT NULL DEFAULT 0",
     ),
+    (
+        "cache day overviews",
+        """
+        CREATE TABLE overviews (
+            key TEXT PRIMARY KEY,
+            highlights_json TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """,
+    ),
 )
 
 
@@ -158,6 +168,17 @@ class Store:
                     _now(),
                     entry.grounded,
                 ),
+            )
+
+    def get_overview(self, key: str) -> list[str] | None:
+        row = self._db.execute("SELECT highlights_json FROM overviews WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_overview(self, key: str, highlights: list[str]) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO overviews VALUES (?, ?, ?)",
+                (key, json.dumps(highlights, ensure_ascii=False), _now()),
             )
 
     def start_run(self, repo: str, window: str, analyzer: str) -> int:
