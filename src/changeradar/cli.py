@@ -99,9 +99,21 @@ def _presentation_options(command: Callable) -> Callable:
 @cli.command()
 @click.argument("repo")
 @click.option("--branch", help="Branch to report (default: the repository's HEAD branch).")
+@click.option("--name", help="owner/name shown in the report (default: from the URL or the origin remote).")
+@click.option("--web-url", help="Web address for commit and PR links, e.g. https://github.com/owner/name.")
 @_window_options
 @_presentation_options
-def report(repo: str, branch: str | None, date, since, until, last, **presentation) -> int:
+def report(
+    repo: str,
+    branch: str | None,
+    name: str | None,
+    web_url: str | None,
+    date,
+    since,
+    until,
+    last,
+    **presentation,
+) -> int:
     """Report on one repository (a local path or a git URL).
 
     \b
@@ -114,7 +126,9 @@ def report(repo: str, branch: str | None, date, since, until, last, **presentati
     configured = _configured_repository(settings, repo)
     timezone = _timezone(presentation["tz"], configured, settings)
     window = _window(date, since, until, last, timezone)
-    request = _request(configured or RepositorySettings(source=repo), settings, presentation, window, branch)
+    configured = configured or RepositorySettings(source=repo)
+    overrides = {key: value for key, value in (("name", name), ("web_url", web_url)) if value}
+    request = _request(configured.model_copy(update=overrides), settings, presentation, window, branch)
     return _report_and_publish([request], settings, presentation)
 
 

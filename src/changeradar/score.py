@@ -19,6 +19,7 @@ from changeradar.model import Commit, Importance, Level, Reason, Signal, SignalA
 from changeradar.scoring_rules import (
     CAP_MARGIN,
     CORE_LINES_CEILING,
+    EVIDENCE_ZH,
     CORE_LINES_SCALE,
     LARGE_REVERT_LINES,
     RULES,
@@ -60,6 +61,7 @@ CORE = "core"
 GENERATED = "generated"
 LIST_SEPARATOR = ", "  # between the names a subject lists; `{code}` shows each one as code
 MORE_ITEMS: dict[str, str] = {"en": " and {count} more", "zh": " 等 {count} 项"}
+ITEM_SEPARATOR: dict[str, str] = {"en": ", ", "zh": "、"}
 SHOWN_ITEMS = 3
 
 
@@ -98,8 +100,17 @@ def describe_reason(reason: Reason, language: str) -> str:
     rule = RULES.get(reason.rule)
     if rule is None:
         return f"{reason.rule}: {reason.subject}" if reason.subject else reason.rule
-    template = rule.en if language == "en" else rule.zh
-    return template.format(subject=reason.subject, code=_as_code(reason.subject, language))
+    if language == "en":
+        return rule.en.format(subject=reason.subject, code=_as_code(reason.subject, language))
+    subject = _evidence_in_chinese(reason.subject)
+    return rule.zh.format(subject=subject, code=_as_code(reason.subject, language))
+
+
+def _evidence_in_chinese(subject: str) -> str:
+    for english, chinese in EVIDENCE_ZH:
+        if subject.startswith(english):
+            return chinese + subject.removeprefix(english)
+    return subject
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +244,7 @@ def _level(score: float, settings: ImportanceSettings) -> Level:
 
 def _as_code(subject: str, language: str) -> str:
     items = [item for item in subject.split(LIST_SEPARATOR) if item]
-    shown = ", ".join(f"`{item}`" for item in items[:SHOWN_ITEMS])
+    shown = ITEM_SEPARATOR[language].join(f"`{item}`" for item in items[:SHOWN_ITEMS])
     hidden = len(items) - SHOWN_ITEMS
     return shown + (MORE_ITEMS[language].format(count=hidden) if hidden > 0 else "")
 

@@ -83,3 +83,13 @@ CORE_LINES_CEILING = 4.0
 LARGE_REVERT_LINES = 200
 # Capped commits keep a score this far below the medium threshold.
 CAP_MARGIN = 1.0
+
+# The evidence a change-type signal carries ("prefix `fix:`", "verb Support"), as Chinese readers see it.
+EVIDENCE_ZH: tuple[tuple[str, str], ...] = (
+    ("prefix ", "前缀 "),
+    ("tag ", "标签 "),
+    ("verb ", "动词 "),
+    ("docs-only files", "仅文档文件"),
+    ("tests-only files", "仅测试文件"),
+    ("CI-only files", "仅 CI 文件"),
+)
