@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Level(StrEnum):
@@ -174,6 +174,11 @@ class Analysis(BaseModel):
     recommendations: list[str] = Field(default_factory=list, description="What a dependent team should do.")
     suggested_level: Level | None = Field(default=None, description="The analyser's own importance view.")
     suggested_level_reason: str = ""
+
+    @field_validator("change_types")
+    @classmethod
+    def _each_type_once(cls, change_types: list[ChangeType]) -> list[ChangeType]:
+        return list(dict.fromkeys(change_types))
 
 
 @dataclass(frozen=True, slots=True)
