@@ -19,8 +19,8 @@ from changeradar.model import Commit, Importance, Level, Reason, Signal, SignalA
 from changeradar.scoring_rules import (
     CAP_MARGIN,
     CORE_LINES_CEILING,
-    EVIDENCE_ZH,
     CORE_LINES_SCALE,
+    EVIDENCE_ZH,
     LARGE_REVERT_LINES,
     RULES,
     TOOLING_PATTERNS,
