@@ -8,7 +8,7 @@ from changeradar.config import Settings
 from changeradar.pipeline import ReportRequest, build_report
 from changeradar.store import Store
 from changeradar.window import day_window
-from openai_server import TEST_KEY, http_error
+from openai_server import TEST_KEY, hallucinate_path, http_error
 from openai_server import by_prompt as fault_for
 
 ZONE = "Asia/Shanghai"
@@ -68,3 +68,58 @@ def test_the_key_is_in_no_cache_row(fixture_day_repo, openai_server, llm_setting
     assert TEST_KEY not in repr(report)
     for stored in (tmp_path / "cache").iterdir():
         assert TEST_KEY.encode() not in stored.read_bytes()
+
+
+def report_in_mode(repo: Path, llm_settings, tmp_path: Path, **analyzer_settings):
+    settings = Settings(analyzer=llm_settings.model_copy(update=analyzer_settings))
+    return report_day(repo, settings, tmp_path / "cache")
+
+
+def test_the_rules_decide_importance_unless_the_config_lets_the_model_weigh_in(
+    fixture_day_repo, openai_server, llm_settings, tmp_path
+):
+    by_rules = report_in_mode(fixture_day_repo, llm_settings, tmp_path / "rules", importance="rules")
+    by_model = report_in_mode(fixture_day_repo, llm_settings, tmp_path / "llm", importance="llm")
+    raised = report_in_mode(fixture_day_repo, llm_settings, tmp_path / "max", importance="max")
+
+    order = ["low", "medium", "high"]
+    for rules, model, highest in zip(by_rules.commits, by_model.commits, raised.commits, strict=True):
+        suggested = model.analysis.suggested_level
+        assert all(reason.rule != "analyzer_level" for reason in rules.importance.reasons)
+        if suggested is None or suggested == rules.importance.level:
+            assert model.importance == rules.importance == highest.importance
+            continue
+        assert model.importance.level == suggested
+        assert model.importance.reasons[-1].rule == "analyzer_level"
+        expected = max(rules.importance.level, suggested, key=order.index)
+        assert highest.importance.level == expected
+    assert any(r.importance != m.importance for r, m in zip(by_rules.commits, by_model.commits, strict=True))
+
+
+def test_verify_flags_strips_or_ignores_a_path_in_no_diff(
+    fixture_day_repo, openai_server, llm_settings, tmp_path
+):
+    invented = "src/widget/imaginary_scheduler.py"
+    openai_server.behaviour = hallucinate_path(invented)
+
+    flagged = report_in_mode(fixture_day_repo, llm_settings, tmp_path / "flag", verify="flag")
+    stripped = report_in_mode(fixture_day_repo, llm_settings, tmp_path / "strip", verify="strip")
+    ignored = report_in_mode(fixture_day_repo, llm_settings, tmp_path / "off", verify="off")
+
+    model_answers = [r for r in flagged.commits if r.analyzer.startswith("llm:")]
+    assert model_answers and all(invented in r.unverified for r in model_answers)
+    assert all(invented in r.analysis.model_dump_json() for r in model_answers)
+    assert all(invented not in r.analysis.model_dump_json() for r in stripped.commits)
+    assert all(r.unverified == () for r in ignored.commits)
+
+
+def test_refresh_asks_the_model_again(fixture_day_repo, openai_server, llm_settings, tmp_path):
+    settings = Settings(analyzer=llm_settings)
+    first = report_day(fixture_day_repo, settings, tmp_path / "cache")
+    asked = len(openai_server.chat_requests)
+    request = ReportRequest(str(fixture_day_repo), day_window("2026-01-29", ZONE), ZONE, "zh", refresh=True)
+    with Store.open(tmp_path / "cache") as store:
+        again = build_report(request, settings, store, tmp_path / "cache")
+
+    assert len(openai_server.chat_requests) == 2 * asked
+    assert again.stats.by_model == len(first.commits) and again.stats.from_cache == 0

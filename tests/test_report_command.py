@@ -84,24 +84,27 @@ def test_a_rerun_gives_the_same_bytes_from_the_cache(fixture_day_repo: Path, tmp
         )
 
 
+def report_to_stdout(repo: Path, date: str, tmp_path: Path, capsys) -> tuple[int, str]:
+    args = [
+        "report",
+        str(repo),
+        "--date",
+        date,
+        "--out",
+        "-",
+        "--lang",
+        "en",
+        "--cache-dir",
+        str(tmp_path / "cache"),
+    ]
+    code, out, _err = run_cli(args, capsys)
+    return code, out
+
+
 def test_markdown_goes_to_standard_output_with_out_dash(
     fixture_day_repo: Path, tmp_path: Path, capsys
 ) -> None:
-    code, out, _err = run_cli(
-        [
-            "report",
-            str(fixture_day_repo),
-            "--date",
-            "2026-01-29",
-            "--out",
-            "-",
-            "--lang",
-            "en",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-        ],
-        capsys,
-    )
+    code, out = report_to_stdout(fixture_day_repo, "2026-01-29", tmp_path, capsys)
     assert code == 0
     assert out.startswith("# Daily Update Report (2026-01-29)\n")
     assert "> 15 commits | " in out
@@ -109,21 +112,7 @@ def test_markdown_goes_to_standard_output_with_out_dash(
 
 
 def test_an_empty_day_is_a_short_valid_report(fixture_day_repo: Path, tmp_path: Path, capsys) -> None:
-    code, out, _err = run_cli(
-        [
-            "report",
-            str(fixture_day_repo),
-            "--date",
-            "2026-02-14",
-            "--out",
-            "-",
-            "--lang",
-            "en",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-        ],
-        capsys,
-    )
+    code, out = report_to_stdout(fixture_day_repo, "2026-02-14", tmp_path, capsys)
     assert code == 0
     assert "No commits in this window." in out
     assert "> 0 commits | 🔴 High 0 | 🟡 Medium 0 | 🟢 Low 0" in out.splitlines()
