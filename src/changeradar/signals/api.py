@@ -24,8 +24,10 @@ from changeradar.signals.dependencies import (
     hunk_runs,
     side_text,
 )
+from changeradar.signals.diff import diff_lines
 from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.signals.python_api import public_api, signature
+from changeradar.signals.python_regions import statements_touched
 
 _NOT_API = ("docs/", "doc/", "examples/", "example/", "benchmarks/", "benchmark/")
 _PACKAGE_ROOTS = ("src", "python")  # the import path starts below the last of these folders
@@ -100,14 +102,26 @@ def _parsed_python_sides(file: FileChange, blobs: BlobSource | None) -> list[Seq
     pattern at a fraction of a parse's cost, unless `__all__` decides which of them are public."""
     if file.status in (FileStatus.ADDED, FileStatus.DELETED) and "__all__" not in file.patch:
         return None
-    sides = []
-    for side in Side:
-        text = side_text(file, side, blobs)
-        found = public_api(text, module_name(_side_path(file, side))) if text is not None else None
-        if found is None:
-            return None
-        sides.append(found)
-    return sides
+    texts = [side_text(file, side, blobs) for side in Side]
+    if texts[0] is None or texts[1] is None:
+        return None
+    modules = [module_name(_side_path(file, side)) for side in Side]
+    # A renamed module's API moves wholesale to new names: only an edit in place can be read in part.
+    in_place = file.status is FileStatus.MODIFIED and not file.patch_truncated
+    reduced = statements_touched(*texts, *_changed_lines(file)) if in_place else None
+    if reduced is not None:
+        sides = [public_api(text, module) for text, module in zip(reduced, modules, strict=True)]
+        if None not in sides:
+            return sides
+    sides = [public_api(text, module) for text, module in zip(texts, modules, strict=True)]
+    return None if None in sides else sides
+
+
+def _changed_lines(file: FileChange) -> tuple[list[int], list[int]]:
+    """Zero-based numbers of the removed lines (old file) and the added lines (new file)."""
+    lines = diff_lines(file)
+    removed = [line.old_line - 1 for line in lines if line.sign == "-"]
+    return removed, [line.new_line - 1 for line in lines if line.sign == "+"]
 
 
 def _side_path(file: FileChange, side: Side) -> str:

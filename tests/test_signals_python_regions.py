@@ -1,0 +1,87 @@
+"""Reading only the statements an edit touches gives the same public API as parsing the whole module."""
+
+from __future__ import annotations
+
+import textwrap
+
+from changeradar.signals.python_api import public_api
+from changeradar.signals.python_regions import WORTH_IT_LINES, statements_touched
+
+FILLER = "\n".join(f"def helper_{n}(a, b=1):\n    return a + b\n" for n in range(WORTH_IT_LINES // 3))
+
+
+def module(*parts: str) -> str:
+    return "\n".join(textwrap.dedent(part).strip("\n") + "\n" for part in (*parts, FILLER))
+
+
+ENGINE = '''
+    class Engine(
+        Base,
+        Mixin,
+    ):
+        """Runs requests."""
+
+        def __init__(self, config):
+            self.config = config
+
+        @property
+        def ready(self):
+            return True
+
+        def step(self, batch):
+            return batch
+    '''
+
+
+def line_of(source: str, text: str) -> int:
+    """Zero-based number of the line holding `text`."""
+    return next(number for number, line in enumerate(source.split("\n")) if text in line)
+
+
+def names(found) -> dict[str, str | None]:
+    return {item.name: item.value for item in found}
+
+
+def test_a_method_edited_in_a_long_class_keeps_its_header_and_that_method_with_their_line_numbers() -> None:
+    old = module(ENGINE)
+    new = old.replace("def step(self, batch):", "def step(self, batch, budget=None):")
+    old_kept, new_kept = statements_touched(old, new, [line_of(old, "def step")], [line_of(new, "def step")])
+
+    assert len(new_kept.split("\n")) == len(new.split("\n"))
+    assert line_of(new_kept, "def step") == line_of(new, "def step")
+    assert "def ready" not in new_kept and "helper_3" not in new_kept
+    assert names(public_api(new_kept, "m")) == {
+        "m.Engine": "(self, config)",
+        "m.Engine.step": "(self, batch, budget=…)",
+    }
+    assert names(public_api(old_kept, "m"))["m.Engine.step"] == "(self, batch)"
+
+
+def test_a_function_added_on_the_new_side_is_looked_for_on_the_old_side_too() -> None:
+    old = module("def serve(port):\n    return port\n")
+    new = old.replace("def serve(port):", "def serve(port, host):")
+    new = new + "\n\ndef shutdown(grace=0):\n    return grace\n"
+    added = [line_of(new, "def serve"), line_of(new, "def shutdown")]
+    old_kept, new_kept = statements_touched(old, new, [line_of(old, "def serve")], added)
+
+    assert set(names(public_api(old_kept, "m"))) == {"m.serve"}
+    assert names(public_api(new_kept, "m")) == {"m.serve": "(port, host)", "m.shutdown": "(grace=…)"}
+
+
+def test_the_whole_class_is_kept_when_its_own_lines_change_and_decorators_stay_with_their_def() -> None:
+    old = module(ENGINE, "@cache\ndef load(path):\n    return path\n")
+    new = old.replace("    Mixin,", "    Mixin,\n    Extra,").replace(
+        "def load(path):", "def load(path, mode):"
+    )
+    removed = [line_of(old, "def load")]
+    added = [line_of(new, "Extra,"), line_of(new, "def load")]
+    _old_kept, new_kept = statements_touched(old, new, removed, added)
+
+    whole = {name: value for name, value in names(public_api(new, "m")).items() if "helper" not in name}
+    assert names(public_api(new_kept, "m")) == whole
+    assert "@cache" in new_kept and "def ready" in new_kept
+
+
+def test_a_short_module_is_left_to_a_whole_parse() -> None:
+    source = "def f():\n    return 1\n"
+    assert statements_touched(source, source, [0], [0]) is None
