@@ -337,7 +337,7 @@ def _progress_bars() -> Iterator[ProgressFactory]:
 
     with Progress(transient=True, console=_stderr_console()) as bars:
 
-        def start(description: str, total: int) -> Callable[[int], None]:
+        def start(description: str, total: int | None) -> Callable[[int], None]:
             task = bars.add_task(description, total=total)
             return lambda done: bars.advance(task, done)
 

@@ -9,13 +9,16 @@ patch per file, so a day with a huge generated diff costs no more memory than a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from changeradar.git import stream_git
 from changeradar.model import Commit, FileChange, FileStatus, Window
+
+T = TypeVar("T")
 
 DEFAULT_MAX_PATCH_BYTES = 200_000
 
@@ -65,13 +68,28 @@ def collect_commits(
     Merge commits are skipped unless `include_merges`; a merge's diff is against its first parent.
     Commits with the same committer date keep git's order, children before parents.
     """
+    return newest_first(stream_commits(repo_dir, branch, window, include_merges, max_patch_bytes))
+
+
+def stream_commits(
+    repo_dir: Path,
+    branch: str,
+    window: Window,
+    include_merges: bool = False,
+    max_patch_bytes: int = DEFAULT_MAX_PATCH_BYTES,
+) -> Iterator[Commit]:
+    """The same commits as `collect_commits`, in git's order, each as soon as git has printed it."""
     lines = stream_git(_log_arguments(branch, window, include_merges), repo_dir)
-    in_window = [
+    return (
         commit
         for commit in parse_log(lines, max_patch_bytes)
         if window.start <= commit.committed_at < window.end
-    ]
-    return sorted(in_window, key=lambda commit: commit.committed_at, reverse=True)
+    )
+
+
+def newest_first(commits: Iterable[T], commit_of: Callable[[T], Commit] = lambda commit: commit) -> list[T]:
+    """Items ordered by their commit's committer date, newest first; git's order among equal dates."""
+    return sorted(commits, key=lambda item: commit_of(item).committed_at, reverse=True)
 
 
 def parse_log(lines: Iterable[bytes], max_patch_bytes: int = DEFAULT_MAX_PATCH_BYTES) -> Iterator[Commit]:

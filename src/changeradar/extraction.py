@@ -8,9 +8,10 @@ in this process: starting workers would cost more than it saves.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 
 from changeradar.config import AreaRule, ImportanceSettings
@@ -21,6 +22,7 @@ from changeradar.signals import BlobSource, extract_signals
 
 PARALLEL_FROM = 48  # commits; below this, worker start-up outweighs the gain
 CHUNK = 8  # commits sent to a worker at a time
+MAX_WORKERS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,22 +34,36 @@ class CommitFacts:
 
 def extract_facts(
     repo_dir: Path,
-    commits: Sequence[Commit],
+    commits: Iterable[Commit],
     area_rules: Sequence[AreaRule],
     importance: ImportanceSettings,
     advance: Callable[[int], None],
-) -> list[CommitFacts]:
-    """One CommitFacts per commit, in order."""
-    workers = min(os.cpu_count() or 1, len(commits) // CHUNK)
-    if len(commits) < PARALLEL_FROM or workers < 2:
+) -> list[tuple[Commit, CommitFacts]]:
+    """Each commit with its facts, in the order `commits` come.
+
+    `commits` may be a stream still being read from git: workers start on the first commits while later
+    ones are still arriving.
+    """
+    commits = iter(commits)
+    first = list(islice(commits, PARALLEL_FROM))
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(first) < PARALLEL_FROM or workers < 2:
         with GitBlobReader(repo_dir) as blobs:
-            return [
-                _advancing(facts_of(commit, blobs, area_rules, importance), advance) for commit in commits
-            ]
+            return [(c, _advancing(facts_of(c, blobs, area_rules, importance), advance)) for c in first]
+    every = chain(first, commits)
+    collected: list[Commit] = []
     with ProcessPoolExecutor(
         workers, initializer=_start_worker, initargs=(repo_dir, area_rules, importance)
     ) as pool:
-        return [_advancing(facts, advance) for facts in pool.map(_worker_facts, commits, chunksize=CHUNK)]
+        facts = pool.map(_worker_facts, _remembering(every, collected), chunksize=CHUNK)
+        return [(commit, _advancing(f, advance)) for commit, f in zip(collected, list(facts), strict=True)]
+
+
+def _remembering(commits: Iterator[Commit], seen: list[Commit]) -> Iterator[Commit]:
+    """`commits`, each also appended to `seen`, so the caller keeps them without waiting for the stream."""
+    for commit in commits:
+        seen.append(commit)
+        yield commit
 
 
 def facts_of(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from changeradar.analyse import AnalysisRequest, AnalysisResult, Analyzer, TokenUsage, create_analyzer
-from changeradar.collect import collect_commits
+from changeradar.collect import newest_first, stream_commits
 from changeradar.config import AnalyzerSettings, AreaRule, Settings
 from changeradar.extraction import extract_facts
 from changeradar.llm.cost import cost_usd
@@ -37,11 +37,11 @@ from changeradar.verify import find_unverified, strip_unverified
 _PULL_REQUEST = re.compile(r"\(#(\d+)\)\s*$")
 _LEVEL_ORDER = {Level.LOW: 0, Level.MEDIUM: 1, Level.HIGH: 2}
 
-ProgressFactory = Callable[[str, int], Callable[[int], None]]
-"""Given a description and a total, returns the callback that advances that progress bar."""
+ProgressFactory = Callable[[str, int | None], Callable[[int], None]]
+"""Given a description and a total (None: not known yet), returns the callback that advances that bar."""
 
 
-def no_progress(_description: str, _total: int) -> Callable[[int], None]:
+def no_progress(_description: str, _total: int | None) -> Callable[[int], None]:
     return lambda _done: None
 
 
@@ -75,13 +75,13 @@ def build_report(
     analyzer = create_analyzer(settings.analyzer)
     run_id = store.start_run(repo.name, request.window.label, settings.analyzer.name)
 
-    commits = collect_commits(repo_dir, branch, request.window, include_merges=settings.include_merges)
+    stream = stream_commits(repo_dir, branch, request.window, include_merges=settings.include_merges)
     rules = (*request.area_rules, *settings.areas)
-    facts = extract_facts(repo_dir, commits, rules, settings.importance, progress("signals", len(commits)))
-    failures = [f"{c.short_sha}: {f.failure}" for c, f in zip(commits, facts, strict=True) if f.failure]
+    facts = extract_facts(repo_dir, stream, rules, settings.importance, progress("signals", None))
+    facts = newest_first(facts, commit_of=lambda pair: pair[0])
+    failures = [f"{commit.short_sha}: {f.failure}" for commit, f in facts if f.failure]
     requests = [
-        AnalysisRequest(repo, commit, f.signals, f.importance, request.language)
-        for commit, f in zip(commits, facts, strict=True)
+        AnalysisRequest(repo, commit, f.signals, f.importance, request.language) for commit, f in facts
     ]
     results, stats = _analyse(analyzer, requests, store, repo, request.refresh, progress)
     reports = [_commit_report(req, res, settings, repo) for req, res in zip(requests, results, strict=True)]

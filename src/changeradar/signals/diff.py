@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from changeradar.model import FileChange
 
 _HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 
 
-@dataclass(frozen=True, slots=True)
-class DiffLine:
+class DiffLine(NamedTuple):  # a tuple, not a frozen dataclass: there is one per line of every patch
     sign: str  # "+", "-" or " "
     text: str  # the line without its sign
     old_line: int | None  # line number in the old file (None for an added line)

@@ -56,6 +56,11 @@ def file_generated_kind(file: FileChange) -> str | None:
 
 
 def _has_generated_banner(file: FileChange) -> bool:
+    # The banner's lines of both sides, removed and added, come first in the patch: a look at its head
+    # spares parsing the rest.
+    head_text = "\n".join(file.patch.split("\n", 2 * BANNER_LINES + 1)[: 2 * BANNER_LINES + 1])
+    if not _GENERATED_BANNER.search(head_text):
+        return False
     head = takewhile(_within_banner, diff_lines(file))
     return any(_GENERATED_BANNER.search(line.text) for line in head)
 
