@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from changeradar.errors import BadInput
-from changeradar.model import AnalysisStats, RepoRef, Window
+from changeradar.model import AnalysisStats, RepoRef, Signal, SignalAction, SignalKind, Window
 from changeradar.render.escape import inline_code, markdown_heading, markdown_prose, markdown_text
 from changeradar.render.markdown import render_markdown
-from changeradar.render.view import commit_anchors
+from changeradar.render.view import MAX_FACTS, commit_anchors
 from day_reports import HOSTILE_SUBJECT, REPO, day_window, empty_report, sample_report
 from markdown_links import anchor_ids, internal_link_targets, markdown_parser
 
@@ -227,3 +227,19 @@ def test_prose_keeps_code_spans_and_emphasis_but_no_links_or_html() -> None:
     html = markdown_parser().render(prose)
     assert "<code>a[b](c)</code>" in html and "<strong>bold</strong>" in html
     assert "<a " not in html and "<img" not in html and "`unclosed" in html
+
+
+def test_a_long_facts_block_is_cut_and_points_to_the_json() -> None:
+    report = sample_report("en")
+    first = report.commits[0]
+    moved = tuple(
+        Signal(SignalKind.API, f"pkg.kv.name_{n}", SignalAction.ADDED, "function", "pkg/kv.py", n)
+        for n in range(20)
+    )
+    report.commits[0] = replace(first, signals=(*first.signals, *moved))
+    own_section = render_markdown(report).split(f'<a id="c-{first.commit.short_sha}"></a>')[1]
+    section = own_section.split("🧾 Facts")[1].split("\n---\n")[0]
+    facts = [line for line in section.splitlines() if line.startswith("- ")]
+
+    assert len(facts) == MAX_FACTS + 1
+    assert facts[-1].endswith("more facts in the JSON report.")

@@ -115,6 +115,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "fact.module.removed": ("删除模块 {name}", "Removed module {name}"),
     "fact.module": ("模块 {name} 有改动", "Module {name} changed"),
     "fact.tests": ("测试文件：{names}", "Test files: {names}"),
+    "fact.more": ("另有 {n} 项事实，见 JSON 报告。", "{n} more fact{s} in the JSON report."),
     "fact.security": ("安全敏感模式 {name}", "Security-sensitive pattern {name}"),
     "fact.breaking": ("破坏性变更标记 {name}", "Breaking-change marker {name}"),
     "fact.revert": ("回滚 {name}", "Reverts {name}"),

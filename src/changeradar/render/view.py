@@ -29,6 +29,7 @@ from changeradar.render.summary import LEVELS, DaySummary, summarise_day
 from changeradar.score import describe_reason
 
 SHORT_SHA = 7
+MAX_FACTS = 15  # per commit in the Markdown; a refactor can move a hundred API names
 TOP_AREAS = 8
 STATS_ANCHOR = "stats"
 HIGHLIGHTS_ANCHOR = "highlights"
@@ -214,11 +215,12 @@ def _importance(commit_report: CommitReport, language: str) -> str:
 
 
 def _facts(signals: Sequence[Signal], language: str) -> Iterable[str]:
-    """One verifiable line per notable signal, with the file and line it was found at."""
-    for kind in FACT_KINDS:
-        for signal in signals:
-            if signal.kind is kind:
-                yield _fact_line(signal, language)
+    """One verifiable line per notable signal, with the file and line it was found at; a long list is cut
+    to its first `MAX_FACTS`, the JSON keeping them all."""
+    notable = [signal for kind in FACT_KINDS for signal in signals if signal.kind is kind]
+    yield from (_fact_line(signal, language) for signal in notable[:MAX_FACTS])
+    if len(notable) > MAX_FACTS:
+        yield text(language, "fact.more", n=len(notable) - MAX_FACTS)
     tests = [inline_code(signal.name) for signal in signals if signal.kind is SignalKind.TESTS]
     if tests:
         yield text(language, "fact.tests", names=join_items(tests, language))
