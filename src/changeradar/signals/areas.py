@@ -109,7 +109,6 @@ PLATFORM_WORDS: tuple[tuple[str, str], ...] = (
     ("aiter", "amd"),
     ("tpu", "tpu"),
     ("pallas", "tpu"),
-    ("jax", "tpu"),
     ("xpu", "xpu"),
     ("cpu", "cpu"),
     ("cuda", "cuda"),
