@@ -85,3 +85,40 @@ def test_the_whole_class_is_kept_when_its_own_lines_change_and_decorators_stay_w
 def test_a_short_module_is_left_to_a_whole_parse() -> None:
     source = "def f():\n    return 1\n"
     assert statements_touched(source, source, [0], [0]) is None
+
+
+def test_functions_are_cut_to_their_signatures_however_they_are_written() -> None:
+    definitions = """
+        @register("chat")
+        def route(
+            request,
+            table={"a": 1, "b:": 2},  # a colon: in a default
+            *,
+            timeout: float = 1.0,
+        ) -> dict[str, int]:
+            def inner(x):
+                return x
+            return table
+
+        def one_liner(a): return a
+
+        async def stream(self, chunks):
+            yield chunks
+        """
+    old = module(definitions)
+    new = old.replace("timeout: float = 1.0,", "timeout: float = 2.0,\n    retries=3,")
+    new = new.replace("def one_liner(a)", "def one_liner(a, b)").replace(
+        "stream(self, chunks)", "stream(self)"
+    )
+    removed = [line_of(old, text) for text in ("timeout", "def one_liner", "async def stream")]
+    added = [line_of(new, text) for text in ("retries=3", "def one_liner", "async def stream")]
+    old_kept, new_kept = statements_touched(old, new, removed, added)
+
+    assert "return table" not in new_kept and "def inner" not in new_kept and "yield" not in new_kept
+    assert line_of(new_kept, "def route(") == line_of(new, "def route(")
+    assert names(public_api(new_kept, "m")) == {
+        "m.route": "(request, table=…, *, timeout=…, retries=…)",
+        "m.one_liner": "(a, b)",
+        "m.stream": "(self)",
+    }
+    assert names(public_api(old_kept, "m"))["m.route"] == "(request, table=…, *, timeout=…)"

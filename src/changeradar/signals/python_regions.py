@@ -24,6 +24,8 @@ _NOT_A_START = frozenset(" \t#)]}")
 _CONTINUATION = re.compile(r"(?:else|elif|except|finally)\b")
 # What a statement defines, when it can define API: a function, a class, or `__all__`.
 _NAME = re.compile(r"(?:async\s+)?def\s+(\w+)|class\s+(\w+)|(__all__)\b")
+_DEFINITION = re.compile(r"\s*(?:async\s+)?def\s")
+_STRINGS = re.compile(r"\"[^\"]*\"|'[^']*'")
 _MEMBER_INDENT = "    "  # classes are read one level deep, at the indentation nearly all code uses
 WORTH_IT_LINES = 200  # below this a whole parse is already cheap
 
@@ -124,19 +126,55 @@ def _touched_names(statements: Sequence[_Statement], changed: Lines) -> set[str]
 
 
 def _kept(lines: Sequence[str], statements: Sequence[_Statement], names: set[str]) -> str:
-    """The lines of the statements `names` names, the others blank. A class cut down keeps its `__init__`
-    (its call signature) and a `...` so that its body is never empty."""
+    """The lines of the statements `names` names, the others blank, each function cut to its signature.
+
+    A class cut down keeps its `__init__` (its call signature) and a `...` so that its body is never empty.
+    """
     kept: dict[int, str] = {}
     for statement in statements:
         if statement.name not in names:
             continue
-        if f"{statement.name}.*" in names or not statement.members:
-            kept.update((n, lines[n]) for n in range(statement.begin, statement.end))
+        if not statement.members:
+            _keep_signature(lines, statement, kept)
             continue
         members = statement.members
+        whole = f"{statement.name}.*" in names
         kept.update((n, lines[n]) for n in range(statement.begin, members[0].begin))
         kept[members[0].begin] = _MEMBER_INDENT + "..."  # a body, however many members are kept
         for member in members:
-            if member.name == "__init__" or f"{statement.name}.{member.name}" in names:  # how it is called
-                kept.update((n, lines[n]) for n in range(member.begin, member.end))
+            if whole or member.name == "__init__" or f"{statement.name}.{member.name}" in names:
+                _keep_signature(lines, member, kept)
     return "\n".join(kept.get(number, "") for number in range(len(lines)))
+
+
+def _keep_signature(lines: Sequence[str], statement: _Statement, kept: dict[int, str]) -> None:
+    """A function's decorators and signature with `...` for its body (the API is in the signature, and
+    bodies are most of what a parse would read); anything else whole."""
+    end = _signature_end(lines, statement)
+    if end is None:
+        kept.update((n, lines[n]) for n in range(statement.begin, statement.end))
+        return
+    kept.update((n, lines[n]) for n in range(statement.begin, end + 1))
+    definition = lines[
+        statement.begin
+        + next(
+            offset for offset, line in enumerate(lines[statement.begin : end + 1]) if _DEFINITION.match(line)
+        )
+    ]
+    kept[end + 1] = definition[: len(definition) - len(definition.lstrip())] + _MEMBER_INDENT + "..."
+
+
+def _signature_end(lines: Sequence[str], statement: _Statement) -> int | None:
+    """The line closing a `def`'s signature (its brackets balanced, ending in `:`), when a body follows it."""
+    depth = 0
+    started = False
+    for number in range(statement.begin, statement.end - 1):
+        line = lines[number]
+        started = started or _DEFINITION.match(line) is not None
+        if not started:
+            continue  # a decorator
+        code = _STRINGS.sub("", line).split("#")[0]
+        depth += sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
+        if depth <= 0 and code.rstrip().endswith(":"):
+            return number
+    return None
