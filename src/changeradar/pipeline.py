@@ -77,7 +77,7 @@ def build_report(
 
     stream = stream_commits(repo_dir, branch, request.window, include_merges=settings.include_merges)
     rules = (*request.area_rules, *settings.areas)
-    facts = extract_facts(repo_dir, stream, rules, settings.importance, progress("signals", None))
+    facts = extract_facts(repo_dir, stream, rules, settings.importance, progress(f"{repo.name} facts", None))
     facts = newest_first(facts, commit_of=lambda pair: pair[0])
     failures = [f"{commit.short_sha}: {f.failure}" for commit, f in facts if f.failure]
     requests = [
@@ -124,7 +124,9 @@ def _analyse(
             cached += 1
 
     missing = [index for index, result in enumerate(results) if result is None]
-    fresh = analyzer.analyse([requests[index] for index in missing], progress("analyse", len(missing)))
+    fresh = analyzer.analyse(
+        [requests[index] for index in missing], progress(f"{repo.name} analysis", len(missing))
+    )
     for index, result in zip(missing, fresh, strict=True):
         results[index] = result
         if result.cacheable and keys[index] is not None:

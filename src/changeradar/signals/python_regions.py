@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 # First characters of a line that cannot open a statement: indentation, comment, closing bracket.
-_NOT_A_START = frozenset(" \t#)]}")
+_NOT_A_START = frozenset(("", " ", "\t", "#", ")", "]", "}"))  # "": the line ends there
 # Clauses that continue the `if`/`try` above them.
 _CONTINUATION = re.compile(r"(?:else|elif|except|finally)\b")
 # What a statement defines, when it can define API: a function, a class, or `__all__`.
@@ -89,10 +89,14 @@ def _spans(lines: Sequence[str], begin: int, end: int, indent: str) -> list[_Sta
     names: list[str | None] = []
     decorated = False
     width = len(indent)
-    for number in range(begin, end):
+    # One pass in a comprehension finds the few lines at this indentation; the loop reads only those.
+    candidates = [
+        number
+        for number in range(begin, end)
+        if lines[number][width : width + 1] not in _NOT_A_START and lines[number].startswith(indent)
+    ]
+    for number in candidates:
         line = lines[number]
-        if len(line) <= width or not line.startswith(indent) or line[width] in _NOT_A_START:
-            continue
         if _CONTINUATION.match(line, width):
             continue
         if not decorated:
