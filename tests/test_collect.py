@@ -254,7 +254,7 @@ def test_merges_are_left_out_unless_asked_for_and_then_diffed_against_first_pare
 
     assert [commit.subject for commit in without_merges] == ["main work", "feature work", "base"]
     merge_commit = with_merges[0]
-    assert merge_commit.sha == merge and merge_commit.is_merge
+    assert merge_commit.sha == merge and len(merge_commit.parents) == 2
     assert [(file.path, file.status) for file in merge_commit.files] == [("b.py", FileStatus.ADDED)]
     assert with_merges[1:] == without_merges
 

@@ -71,10 +71,6 @@ class Commit:
         return self.sha[:7]
 
     @property
-    def is_merge(self) -> bool:
-        return len(self.parents) > 1
-
-    @property
     def additions(self) -> int:
         return sum(f.additions for f in self.files)
 

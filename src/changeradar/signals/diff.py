@@ -65,10 +65,3 @@ def added_lines(file: FileChange) -> Iterator[tuple[int, str]]:
     for line in diff_lines(file):
         if line.sign == "+":
             yield line.new_line, line.text
-
-
-def removed_lines(file: FileChange) -> Iterator[tuple[int, str]]:
-    """(old line number, text) of each removed line."""
-    for line in diff_lines(file):
-        if line.sign == "-":
-            yield line.old_line, line.text
