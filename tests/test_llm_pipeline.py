@@ -123,3 +123,14 @@ def test_refresh_asks_the_model_again(fixture_day_repo, openai_server, llm_setti
 
     assert len(openai_server.chat_requests) == 2 * asked
     assert again.stats.by_model == len(first.commits) and again.stats.from_cache == 0
+
+
+def test_low_commits_left_to_the_offline_analyser_are_not_counted_as_model_answers(
+    fixture_day_repo, openai_server, llm_settings, tmp_path
+):
+    report = report_in_mode(fixture_day_repo, llm_settings, tmp_path, low_importance="offline")
+
+    low = [r for r in report.commits if r.importance.level == "low"]
+    assert low and all(r.analyzer == "offline" and not r.notes for r in low)
+    assert report.stats.by_model == len(report.commits) - len(low) == len(commit_calls(openai_server))
+    assert report.stats.fallback == 0

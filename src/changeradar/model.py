@@ -226,7 +226,7 @@ class CommitReport:
 class AnalysisStats:
     """How the day's analyses were obtained and what they cost; shown in the context line."""
 
-    by_model: int = 0  # answered by the configured analyser this run
+    by_model: int = 0  # answered by the configured analyser this run (a model call, for a costly one)
     from_cache: int = 0
     fallback: int = 0  # the configured analyser failed; the offline analysis stands in
     prompt_tokens: int = 0

@@ -136,7 +136,7 @@ def _analyse(
     if not analyzer.costly:  # a free analyser's cache is invisible: the report must not depend on it
         return [result for result in results if result is not None], AnalysisStats(by_model=len(requests))
     stats = AnalysisStats(
-        by_model=sum(1 for result in fresh if result.cacheable),
+        by_model=sum(1 for result in fresh if result.cacheable and result.usage is not None),
         from_cache=cached,
         fallback=sum(1 for result in fresh if not result.cacheable),
         prompt_tokens=sum(u.prompt_tokens for u in usage),
