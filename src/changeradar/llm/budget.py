@@ -15,6 +15,8 @@ from enum import IntEnum
 from pathlib import PurePosixPath
 
 from changeradar.model import Commit, FileChange, Signal, SignalKind
+from changeradar.signals.files import SOURCE_SUFFIXES
+from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path
 
 CHARS_PER_TOKEN = 3.5  # code and English in GPT, Qwen and DeepSeek tokenizers: 3.3–4 characters a token
 CONTEXT_LINES = 1
@@ -40,17 +42,13 @@ class FileRole(IntEnum):
 
 
 # fmt: off
-_SOURCE_SUFFIXES = frozenset({
-    ".py", ".pyi", ".pyx", ".pxd", ".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".cu", ".cuh", ".rs",
-    ".go", ".java", ".kt", ".scala", ".js", ".jsx", ".mjs", ".ts", ".tsx", ".rb", ".php", ".swift", ".m",
-    ".mm", ".cs", ".sh", ".bash", ".proto", ".sql", ".lua", ".jl", ".zig",
-})
+# Code worth reading in a prompt: the module kinds signals know, and scripts and queries besides.
+_SOURCE_SUFFIXES = SOURCE_SUFFIXES | {".pxd", ".php", ".sh", ".bash", ".sql", ".lua", ".jl", ".zig"}
 _CONFIG_SUFFIXES = frozenset({
     ".toml", ".yaml", ".yml", ".json", ".ini", ".cfg", ".conf", ".cmake", ".bzl", ".bazel", ".gradle", ".env",
 })
 _CONFIG_NAMES = frozenset({"dockerfile", "makefile", "cmakelists.txt", "build", "workspace", "setup.cfg"})
 _DOC_SUFFIXES = frozenset({".md", ".rst", ".adoc", ".txt", ".ipynb"})
-_TEST_FOLDERS = frozenset({"test", "tests", "testing", "__tests__", "spec", "specs"})
 _PERIPHERAL_FOLDERS = frozenset({
     "examples", "example", "benchmark", "benchmarks", "bench", "scripts", "script", "tools", "tool", "demo",
     "demos", "samples", "sample", "contrib", "playground",
@@ -88,16 +86,18 @@ def classify_file(path: str, known_roles: Mapping[str, FileRole]) -> FileRole:
     """A file's role: what the signals say, else a guess from its folders and suffix."""
     if path in known_roles:
         return known_roles[path]
+    if generated_kind(path):
+        return FileRole.GENERATED
+    if is_test_path(path):
+        return FileRole.TESTS
     pure = PurePosixPath(path)
     folders = {part.lower() for part in pure.parts[:-1]}
     name, suffix = pure.name.lower(), pure.suffix.lower()
-    if folders & _TEST_FOLDERS or name.startswith("test_") or pure.stem.lower().endswith(("_test", ".test")):
-        return FileRole.TESTS
     if suffix in _SOURCE_SUFFIXES:
         return FileRole.OTHER_SOURCE if folders & _PERIPHERAL_FOLDERS else FileRole.CORE_SOURCE
     if suffix in _CONFIG_SUFFIXES or name in _CONFIG_NAMES or name.startswith("requirements"):
         return FileRole.CONFIG
-    if suffix in _DOC_SUFFIXES or "docs" in folders or "doc" in folders:
+    if suffix in _DOC_SUFFIXES or is_doc_path(path):
         return FileRole.DOCS
     return FileRole.OTHER
 
