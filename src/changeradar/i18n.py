@@ -128,6 +128,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "「{subject}」：空提交，没有文件改动。",
         "“{subject}”: an empty commit, no file changed.",
     ),
+    "summary.statement": ("提交说明：“{statement}”", "The message says: “{statement}”"),
     "summary.modules_added": ("新增模块 {names}。", "New module{s}: {names}."),
     "summary.modules_removed": ("删除模块 {names}。", "Removed module{s}: {names}."),
     "summary.cli_added": ("新增命令行选项 {names}。", "New command-line option{s}: {names}."),

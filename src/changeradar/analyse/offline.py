@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from changeradar.analyse import AnalysisRequest, AnalysisResult, ProgressCallback, register_analyzer
+from changeradar.analyse.commit_message import author_statement
 from changeradar.i18n import check_language, join_items, text
 from changeradar.model import (
     Analysis,
@@ -33,7 +34,7 @@ from changeradar.render.summary import summarise_day
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings
 
-VERSION = 1
+VERSION = 2
 """Part of every cache key: bump it whenever a sentence or a rule here changes."""
 
 TOP_FILES = 5
@@ -213,8 +214,10 @@ def _summary(facts: _Facts) -> list[str]:
         ("summary.revert", facts.names(SignalKind.REVERT)),
         ("summary.breaking", facts.names(SignalKind.BREAKING)),
     )
+    statement = author_statement(commit.body)
     points = [
         head,
+        *([facts.say("summary.statement", statement=statement)] if statement else []),
         *(facts.say(key, names=facts.code_list(names), n=len(names)) for key, names in lists if names),
     ]
     dependencies = facts.of(SignalKind.DEPENDENCY)
