@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,20 @@ from openai_server import TEST_KEY, TEST_MODEL, http_error
 from openai_server import by_prompt as fault_for
 
 
-def report_with_llm(repo: Path, tmp_path: Path, capsys, *extra: str) -> tuple[int, str, str]:
-    args = ["report", str(repo), "--date", "2026-01-29", "--lang", "en", "--out", str(tmp_path / "out")]
+def report_with_llm(
+    repo: Path, tmp_path: Path, capsys, *extra: str, verbose: bool = False
+) -> tuple[int, str, str]:
+    args = [
+        *(["--verbose"] if verbose else []),
+        "report",
+        str(repo),
+        "--date",
+        "2026-01-29",
+        "--lang",
+        "en",
+        "--out",
+        str(tmp_path / "out"),
+    ]
     args += ["--cache-dir", str(tmp_path / "cache"), "--analyzer", "llm", "--model", TEST_MODEL, *extra]
     with pytest.raises(SystemExit) as exit_info:
         main(args)
@@ -52,15 +65,17 @@ def test_the_context_line_and_run_summary_count_model_cache_and_fallback(
 
 
 def test_the_key_reaches_no_file_no_cache_row_and_no_message(
-    fixture_day_repo: Path, endpoint_in_environment, tmp_path: Path, capsys
+    fixture_day_repo: Path, endpoint_in_environment, tmp_path: Path, capsys, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO)
     endpoint_in_environment.behaviour = fault_for({"uv.lock": http_error(401)})
-    _code, out, err = report_with_llm(fixture_day_repo, tmp_path, capsys)
+    _code, out, err = report_with_llm(fixture_day_repo, tmp_path, capsys, verbose=True)
 
     written = [path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()]
     assert len(written) >= 3  # Markdown, JSON and the SQLite store (with its WAL)
     assert all(TEST_KEY.encode() not in content for content in written)
-    assert TEST_KEY not in out + err
+    assert "HTTP Request: POST" in caplog.text  # --verbose logs every call, and still not the key
+    assert TEST_KEY not in out + err + caplog.text
 
 
 def test_without_a_key_the_llm_analyser_is_a_one_line_error(

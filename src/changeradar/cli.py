@@ -6,6 +6,7 @@ input, as one line naming the bad value. No traceback reaches the user for any o
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -60,8 +61,10 @@ def _error(message: str) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="changeradar")
-def cli() -> None:
+@click.option("--verbose", "-v", is_flag=True, help="Log what happens (endpoint calls, retries) on stderr.")
+def cli(verbose: bool) -> None:
     """Every morning: what changed yesterday in the repositories you depend on, ranked and explained."""
+    logging.basicConfig(format="changeradar: %(message)s", level=logging.INFO if verbose else logging.WARNING)
 
 
 def _window_options(command: Callable) -> Callable:

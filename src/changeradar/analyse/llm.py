@@ -80,10 +80,8 @@ class LLMAnalyzer:
         results: dict[int, AnalysisResult] = {}
         failures: dict[int, Outcome[Analysis]] = {}
         for job, outcome in zip(jobs, outcomes, strict=True):
-            if outcome.value is None:
+            if outcome.value is None:  # reported through the result's note, like every failure of a run
                 failures[job.index] = outcome
-                sha = requests[job.index].commit.short_sha
-                logger.warning("commit %s: %s; using the offline analysis", sha, outcome.failure)
             else:
                 results[job.index] = AnalysisResult(
                     analysis=outcome.value,
