@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from changeradar.config import AreaRule
 from changeradar.model import Commit, FileChange, Signal, SignalKind
@@ -154,10 +155,15 @@ def file_areas(path: str, user_rules: Sequence[AreaRule] = ()) -> list[tuple[str
     user = next((rule for rule in user_rules if glob_matches(rule.pattern, path)), None)
     if user is not None:
         return [(user.area, f"user rule {user.pattern}")]
+    return list(_built_in_areas(path))
+
+
+@lru_cache(maxsize=8192)  # a busy day touches the same paths again and again
+def _built_in_areas(path: str) -> tuple[tuple[str, str], ...]:
     rules = ((area, f"rule {pattern}") for pattern, area in AREA_RULES if glob_matches(pattern, path))
     words = set(_PATH_WORD_SEPARATORS.split(path.lower()))
     platforms = ((area, f"path word {word}") for word, area in PLATFORM_WORDS if word in words)
-    return [found for found in (next(rules, None), next(platforms, None)) if found is not None]
+    return tuple(found for found in (next(rules, None), next(platforms, None)) if found is not None)
 
 
 def _areas_from_paths(files: Sequence[FileChange], user_rules: Sequence[AreaRule]) -> dict[str, Signal]:

@@ -27,7 +27,7 @@ _NAME = re.compile(r"(?:async\s+)?def\s+(\w+)|class\s+(\w+)|(__all__)\b")
 _DEFINITION = re.compile(r"\s*(?:async\s+)?def\s")
 _STRINGS = re.compile(r"\"[^\"]*\"|'[^']*'")
 _MEMBER_INDENT = "    "  # classes are read one level deep, at the indentation nearly all code uses
-WORTH_IT_LINES = 200  # below this a whole parse is already cheap
+WORTH_IT_LINES = 40  # below this a whole parse is already cheap
 
 Lines = Sequence[int]  # zero-based numbers of changed lines, sorted
 

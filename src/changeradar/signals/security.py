@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from functools import lru_cache
 
 from changeradar.model import Commit, FileChange, Signal, SignalAction, SignalKind
 from changeradar.signals import SignalContext
@@ -33,9 +33,10 @@ class SecurityRule:
 
 
 def _is_python(path: str) -> bool:
-    return PurePosixPath(path).suffix in {".py", ".pyi", ".pyx"}
+    return path.endswith((".py", ".pyi", ".pyx"))
 
 
+@lru_cache(maxsize=4096)  # asked by every rule for every file
 def _is_dockerfile(path: str) -> bool:
     return matches_any(DOCKERFILE_PATTERNS, path)
 
