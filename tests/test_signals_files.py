@@ -3,7 +3,14 @@ import pytest
 from changeradar.model import FileStatus, SignalAction, SignalKind
 from changeradar.signals import SignalContext
 from changeradar.signals.files import extract, file_generated_kind
-from changeradar.signals.paths import generated_kind, glob_matches, is_ci_path, is_doc_path, is_test_path
+from changeradar.signals.paths import (
+    file_kind,
+    generated_kind,
+    glob_matches,
+    is_ci_path,
+    is_doc_path,
+    is_test_path,
+)
 from diffs import make_commit, make_file
 
 NEW_MODULE = """
@@ -173,3 +180,21 @@ def test_path_classes(path, test, doc, ci):
 )
 def test_glob_matches_like_gitignore(pattern, path, matches):
     assert glob_matches(pattern, path) is matches
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("python/sglang/srt/server_args.py", "core"),
+        ("pyproject.toml", "core"),
+        ("uv.lock", "generated"),
+        ("test/srt/test_mori.py", "tests"),
+        ("docs/references/environment_variables.md", "docs"),
+        (".github/workflows/pr-test.yml", "ci"),
+        ("scripts/ci/slash_command_parse.py", "ci"),
+        ("scripts/release/publish.py", "tooling"),
+        ("benchmark/bench_serving.py", "tooling"),
+    ],
+)
+def test_file_kind_says_what_a_file_is_to_a_dependent_team(path: str, kind: str) -> None:
+    assert file_kind(path) == kind

@@ -23,10 +23,9 @@ from changeradar.scoring_rules import (
     EVIDENCE_ZH,
     LARGE_REVERT_LINES,
     RULES,
-    TOOLING_PATTERNS,
 )
 from changeradar.signals.files import SOURCE_SUFFIXES
-from changeradar.signals.paths import generated_kind, is_ci_path, is_doc_path, is_test_path, matches_any
+from changeradar.signals.paths import file_kind
 
 # Facts whose signals each rule gathers; the reason's subject lists what they name.
 SIGNAL_RULES: tuple[tuple[str, SignalKind, SignalAction | None], ...] = (
@@ -214,17 +213,8 @@ def _cap_rule(facts: _CommitFacts) -> tuple[str | None, str]:
 
 
 def _file_kind(path: str, generated: set[str]) -> str:
-    if path in generated or generated_kind(path):
-        return GENERATED
-    if is_test_path(path):
-        return "tests"
-    if is_doc_path(path):
-        return "docs"
-    if is_ci_path(path):
-        return "ci"
-    if matches_any(TOOLING_PATTERNS, path):
-        return "tooling"
-    return CORE
+    """The path's kind, or generated when a banner in the file said so."""
+    return GENERATED if path in generated else file_kind(path)
 
 
 def _signal_label(signal: Signal) -> str:

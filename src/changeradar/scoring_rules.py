@@ -56,26 +56,6 @@ RULES: dict[str, Rule] = {
     "analyzer_level": Rule("analyser's judgement: {subject}", "分析器判断：{subject}"),
 }
 
-# Files no user runs: scripts, benchmarks, examples and repository housekeeping (gitignore-style globs).
-TOOLING_PATTERNS: tuple[str, ...] = (
-    "benchmark*/",
-    "bench/",
-    "bench_*.py",
-    "examples/",
-    "example/",
-    "scripts/",
-    "tools/",
-    ".gitignore",
-    ".gitattributes",
-    ".dockerignore",
-    ".editorconfig",
-    "LICENSE*",
-    "COPYING*",
-    "CODEOWNERS",
-    ".vscode/",
-    ".devcontainer/",
-)
-
 # Only hand-written source files outside docs, tests, CI and tooling count as core lines.
 CORE_LINES_SCALE = 50
 CORE_LINES_CEILING = 4.0

@@ -30,11 +30,12 @@ from changeradar.model import (
 )
 from changeradar.render.escape import inline_code
 from changeradar.render.summary import summarise_day
+from changeradar.signals.paths import file_kind
 
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings
 
-VERSION = 2
+VERSION = 3
 """Part of every cache key: bump it whenever a sentence or a rule here changes."""
 
 TOP_FILES = 5
@@ -403,7 +404,9 @@ def _day_names(
         signal.name
         for report in reports
         for signal in report.signals
-        if signal.kind in kinds and (action is None or signal.action is action)
+        if signal.kind in kinds
+        and (action is None or signal.action is action)
+        and (signal.path is None or file_kind(signal.path) == "core")  # not a CI script's options
     )
     return [inline_code(name) for name in _unique(names)]
 

@@ -139,3 +139,41 @@ def _translate(glob: str) -> str:
             parts.append(re.escape(char))
             index += 1
     return "".join(parts)
+
+
+# Files no user runs: scripts, benchmarks, examples and repository housekeeping (gitignore-style globs).
+TOOLING_PATTERNS: tuple[str, ...] = (
+    "benchmark*/",
+    "bench/",
+    "bench_*.py",
+    "examples/",
+    "example/",
+    "scripts/",
+    "tools/",
+    ".gitignore",
+    ".gitattributes",
+    ".dockerignore",
+    ".editorconfig",
+    "LICENSE*",
+    "COPYING*",
+    "CODEOWNERS",
+    ".vscode/",
+    ".devcontainer/",
+)
+
+
+@lru_cache(maxsize=8192)
+def file_kind(path: str) -> str:
+    """What a file is to a team that depends on the repository: "generated", "tests", "docs", "ci",
+    "tooling" (scripts, benchmarks, examples, housekeeping) or "core" (what users run)."""
+    if generated_kind(path):
+        return "generated"
+    if is_test_path(path):
+        return "tests"
+    if is_doc_path(path):
+        return "docs"
+    if is_ci_path(path):
+        return "ci"
+    if matches_any(TOOLING_PATTERNS, path):
+        return "tooling"
+    return "core"
