@@ -22,7 +22,7 @@ MINIMUM_GIT = (2, 31)  # --diff-merges=first-parent
 class Check:
     name: str
     ok: bool
-    detail: str
+    detail: str  # one line: what was found, or what is wrong
 
 
 def run_checks(config_path: Path | None) -> list[Check]:
@@ -36,7 +36,7 @@ def run_checks(config_path: Path | None) -> list[Check]:
     if settings.analyzer.name == "llm":
         from changeradar.llm.doctor import check_endpoint
 
-        checks += [Check(check.name, check.ok, check.detail) for check in check_endpoint(settings.analyzer)]
+        checks += check_endpoint(settings.analyzer)
     else:
         checks.append(Check("analyzer", True, f"{settings.analyzer.name} (no endpoint to check)"))
     return checks

@@ -6,12 +6,12 @@ Each check is one line saying what is wrong and what to try; nothing here raises
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import openai
 from pydantic import BaseModel, ConfigDict
 
+from changeradar.doctor import Check
 from changeradar.errors import BadInput
 from changeradar.llm.client import Endpoint, endpoint_from_settings
 from changeradar.llm.conversation import INVALID_AFTER_REPAIR, Question, Session
@@ -23,13 +23,6 @@ if TYPE_CHECKING:
 
 MAX_MODELS_NAMED = 5
 PROBE_MAX_TOKENS = 400  # room for models that think before they answer
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str  # one line: what was found, or what is wrong
 
 
 class _Probe(BaseModel):
