@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,9 @@ def test_a_url_that_names_no_repository_is_bad_input(url: str, tmp_path: Path) -
 def test_git_failures_carry_git_complaint(git_repo: GitRepo) -> None:
     with pytest.raises(ChangeradarError, match="fatal: Needed a single revision"):
         run_git(["rev-parse", "--verify", "no-such-revision"], git_repo.path)
+
+
+def test_a_repository_without_commits_says_so(tmp_path: Path) -> None:
+    empty = GitRepo(tmp_path / "empty").path
+    with pytest.raises(BadInput, match=re.escape(f"{empty} has no commits yet")):
+        check_branch(empty, "main")

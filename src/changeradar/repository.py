@@ -74,6 +74,8 @@ def check_branch(repo_dir: Path, branch: str) -> None:
     try:
         run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{branch}^{{commit}}"], repo_dir)
     except GitError:
+        if not run_git(["rev-list", "--all", "--max-count=1"], repo_dir).strip():
+            raise BadInput(f"{repo_dir} has no commits yet") from None
         raise BadInput(f"unknown branch {branch!r} in {repo_dir}") from None
 
 
