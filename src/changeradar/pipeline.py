@@ -84,7 +84,7 @@ def build_report(
         AnalysisRequest(repo, commit, f.signals, f.importance, request.language) for commit, f in facts
     ]
     results, stats = _analyse(analyzer, requests, store, repo, request.refresh, progress)
-    reports = [_commit_report(req, res, settings, repo) for req, res in zip(requests, results, strict=True)]
+    reports = [_commit_report(req, res, settings) for req, res in zip(requests, results, strict=True)]
     failures += [f"{r.commit.short_sha}: {note}" for r in reports for note in r.notes]
     highlights = _overview(analyzer, requests, results, reports, store, request) if reports else []
     stats = _with_cost(stats, settings.analyzer)
@@ -97,7 +97,7 @@ def build_report(
         window=request.window,
         language=request.language,
         analyzer=settings.analyzer.name,
-        model=settings.analyzer.model if settings.analyzer.name != "offline" else None,
+        model=settings.analyzer.model if analyzer.costly else None,
         commits=reports,
         highlights=highlights,
         failures=failures,
@@ -204,9 +204,7 @@ def _to_cache(result: AnalysisResult) -> CachedAnalysis:
     )
 
 
-def _commit_report(
-    request: AnalysisRequest, result: AnalysisResult, settings: Settings, repo: RepoRef
-) -> CommitReport:
+def _commit_report(request: AnalysisRequest, result: AnalysisResult, settings: Settings) -> CommitReport:
     analysis = result.analysis
     unverified: tuple[str, ...] = ()
     if settings.analyzer.verify != "off" and not result.grounded:
