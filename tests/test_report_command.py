@@ -197,3 +197,27 @@ def test_init_writes_a_config_that_loads_and_refuses_to_overwrite(tmp_path: Path
     assert load_config(config).repositories[0].source == "https://github.com/sgl-project/sglang"
     code, _out, err = run_cli(["init", "--path", str(config)], capsys)
     assert code == 2 and str(config) in err
+
+
+def test_area_rules_from_the_config_name_areas_in_the_report(
+    fixture_day_repo: Path, tmp_path: Path, capsys
+) -> None:
+    config = tmp_path / "changeradar.toml"
+    config.write_text(
+        'output = "out"\ncache_dir = "cache"\nlanguage = "en"\n\n'
+        '[[areas]]\npattern = "src/widget/quantization/**"\narea = "quant-team"\n\n'
+        f'[[repositories]]\nsource = "{fixture_day_repo}"\n'
+        '[[repositories.areas]]\npattern = "docker/**"\narea = "images"\n',
+        encoding="utf-8",
+    )
+    code, _out, _err = run_cli(["run", "--config", str(config), "--date", "2026-01-29"], capsys)
+
+    document = json.loads((tmp_path / "out" / DAY_FOLDER / "2026-01-29.json").read_text(encoding="utf-8"))
+    areas = {
+        signal["name"]
+        for commit in document["commits"]
+        for signal in commit["signals"]
+        if signal["kind"] == "area"
+    }
+    assert code == 0
+    assert {"quant-team", "images"} <= areas
