@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from changeradar.model import Analysis, ChangeType, RepoRef, Window
+from changeradar.model import Analysis, ChangeType, Commit, RepoRef, Window
 
 
 def test_an_analysis_names_each_change_type_once() -> None:
@@ -24,3 +24,15 @@ def test_a_window_knows_its_zone_by_name() -> None:
     zone = ZoneInfo("Asia/Shanghai")
     window = Window(datetime(2026, 1, 29, tzinfo=zone), datetime(2026, 1, 30, tzinfo=zone), "2026-01-29")
     assert window.timezone == "Asia/Shanghai"
+
+
+def test_a_commit_reads_its_own_pull_request_from_the_end_of_its_subject() -> None:
+    def commit(subject: str) -> Commit:
+        moment = datetime(2026, 1, 29, tzinfo=ZoneInfo("UTC"))
+        return Commit("a" * 40, (), "A", "a@example.com", moment, "A", moment, subject, "")
+
+    squashed = commit("[CI] Fix timeouts (related to #16937) (#17636)")
+    assert (squashed.pull_request, squashed.title) == (17636, "[CI] Fix timeouts (related to #16937)")
+    revert = commit('Revert "feat: add header logging (#17786)"')
+    assert (revert.pull_request, revert.title) == (None, revert.subject)
+    assert commit("(#12)").pull_request is None

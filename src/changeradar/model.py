@@ -8,11 +8,14 @@ answer in, and what the cache stores.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_TRAILING_PULL_REQUEST = re.compile(r"^(?P<title>.*?)\s*\(#(?P<number>\d+)\)\s*$")
 
 
 class Level(StrEnum):
@@ -69,6 +72,21 @@ class Commit:
     @property
     def short_sha(self) -> str:
         return self.sha[:7]
+
+    @property
+    def pull_request(self) -> int | None:
+        """The pull request a squash merge appends to its subject as `(#NNNN)`.
+
+        Only a number at the very end counts: `Revert "x (#17786)"` cites the reverted pull request.
+        """
+        match = _TRAILING_PULL_REQUEST.match(self.subject)
+        return int(match.group("number")) if match and match.group("title") else None
+
+    @property
+    def title(self) -> str:
+        """The subject without the `(#NNNN)` that `pull_request` reads."""
+        match = _TRAILING_PULL_REQUEST.match(self.subject)
+        return match.group("title") if match and match.group("title") else self.subject
 
     @property
     def additions(self) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,7 +33,6 @@ from changeradar.score import check_weights
 from changeradar.store import CachedAnalysis, Store
 from changeradar.verify import find_unverified, strip_unverified
 
-_PULL_REQUEST = re.compile(r"\(#(\d+)\)\s*$")
 _LEVEL_ORDER = {Level.LOW: 0, Level.MEDIUM: 1, Level.HIGH: 2}
 
 ProgressFactory = Callable[[str, int | None], Callable[[int], None]]
@@ -217,7 +215,7 @@ def _commit_report(request: AnalysisRequest, result: AnalysisResult, settings: S
         importance=_final_importance(request.importance, result, settings.analyzer.importance),
         analysis=analysis,
         analyzer=result.analyzer,
-        pr_number=pull_request_number(request.commit.subject),
+        pr_number=request.commit.pull_request,
         unverified=unverified,
         notes=result.notes,
         from_cache=result.cached,
@@ -234,12 +232,3 @@ def _final_importance(rules: Importance, result: AnalysisResult, mode: str) -> I
         return rules
     reason = Reason("analyzer_level", 0.0, result.analysis.suggested_level_reason or suggested.value)
     return Importance(suggested, rules.score, (*rules.reasons, reason))
-
-
-def pull_request_number(subject: str) -> int | None:
-    """The pull request a squash merge appends to its subject as `(#NNNN)`.
-
-    Only a number at the very end counts: `Revert "x (#17786)"` cites the reverted pull request, not its own.
-    """
-    match = _PULL_REQUEST.search(subject)
-    return int(match.group(1)) if match else None

@@ -44,7 +44,6 @@ FACT_KINDS = (
     SignalKind.MODULE,
     SignalKind.SECURITY,
 )
-_TRAILING_PULL_REQUEST = re.compile(r"^(?P<text>.*?)\s*\(#(?P<number>\d+)\)\s*$")
 _NOT_IN_ANCHOR = re.compile(r"[^a-z0-9]+")
 
 
@@ -172,7 +171,7 @@ def _commit_view(report: DayReport, commit_report: CommitReport, anchor: str, zo
         author=markdown_text(commit.author_name),
         heading=markdown_heading(commit.subject),
         link_text=markdown_text(commit.subject),
-        table_message=_table_message(report, commit.subject, anchor),
+        table_message=_table_message(report, commit_report, anchor),
         commit_url=report.repo.commit_url(commit.sha),
         pr_number=commit_report.pr_number,
         pr_url=pr_url,
@@ -186,13 +185,13 @@ def _commit_view(report: DayReport, commit_report: CommitReport, anchor: str, zo
     )
 
 
-def _table_message(report: DayReport, subject: str, anchor: str) -> str:
-    """The subject linked to its section; a trailing `(#N)` becomes a link to the pull request."""
-    match = _TRAILING_PULL_REQUEST.match(subject)
-    pull_url = report.repo.pull_url(int(match.group("number"))) if match else None
-    if match is None or pull_url is None or not match.group("text"):
-        return f"[{markdown_text(subject)}](#{anchor})"
-    return f"[{markdown_text(match.group('text'))}](#{anchor}) ([#{match.group('number')}]({pull_url}))"
+def _table_message(report: DayReport, commit_report: CommitReport, anchor: str) -> str:
+    """The subject linked to its section; its trailing `(#N)` becomes a link to the pull request."""
+    commit, number = commit_report.commit, commit_report.pr_number
+    pull_url = report.repo.pull_url(number) if number else None
+    if pull_url is None:
+        return f"[{markdown_text(commit.subject)}](#{anchor})"
+    return f"[{markdown_text(commit.title)}](#{anchor}) ([#{number}]({pull_url}))"
 
 
 def _importance(commit_report: CommitReport, language: str) -> str:
