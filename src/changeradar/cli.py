@@ -27,7 +27,7 @@ from changeradar.config import (
 )
 from changeradar.errors import BadInput, ChangeradarError
 from changeradar.model import DayReport, Window
-from changeradar.pipeline import ProgressFactory, ReportRequest, build_report
+from changeradar.pipeline import ProgressFactory, ReportRequest, build_report, no_progress
 from changeradar.publish import render, write_report
 from changeradar.scaffold import write_starter_files
 from changeradar.store import Store, default_cache_dir
@@ -334,20 +334,15 @@ def run_summary(day: DayReport) -> str:
 def _progress_bars() -> Iterator[ProgressFactory]:
     """Progress bars on standard error when it is a terminal; nothing otherwise."""
     if not sys.stderr.isatty():
-        yield lambda _description, _total: lambda _done: None
+        yield no_progress
         return
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True, console=_stderr_console()) as bars:
+    with Progress(transient=True, console=Console(stderr=True)) as bars:
 
         def start(description: str, total: int | None) -> Callable[[int], None]:
             task = bars.add_task(description, total=total)
             return lambda done: bars.advance(task, done)
 
         yield start
-
-
-def _stderr_console():
-    from rich.console import Console
-
-    return Console(stderr=True)
