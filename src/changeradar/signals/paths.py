@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+import pathspec
+
 TEST_PATTERNS: tuple[str, ...] = (
     "test/",
     "tests/",
@@ -69,7 +71,7 @@ def glob_matches(pattern: str, path: str) -> bool:
     A pattern without an inner `/` matches at any depth; `**` crosses folders; a trailing `/` matches
     only folders; a matched folder matches every path below it (`docs/` matches `docs/a/b.md`).
     """
-    return _compile(pattern).fullmatch(path) is not None
+    return _compile(pattern).match(path) is not None
 
 
 def matches_any(patterns: Iterable[str], path: str) -> bool:
@@ -100,45 +102,14 @@ def generated_kind(path: str) -> str | None:
 
 @lru_cache(maxsize=1024)
 def _compile(pattern: str) -> re.Pattern[str]:
-    folder_only = pattern.endswith("/")
-    body = pattern.strip("/")
-    anchored = "/" in body or pattern.startswith("/")
-    prefix = "" if anchored else "(?:.*/)?"
-    suffix = "/.*" if folder_only else "(?:/.*)?"
-    return re.compile(prefix + _translate(body) + suffix)
+    """The regular expression pathspec builds for one `.gitignore` line (used with `match`).
 
-
-def _translate(glob: str) -> str:
-    """The regular expression for a glob body: `**` spans folders, `*` and `?` stay within one."""
-    parts: list[str] = []
-    index = 0
-    while index < len(glob):
-        char = glob[index]
-        if glob.startswith("**/", index):
-            parts.append("(?:.*/)?")
-            index += 3
-        elif glob.startswith("**", index):
-            parts.append(".*")
-            index += 2
-        elif char == "*":
-            parts.append("[^/]*")
-            index += 1
-        elif char == "?":
-            parts.append("[^/]")
-            index += 1
-        elif char == "[" and (end := glob.find("]", index + 2)) != -1:
-            members = glob[index + 1 : end]
-            negated = members.startswith("!")
-            members = members.removeprefix("!").replace("\\", "\\\\").replace("^", "\\^").replace("[", "\\[")
-            parts.append("[" + ("^" if negated else "") + members + "]")  # ranges like a-z kept as written
-            index = end + 1
-        elif char == "\\" and index + 1 < len(glob):
-            parts.append(re.escape(glob[index + 1]))
-            index += 2
-        else:
-            parts.append(re.escape(char))
-            index += 1
-    return "".join(parts)
+    pathspec is what git-aware Python tools share for gitignore semantics; on every pattern in our tables
+    and thousands of real upstream paths it agrees with the hand translation it replaced.
+    """
+    regex = pathspec.GitIgnoreSpec.from_lines([pattern]).patterns[0].regex
+    assert isinstance(regex, re.Pattern), "a non-empty gitignore line always compiles to a regex"
+    return regex
 
 
 # Files no user runs: scripts, benchmarks, examples and repository housekeeping (gitignore-style globs).
