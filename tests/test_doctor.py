@@ -116,8 +116,8 @@ def test_a_remote_that_does_not_exist_or_lacks_the_branch_is_named(
 
     assert code == 1
     missing_line, branch_line = repository_lines(lines)
-    assert missing_line.startswith(f"✗ repository: {missing}: {missing} does not answer: fatal: ")
-    assert branch_line == f"✗ repository: {remote.as_uri()}: unknown branch 'relaese' in {remote.as_uri()}"
+    assert missing_line.startswith(f"✗ repository: {missing} does not answer: fatal: ")
+    assert branch_line == f"✗ repository: unknown branch 'relaese' in {remote.as_uri()}"
 
 
 def test_a_local_repository_with_a_wrong_branch_is_named(
@@ -128,9 +128,7 @@ def test_a_local_repository_with_a_wrong_branch_is_named(
     code, lines = run_doctor(config, capsys)
 
     assert code == 1
-    assert repository_lines(lines) == [
-        f"✗ repository: {fixture_day_repo}: unknown branch 'no-such-branch' in {fixture_day_repo}"
-    ]
+    assert repository_lines(lines) == [f"✗ repository: unknown branch 'no-such-branch' in {fixture_day_repo}"]
 
 
 def test_two_repositories_reported_under_one_name_are_named(

@@ -116,6 +116,30 @@ def test_a_failed_clone_is_bad_input_naming_the_url_and_leaves_no_folder(
     ]
 
 
+def test_a_relative_cache_folder_holds_the_clone_itself(
+    server: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    clone = open_repository(server.as_uri(), Path("cache"))
+
+    assert clone == tmp_path.joinpath("cache", "repos", "file", *server.parts[1:])
+    assert run_git(["rev-list", "--count", "main"], clone).strip() == b"1"
+    assert [path.name for path in clone.parent.iterdir()] == [clone.name]
+
+
+def test_a_failed_clone_into_a_relative_cache_folder_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("cache").mkdir()
+
+    with pytest.raises(BadInput, match=re.escape("cannot clone file:///no/such/widget.git: fatal: ")):
+        open_repository("file:///no/such/widget.git", Path("cache"))
+
+    assert list(Path("cache").iterdir()) == []
+
+
 def test_a_url_is_never_cloned_shallow_and_a_shallow_cache_is_deepened(
     git_repo: GitRepo, server: Path, tmp_path: Path
 ) -> None:

@@ -97,7 +97,8 @@ def check_repository(repository: RepositorySettings, cache_dir: Path) -> Check:
             branch = repository.branch or default_branch(repo_dir)
             check_branch(repo_dir, branch)
     except ChangeradarError as error:
-        return Check("repository", False, f"{shown}: {error}")
+        problem = str(error)
+        return Check("repository", False, problem if shown in problem else f"{shown}: {problem}")
     return Check("repository", True, f"{shown} (branch {branch})")
 
 

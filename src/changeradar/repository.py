@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from changeradar.config import RepositorySettings
-from changeradar.errors import BadInput
+from changeradar.errors import BadInput, ChangeradarError
 from changeradar.git import GitError, run_git, without_credentials
 from changeradar.model import RepoRef
 
@@ -62,7 +62,7 @@ def open_repository(source: str, cache_dir: Path) -> Path:
     if address is None:
         return _local_repository(Path(source).expanduser())
     *folders, name = address.cache_parts
-    clone = cache_dir.joinpath("repos", *folders, f"{name}.git")
+    clone = cache_dir.absolute().joinpath("repos", *folders, f"{name}.git")  # git runs in another folder
     if clone.is_dir():
         _fetch(clone)
     else:
@@ -160,14 +160,14 @@ def find_name_collisions(repositories: Sequence[RepositorySettings]) -> list[Nam
     """Each configured repository whose report name another one before it already has.
 
     Names compare without case, as a case-insensitive file system would. A repository whose name cannot
-    be told (a missing folder) is left out: its own run fails and says why.
+    be told (a missing folder, not a repository) is left out: its own run fails and says why.
     """
     seen: dict[str, RepositorySettings] = {}
     collisions = []
     for repository in repositories:
         try:
             name = report_name(repository.source, repository.name)
-        except BadInput:
+        except ChangeradarError:
             continue
         earlier = seen.setdefault(name.casefold(), repository)
         if earlier is not repository:
