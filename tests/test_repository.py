@@ -1,4 +1,7 @@
-"""repository: local repositories used in place, URLs cloned once and fetched, names and links guessed."""
+"""repository: local repositories used in place, URLs cloned once and fetched, names and links guessed.
+
+Names never collide: a local repository without a remote is named from its path; clashes are found.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from changeradar.collect import collect_commits
+from changeradar.config import RepositorySettings
 from changeradar.errors import BadInput, ChangeradarError
 from changeradar.git import run_git
 from changeradar.model import RepoRef
@@ -15,6 +19,7 @@ from changeradar.repository import (
     check_branch,
     default_branch,
     describe_repository,
+    find_name_collisions,
     open_repository,
     parse_remote,
 )
@@ -85,15 +90,73 @@ def test_a_partial_clone_fetches_the_blobs_collect_needs(
     assert commit.files[0].patch == "@@ -0,0 +1 @@\n+hello\n"
 
 
-def test_a_failed_clone_leaves_no_cache_entry_and_no_secret(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        # nothing listens on port 9; the token must never be shown
+        ("https://someone:hunter2@127.0.0.1:9/acme/widget.git", "https://***@127.0.0.1:9/acme/widget.git"),
+        ("file:///no/such/server/widget.git", "file:///no/such/server/widget.git"),
+    ],
+)
+def test_a_failed_clone_is_bad_input_naming_the_url_and_leaves_no_folder(
+    tmp_path: Path, url: str, shown: str
+) -> None:
     cache = tmp_path / "cache"
-    url = "https://someone:hunter2@127.0.0.1:9/acme/widget.git"  # nothing listens on port 9
+    (cache / "repos" / "example.org").mkdir(parents=True)  # another clone's folder: it must stay
 
-    with pytest.raises(ChangeradarError) as failure:
+    with pytest.raises(BadInput) as failure:
         open_repository(url, cache)
 
-    assert "hunter2" not in str(failure.value)
-    assert list(cache.rglob("*widget*")) == []
+    message = str(failure.value)
+    assert message.startswith(f"cannot clone {shown}: fatal: ")
+    assert "hunter2" not in message and str(cache) not in message
+    assert [path.relative_to(cache) for path in cache.rglob("*")] == [
+        Path("repos"),
+        Path("repos/example.org"),
+    ]
+
+
+def test_a_relative_cache_folder_holds_the_clone_itself(
+    server: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    clone = open_repository(server.as_uri(), Path("cache"))
+
+    assert clone == tmp_path.joinpath("cache", "repos", "file", *server.parts[1:])
+    assert run_git(["rev-list", "--count", "main"], clone).strip() == b"1"
+    assert [path.name for path in clone.parent.iterdir()] == [clone.name]
+
+
+def test_a_failed_clone_into_a_relative_cache_folder_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("cache").mkdir()
+
+    with pytest.raises(BadInput, match=re.escape("cannot clone file:///no/such/widget.git: fatal: ")):
+        open_repository("file:///no/such/widget.git", Path("cache"))
+
+    assert list(Path("cache").iterdir()) == []
+
+
+def test_a_url_is_never_cloned_shallow_and_a_shallow_cache_is_deepened(
+    git_repo: GitRepo, server: Path, tmp_path: Path
+) -> None:
+    git_repo.commit("second", {"README.md": "again\n"}, date="2026-01-29T10:00:00+08:00")
+    push(git_repo, server, "main")
+    fresh = open_repository(server.as_uri(), tmp_path / "fresh")
+    cache = tmp_path / "cache"
+    shallow = cache.joinpath("repos", "file", *server.parts[1:])
+    GitRepo(tmp_path, create=False).git(
+        "clone", "--quiet", "--bare", "--depth=1", server.as_uri(), str(shallow)
+    )
+    assert run_git(["rev-parse", "--is-shallow-repository"], shallow).strip() == b"true"
+
+    assert open_repository(server.as_uri(), cache) == shallow
+    for clone in (fresh, shallow):
+        assert run_git(["rev-parse", "--is-shallow-repository"], clone).strip() == b"false"
+        assert run_git(["rev-list", "--count", "main"], clone).strip() == b"2"
 
 
 def test_default_branch_is_the_checked_out_branch(git_repo: GitRepo) -> None:
@@ -165,8 +228,67 @@ def test_a_local_repository_is_named_after_its_origin(fixture_day_repo: Path) ->
     assert FIXTURE_ORIGIN.startswith(ref.web_url)
 
 
-def test_a_local_repository_without_origin_is_named_after_its_folder(server: Path) -> None:
-    assert describe_repository(str(server), server) == RepoRef("local/widget", str(server), None)
+def test_a_local_repository_without_origin_is_named_after_its_path(server: Path) -> None:
+    ref = describe_repository(str(server), server)
+
+    assert re.fullmatch(r"local/acme-widget-[0-9a-f]{6}", ref.name)
+    assert (ref.source, ref.web_url) == (str(server), None)
+    assert describe_repository(str(server), server) == ref  # stable from run to run
+
+
+def test_mirrors_in_folders_of_the_same_name_get_names_of_their_own(
+    git_repo: GitRepo, tmp_path: Path
+) -> None:
+    git_repo.commit("first", {"a.txt": "a"})
+    folders = ["orhun+git-cliff/repo", "kubernetes-sigs+lws/repo", "one/mirror/repo", "two/mirror/repo"]
+    mirrors = [git_repo.bare_clone(tmp_path / "mirrors" / folder) for folder in folders]
+    worktree_git_folder = git_repo.path / ".git"
+
+    names = [describe_repository(str(mirror), mirror).name for mirror in mirrors]
+
+    assert len(set(names)) == len(names)
+    assert names[0].startswith("local/orhun+git-cliff-repo-")
+    assert names[2].startswith("local/mirror-repo-") and names[3].startswith("local/mirror-repo-")
+    assert describe_repository(str(worktree_git_folder), worktree_git_folder).name.startswith(
+        f"local/{tmp_path.name}-repo-"
+    )
+
+
+def test_an_odd_folder_name_still_makes_a_plain_owner_name_pair(git_repo: GitRepo, tmp_path: Path) -> None:
+    git_repo.commit("first", {"a.txt": "a"})
+    mirror = git_repo.bare_clone(tmp_path / "数据 集" / "..my repo..")
+
+    name = describe_repository(str(mirror), mirror).name
+
+    assert re.fullmatch(r"local/数据-集-my-repo-[0-9a-f]{6}", name)
+
+
+def test_repositories_reported_under_one_name_are_found_in_pairs(
+    git_repo: GitRepo, fixture_day_repo: Path, tmp_path: Path
+) -> None:
+    git_repo.commit("first", {"a.txt": "a"})
+    mirrors = [git_repo.bare_clone(tmp_path / folder / "repo") for folder in ("a", "b", "c")]
+    configured = [
+        *(RepositorySettings(source=str(mirror)) for mirror in mirrors),
+        RepositorySettings(source=str(fixture_day_repo), branch="main"),
+        RepositorySettings(source=str(fixture_day_repo), branch="release"),
+        RepositorySettings(source="https://tok:secret@github.com/acme/gadget.git", name="Acme/Tools"),
+        RepositorySettings(source="https://github.com/acme/tools"),
+        RepositorySettings(source=str(tmp_path / "gone")),
+        RepositorySettings(source=str(tmp_path / "gone")),
+    ]
+
+    collisions = find_name_collisions(configured)
+
+    assert [(c.name, c.first, c.second) for c in collisions] == [
+        ("acme/widget", str(fixture_day_repo), str(fixture_day_repo)),
+        ("acme/tools", "https://***@github.com/acme/gadget.git", "https://github.com/acme/tools"),
+    ]
+    assert str(collisions[1]) == (
+        "https://***@github.com/acme/gadget.git and https://github.com/acme/tools would both be reported "
+        "as 'acme/tools': give one of them its own `name` in the config"
+    )
+    assert find_name_collisions(configured[:3]) == []
 
 
 def test_explicit_name_and_web_url_win(fixture_day_repo: Path) -> None:

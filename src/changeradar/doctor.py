@@ -11,8 +11,17 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from changeradar.config import Settings, load_config
-from changeradar.errors import BadInput
+from changeradar.config import RepositorySettings, Settings, load_config
+from changeradar.errors import BadInput, ChangeradarError
+from changeradar.git import without_credentials
+from changeradar.repository import (
+    check_branch,
+    check_remote,
+    default_branch,
+    find_name_collisions,
+    open_repository,
+    parse_remote,
+)
 from changeradar.store import Store, default_cache_dir
 
 MINIMUM_GIT = (2, 31)  # --diff-merges=first-parent
@@ -31,8 +40,9 @@ def run_checks(config_path: Path | None) -> list[Check]:
     checks.append(config_check)
     if settings is None:
         return checks
-    checks.append(check_cache(settings.cache_dir or default_cache_dir()))
-    checks += check_repositories(settings)
+    cache_dir = settings.cache_dir or default_cache_dir()
+    checks.append(check_cache(cache_dir))
+    checks += check_repositories(settings, cache_dir)
     if settings.analyzer.name == "llm":
         from changeradar.llm.doctor import check_endpoint
 
@@ -61,16 +71,35 @@ def check_cache(cache_dir: Path) -> Check:
     return Check("cache", True, f"{cache_dir} ({runs} runs recorded)")
 
 
-def check_repositories(settings: Settings) -> list[Check]:
-    """Local repositories must exist now; URLs are only cloned by a run, so they are listed, not fetched."""
-    checks = []
-    for repository in settings.repositories:
-        source = repository.source
-        if "://" in source or source.startswith("git@") or Path(source).exists():
-            checks.append(Check("repository", True, source))
-        else:
-            checks.append(Check("repository", False, f"{source}: no such folder"))
+def check_repositories(settings: Settings, cache_dir: Path) -> list[Check]:
+    """Each repository as a run will meet it: there, answering, with its branch; then no two share a name.
+
+    A URL's remote is asked for its refs (`git ls-remote`, a few seconds at most); nothing is cloned.
+    """
+    checks = [check_repository(repository, cache_dir) for repository in settings.repositories]
+    collisions = find_name_collisions(settings.repositories)
+    checks += [Check("report names", False, str(collision)) for collision in collisions]
+    if settings.repositories and not collisions:
+        checks.append(Check("report names", True, "every repository is reported under its own name"))
     return checks
+
+
+def check_repository(repository: RepositorySettings, cache_dir: Path) -> Check:
+    source = repository.source
+    shown = without_credentials(source)
+    try:
+        if parse_remote(source) is not None:
+            branch = check_remote(source, repository.branch)
+        elif not Path(source).expanduser().exists():
+            return Check("repository", False, f"{shown}: no such folder")
+        else:
+            repo_dir = open_repository(source, cache_dir)  # a local path: opened in place, not cached
+            branch = repository.branch or default_branch(repo_dir)
+            check_branch(repo_dir, branch)
+    except ChangeradarError as error:
+        problem = str(error)
+        return Check("repository", False, problem if shown in problem else f"{shown}: {problem}")
+    return Check("repository", True, f"{shown} (branch {branch})")
 
 
 def _load(config_path: Path | None) -> tuple[Settings | None, Check]:

@@ -30,15 +30,25 @@ class GitError(ChangeradarError):
     """git ran and failed; the message is git's own first line of complaint."""
 
 
-def run_git(args: Sequence[str], cwd: Path) -> bytes:
-    """git's standard output for `git <args>` run in `cwd`; raises BadInput when `cwd` is no repository."""
+def run_git(args: Sequence[str], cwd: Path, timeout: float | None = None) -> bytes:
+    """git's standard output for `git <args>` run in `cwd`; raises BadInput when `cwd` is no repository.
+
+    With `timeout`, a git that has not finished after that many seconds is killed and raises GitError.
+    """
     _check_folder(cwd)
     try:
         completed = subprocess.run(
-            _command(args), cwd=cwd, env=_environment(), capture_output=True, stdin=subprocess.DEVNULL
+            _command(args),
+            cwd=cwd,
+            env=_environment(),
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
         )
     except FileNotFoundError:
         raise _git_missing() from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {args[0]} gave no answer within {timeout:g} s") from None
     if completed.returncode != 0:
         raise _failure(io.BytesIO(completed.stderr), cwd)
     return completed.stdout

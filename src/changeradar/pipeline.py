@@ -73,21 +73,27 @@ def build_report(
     analyzer = create_analyzer(settings.analyzer)
     run_id = store.start_run(repo.name, request.window.label, settings.analyzer.name)
 
-    stream = stream_commits(repo_dir, branch, request.window, include_merges=settings.include_merges)
-    rules = (*request.area_rules, *settings.areas)
-    facts = extract_facts(repo_dir, stream, rules, settings.importance, progress(f"{repo.name} facts", None))
-    facts = newest_first(facts, commit_of=lambda pair: pair[0])
-    failures = [f"{commit.short_sha}: {f.failure}" for commit, f in facts if f.failure]
-    requests = [
-        AnalysisRequest(repo, commit, f.signals, f.importance, request.language) for commit, f in facts
-    ]
-    results, stats = _analyse(analyzer, requests, store, repo, request.refresh, progress)
-    reports = [_commit_report(req, res, settings) for req, res in zip(requests, results, strict=True)]
-    failures += [f"{r.commit.short_sha}: {note}" for r in reports for note in r.notes]
-    highlights = _overview(analyzer, requests, results, reports, store, request) if reports else []
-    stats = _with_cost(stats, settings.analyzer)
+    try:
+        stream = stream_commits(repo_dir, branch, request.window, include_merges=settings.include_merges)
+        rules = (*request.area_rules, *settings.areas)
+        facts = extract_facts(
+            repo_dir, stream, rules, settings.importance, progress(f"{repo.name} facts", None)
+        )
+        facts = newest_first(facts, commit_of=lambda pair: pair[0])
+        failures = [f"{commit.short_sha}: {f.failure}" for commit, f in facts if f.failure]
+        requests = [
+            AnalysisRequest(repo, commit, f.signals, f.importance, request.language) for commit, f in facts
+        ]
+        results, stats = _analyse(analyzer, requests, store, repo, request.refresh, progress)
+        reports = [_commit_report(req, res, settings) for req, res in zip(requests, results, strict=True)]
+        failures += [f"{r.commit.short_sha}: {note}" for r in reports for note in r.notes]
+        highlights = _overview(analyzer, requests, results, reports, store, request) if reports else []
+        stats = _with_cost(stats, settings.analyzer)
 
-    store.finish_run(run_id, len(reports), len(failures))
+        store.finish_run(run_id, len(reports), len(failures))
+    except BaseException as error:  # never leave the run `running` in the history
+        store.fail_run(run_id, str(error) or type(error).__name__)
+        raise
     return DayReport(
         repo=repo,
         branch=branch,

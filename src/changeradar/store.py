@@ -2,7 +2,8 @@
 
 WAL journaling and one transaction per write mean a run killed at any moment leaves the store as it was
 after its last completed write. Schema changes are named migrations applied in order, each in its own
-transaction, tracked by `PRAGMA user_version`.
+transaction, tracked by `PRAGMA user_version`. A store that cannot be written or read (read-only file or
+folder, not a database, damaged) is one BadInput line naming the file, found when it is opened where possible.
 """
 
 from __future__ import annotations
@@ -69,6 +70,10 @@ _MIGRATIONS: tuple[tuple[str, str], ...] = (
         )
         """,
     ),
+    (
+        "say why a run failed",
+        "ALTER TABLE runs ADD COLUMN error TEXT",
+    ),
 )
 
 
@@ -90,22 +95,36 @@ class CachedAnalysis:
 
 
 class Store:
-    """One SQLite file; open it with `Store.open(cache_dir)` and close it (or use `with`)."""
+    """One SQLite file; open it with `Store.open(cache_dir)` and close it (or use `with`).
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    Every SQLite failure surfaces as BadInput naming the file, never as a `sqlite3` traceback.
+    """
+
+    FILE_NAME = "changeradar.sqlite3"
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
+        self.path = path
 
     @classmethod
     def open(cls, cache_dir: Path) -> Store:
+        """The store in `cache_dir`, created if need be and proven writable before any work is done."""
+        path = cache_dir / cls.FILE_NAME
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(cache_dir / "changeradar.sqlite3", timeout=30, isolation_level=None)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
+            connection = sqlite3.connect(path, timeout=30, isolation_level=None)
         except (OSError, sqlite3.Error) as error:
             raise BadInput(f"cannot use cache folder {cache_dir}: {error}") from None
-        store = cls(connection)
-        store._migrate()
+        store = cls(connection, path)
+        try:
+            with store._sqlite_errors():
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=NORMAL")
+                store._migrate()
+                store._check_writable()
+        except BadInput:
+            connection.close()
+            raise
         return store
 
     def close(self) -> None:
@@ -118,14 +137,23 @@ class Store:
         self.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
+    def _sqlite_errors(self) -> Iterator[None]:
+        """Turn SQLite's failures into one line that names the file and what to do about it."""
         try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+            yield
+        except sqlite3.Error as error:
+            raise BadInput(_describe_failure(self.path, error)) from None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._sqlite_errors():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def _migrate(self) -> None:
         applied = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -135,12 +163,22 @@ class Store:
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number}")
 
+    def _check_writable(self) -> None:
+        """Write and roll back: SQLite opens a read-only file quietly and fails only at the first write."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            self._db.execute(f"PRAGMA user_version = {version}")
+        finally:
+            self._db.execute("ROLLBACK")
+
     def get_analysis(self, repo: str, sha: str, analyzer_key: str) -> CachedAnalysis | None:
-        row = self._db.execute(
-            "SELECT analyzer, analysis_json, notes_json, seen_share, prompt_tokens, completion_tokens,"
-            " latency_seconds, grounded FROM analyses WHERE repo = ? AND sha = ? AND analyzer_key = ?",
-            (repo, sha, analyzer_key),
-        ).fetchone()
+        with self._sqlite_errors():
+            row = self._db.execute(
+                "SELECT analyzer, analysis_json, notes_json, seen_share, prompt_tokens, completion_tokens,"
+                " latency_seconds, grounded FROM analyses WHERE repo = ? AND sha = ? AND analyzer_key = ?",
+                (repo, sha, analyzer_key),
+            ).fetchone()
         if row is None:
             return None
         try:
@@ -171,7 +209,8 @@ class Store:
             )
 
     def get_overview(self, key: str) -> list[str] | None:
-        row = self._db.execute("SELECT highlights_json FROM overviews WHERE key = ?", (key,)).fetchone()
+        with self._sqlite_errors():
+            row = self._db.execute("SELECT highlights_json FROM overviews WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else None
 
     def put_overview(self, key: str, highlights: list[str]) -> None:
@@ -190,17 +229,33 @@ class Store:
         return int(cursor.lastrowid)
 
     def finish_run(self, run_id: int, commits: int, failures: int) -> None:
+        """A run that produced its report: `done`, or `partial` when some commits had failures."""
         with self._transaction() as db:
             db.execute(
                 "UPDATE runs SET finished_at = ?, commits = ?, failures = ?, status = ? WHERE id = ?",
                 (_now(), commits, failures, "partial" if failures else "done", run_id),
             )
 
+    def fail_run(self, run_id: int, error: str) -> None:
+        """A run that ended without a report: `failed`, with the one line that says why."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished_at = ?, status = 'failed', error = ? WHERE id = ?",
+                (_now(), error, run_id),
+            )
+
     def runs(self) -> list[dict]:
         """The run history, newest first."""
-        cursor = self._db.execute("SELECT * FROM runs ORDER BY id DESC")
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
+        with self._sqlite_errors():
+            cursor = self._db.execute("SELECT * FROM runs ORDER BY id DESC")
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def _describe_failure(path: Path, error: sqlite3.Error) -> str:
+    if "readonly" in str(error) or "unable to open" in str(error):
+        return f"cannot write the store {path}: {error} (make it writable, or choose another --cache-dir)"
+    return f"cannot use the store {path}: {error} (move the file away to start a new store)"
 
 
 def _now() -> str:
