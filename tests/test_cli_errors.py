@@ -68,6 +68,55 @@ def bad_input_cases(repo: Path, tmp_path: Path, config_file) -> list[tuple[list[
         ([*report, "--date", "2026-01-29", "--analyzer", "magic"], "magic"),
         ([*report, "--date", "2026-01-29", "--until", "2026-01-30"], "--until"),
         (["report"], "REPO"),
+        ([*report, "--date", "2026-01-29", "--tz", ""], "--tz"),
+        ([*report, "--date", "2026-01-29", "--format", ""], "--format"),
+        ([*report, "--date", "2026-01-29", "--out", ""], "--out"),
+        ([*report, "--date", "2026-01-29", "--analyzer", ""], "--analyzer"),
+        ([*report, "--last", ""], "--last"),
+        ([*report, "--date", "2026-01-29", "--cache-dir", " "], "--cache-dir"),
+        ([*report, "--config", str(config_file('timezone = ""\n'))], "timezone"),
+        ([*report, "--config", str(config_file("formats = []\n"))], "formats"),
+        ([*report, "--config", str(config_file('output = ""\n'))], "output"),
+        ([*report, "--config", str(config_file('[analyzer]\nname = ""\n'))], "analyzer.name"),
+        ([*report, "--config", str(config_file("[importance]\nhigh = 2.0\nmedium = 6.0\n"))], "high"),
+        (
+            [*report, "--config", str(config_file('templates_dir = "no-such-templates"\n'))],
+            "no-such-templates",
+        ),
+        ([*report, "--date", "2026-01-29", "--web-url", "javascript:alert(1)"], "javascript:alert(1)"),
+        ([*report, "--date", "2026-01-29", "--name", "../../x/y"], "../../x/y"),
+        ([*report, "--date", "2026-01-29", "--name", "/etc/x"], "/etc/x"),
+        ([*report, "--date", "2026-01-29", "--name", "a/b/c"], "a/b/c"),
+        ([*report, "--date", "2026-01-29", "--out", "-", "--format", "md,json"], "md,json"),
+        (
+            [
+                "run",
+                "--config",
+                str(config_file(f'[[repositories]]\nsource = "{repo}"\nname = "../../x/y"\n')),
+            ],
+            "../../x/y",
+        ),
+        (
+            [
+                "run",
+                "--config",
+                str(config_file(f'[[repositories]]\nsource = "{repo}"\nweb_url = "javascript:alert(1)"\n')),
+            ],
+            "javascript:alert(1)",
+        ),
+        (
+            [
+                "run",
+                "--config",
+                str(
+                    config_file(
+                        f'[[repositories]]\nsource = "{repo}"\nname = "acme/widget"\n'
+                        f'[[repositories]]\nsource = "{not_a_repo}"\nname = "acme/widget"\n'
+                    )
+                ),
+            ],
+            f"'{repo}' and '{not_a_repo}' are both reported as 'acme/widget'",
+        ),
         (["run", "--config", str(config_file("output = 'x'\n"))], "repositories"),
         (
             [
