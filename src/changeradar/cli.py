@@ -386,7 +386,7 @@ def _report_and_publish(
         for request in requests:
             try:
                 day = build_report(request, settings, store, cache_dir, feedback.progress)
-                written = _publish(day, settings, stdout_format)
+                written = _publish(day, settings, stdout_format, feedback)
             except ChangeradarError as error:
                 if not keep_going:
                     raise
@@ -396,7 +396,7 @@ def _report_and_publish(
             finally:
                 feedback.clear_bars()
             for path in written:
-                click.echo(f"wrote {path}")
+                feedback.echo(f"wrote {path}\n")
             for failure in day.failures:
                 feedback.say(f"changeradar: {day.repo.name} {day.window.label}: {failure}")
             failures += len(day.failures)
@@ -409,10 +409,12 @@ def _report_and_publish(
     return 1 if failures or failed_reports else 0
 
 
-def _publish(day: DayReport, settings: Settings, stdout_format: str | None) -> list[Path]:
+def _publish(
+    day: DayReport, settings: Settings, stdout_format: str | None, feedback: _Feedback
+) -> list[Path]:
     """Print the report in `stdout_format`, or write its files; the paths written."""
     if stdout_format is not None:
-        click.echo(render(day, stdout_format, settings.templates_dir), nl=False)
+        feedback.echo(render(day, stdout_format, settings.templates_dir))
         return []
     return write_report(day, settings.output, settings.formats, settings.templates_dir)
 
@@ -463,10 +465,19 @@ class _Feedback:
                 self._bars.remove_task(task)
 
     def say(self, line: str) -> None:
+        """A line on standard error."""
         if self._bars is None:
             click.echo(line, err=True)
         else:
             self._bars.console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+    def echo(self, text: str) -> None:
+        """`text` on standard output; when that is the bars' terminal too, through their console, so the
+        bars never draw over it."""
+        if self._bars is not None and sys.stdout.isatty():
+            self._bars.console.print(text, markup=False, highlight=False, soft_wrap=True, end="")
+        else:
+            click.echo(text, nl=False)
 
 
 def _terminal_console() -> Console | None:
@@ -491,5 +502,6 @@ def _feedback() -> Iterator[_Feedback]:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, transient=True, console=console) as bars:
+    # No redirection of sys.stdout: it would send a report printed to a pipe to the terminal instead.
+    with Progress(*columns, transient=True, console=console, redirect_stdout=False) as bars:
         yield _Feedback(bars)
