@@ -221,3 +221,146 @@ def test_area_rules_from_the_config_name_areas_in_the_report(
     }
     assert code == 0
     assert {"quant-team", "images"} <= areas
+
+
+def test_an_absolute_output_folder_in_the_config_is_used_as_it_is(
+    fixture_day_repo: Path, tmp_path: Path, capsys
+) -> None:
+    out = tmp_path / "srv" / "reports"
+    config = tmp_path / "conf" / "changeradar.toml"
+    config.parent.mkdir()
+    config.write_text(f'output = "{out}"\ncache_dir = "cache"\n', encoding="utf-8")
+
+    code, _stdout, err = run_cli(
+        ["report", str(fixture_day_repo), "--date", "2026-01-29", "--config", str(config)], capsys
+    )
+
+    assert code == 0, err
+    assert (out / DAY_FOLDER / "2026-01-29.json").is_file()
+
+
+def test_out_dash_prints_the_one_format_asked_for(fixture_day_repo: Path, tmp_path: Path, capsys) -> None:
+    args = ["report", str(fixture_day_repo), "--date", "2026-01-29", "--out", "-", "--lang", "en"]
+    code, out, _err = run_cli([*args, "--format", "json", "--cache-dir", str(tmp_path / "cache")], capsys)
+
+    assert code == 0
+    assert len(json.loads(out)["commits"]) == len(FIXTURE_DAY_SUBJECTS)
+
+
+def test_a_window_shorter_than_a_day_does_not_overwrite_the_day_report(
+    fixture_day_repo: Path, tmp_path: Path, capsys
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    report_day(fixture_day_repo, out, cache, capsys)
+    day = (out / DAY_FOLDER / "2026-01-29.json").read_bytes()
+
+    code, stdout, _err = run_cli(
+        [
+            *("report", str(fixture_day_repo), "--since", "2026-01-29T10:00", "--until", "2026-01-29T11:00"),
+            *("--out", str(out), "--cache-dir", str(cache)),
+        ],
+        capsys,
+    )
+
+    hour = out / DAY_FOLDER / "2026-01-29T1000+0800_2026-01-29T1100+0800.json"
+    assert code == 0
+    assert f"wrote {hour}" in stdout.splitlines()
+    assert (out / DAY_FOLDER / "2026-01-29.json").read_bytes() == day
+    assert len(json.loads(hour.read_text(encoding="utf-8"))["commits"]) < len(FIXTURE_DAY_SUBJECTS)
+
+
+def test_run_reports_every_repository_it_can_and_names_the_one_that_failed(
+    fixture_day_repo: Path, tmp_path: Path, capsys
+) -> None:
+    missing = tmp_path / "gone"
+    config = tmp_path / "changeradar.toml"
+    config.write_text(
+        'output = "out"\nlanguage = "en"\ncache_dir = "cache"\n\n'
+        f'[[repositories]]\nsource = "{missing}"\nname = "acme/gone"\n\n'
+        f'[[repositories]]\nsource = "{fixture_day_repo}"\nname = "acme/widget"\n',
+        encoding="utf-8",
+    )
+
+    code, out, err = run_cli(["run", "--config", str(config), "--date", "2026-01-29"], capsys)
+
+    lines = err.splitlines()
+    assert code == 1
+    assert (tmp_path / "out" / DAY_FOLDER / "2026-01-29.json").is_file()
+    assert len(out.splitlines()) == 2
+    errors = [line for line in lines if "error" in line]
+    assert len(errors) == 1 and errors[0].startswith(f"changeradar: error: {missing} 2026-01-29: ")
+    assert lines[-1] == f"changeradar: 1 of 2 reports done; 1 failed: {missing} 2026-01-29"
+    assert "Traceback" not in err
+
+
+def test_backfill_keeps_going_past_a_day_that_fails(
+    fixture_day_repo: Path, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from changeradar import cli
+    from changeradar.git import GitError
+
+    real_build_report = cli.build_report
+
+    def build_report_failing_on_the_29th(request, *args, **kwargs):
+        if request.window.label == "2026-01-29":
+            raise GitError("git log failed: fatal: unable to read 0123abcd")
+        return real_build_report(request, *args, **kwargs)
+
+    monkeypatch.setattr(cli, "build_report", build_report_failing_on_the_29th)
+    config = tmp_path / "changeradar.toml"
+    config.write_text(
+        f'output = "out"\ncache_dir = "cache"\n[[repositories]]\nsource = "{fixture_day_repo}"\n',
+        encoding="utf-8",
+    )
+
+    code, _out, err = run_cli(
+        ["backfill", "--config", str(config), "--from", "2026-01-28", "--to", "2026-01-30"], capsys
+    )
+
+    written = sorted(path.name for path in (tmp_path / "out" / DAY_FOLDER).iterdir())
+    assert code == 1
+    assert written == [f"2026-01-{day}.{suffix}" for day in (28, 30) for suffix in ("json", "md")]
+    assert (
+        f"changeradar: error: {fixture_day_repo} 2026-01-29: git log failed: fatal: unable to read 0123abcd"
+        in err
+    )
+    assert (
+        err.splitlines()[-1] == f"changeradar: 2 of 3 reports done; 1 failed: {fixture_day_repo} 2026-01-29"
+    )
+
+
+def test_on_a_terminal_the_bars_count_commits_and_the_summary_is_the_last_line(
+    fixture_day_repo: Path, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import re
+    import time
+
+    from rich.console import Console
+
+    from changeradar import cli
+
+    terminal = io.StringIO()
+    monkeypatch.setattr(
+        cli, "_terminal_console", lambda: Console(file=terminal, force_terminal=True, width=100)
+    )
+    real_build_report = cli.build_report
+
+    def build_report_then_let_the_bars_draw(*args, **kwargs):
+        report = real_build_report(*args, **kwargs)
+        time.sleep(1)  # rich redraws 10 times a second: the finished bars are drawn before they are removed
+        return report
+
+    monkeypatch.setattr(cli, "build_report", build_report_then_let_the_bars_draw)
+    code, _out, err = report_day(
+        fixture_day_repo, tmp_path / "out", tmp_path / "cache", capsys, "--lang", "en"
+    )
+
+    screen = terminal.getvalue()
+    assert code == 0 and err == ""
+    assert re.search(r"acme/widget facts .*15/\?", screen)  # a running count while the total is unknown
+    assert re.search(r"acme/widget analysis .*15/15", screen)
+    summary = "changeradar: acme/widget 2026-01-29: 15 commits (high 4, medium 4, low 7); analysed offline"
+    assert screen.endswith(f"{summary}\n")
+    assert screen.rindex(summary) > screen.rindex("\x1b")  # no bar is drawn over it afterwards
+    assert "%" not in screen

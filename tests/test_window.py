@@ -9,7 +9,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from changeradar.errors import BadInput
-from changeradar.window import day_window, days_between, last_window, range_window, yesterday
+from changeradar.window import (
+    EARLIEST,
+    LATEST,
+    day_window,
+    days_between,
+    git_timestamp,
+    last_window,
+    range_window,
+    yesterday,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -149,3 +158,55 @@ def test_a_bad_since_is_bad_input_naming_it(value: str) -> None:
 def test_an_unknown_zone_is_bad_input_naming_it(build) -> None:
     with pytest.raises(BadInput, match="unknown time zone 'Mars/Olympus_Mons'"):
         build("Mars/Olympus_Mons")
+
+
+@pytest.mark.parametrize(
+    ("build", "named"),
+    [
+        (lambda: day_window("9999-12-31", "UTC"), "date '9999-12-31'"),
+        (lambda: day_window("1969-12-31", "UTC"), "date '1969-12-31'"),
+        (
+            lambda: day_window("1970-01-01", "Asia/Shanghai"),
+            "date '1970-01-01'",
+        ),  # starts 1969-12-31 16:00 UTC
+        (lambda: range_window("1800-06-15", "2026-01-01", "UTC"), "--since '1800-06-15'"),
+        (lambda: range_window("0001-01-01", "2026-01-01", "Asia/Shanghai"), "--since '0001-01-01'"),
+        (lambda: range_window("2026-01-01", "9999-12-31T12:00", "UTC"), "--until '9999-12-31T12:00'"),
+        (lambda: last_window("100000d", "UTC", NOW), "--last '100000d'"),
+        (lambda: last_window("1000000d", "UTC", NOW), "--last '1000000d'"),
+        (lambda: last_window("99999999999w", "UTC", NOW), "--last '99999999999w'"),
+        (lambda: days_between("1969-12-31", "1970-01-02"), "--from '1969-12-31'"),
+        (lambda: days_between("2026-01-01", "9999-12-31"), "--to '9999-12-31'"),
+    ],
+)
+def test_a_window_outside_what_git_and_python_represent_is_bad_input_naming_it(build, named: str) -> None:
+    with pytest.raises(BadInput, match=f"^{re.escape(named)} is outside the supported range 1970-01-01 – "):
+        build()
+
+
+def test_the_supported_range_reaches_from_1970_to_the_end_of_year_9999() -> None:
+    first = day_window("1970-01-01", "UTC")
+    late = range_window("2100-01-01", "9999-12-30", "UTC")
+
+    assert first.start == EARLIEST
+    assert (late.start.year, late.end) == (2100, LATEST)
+    assert day_window("9999-12-29", "Pacific/Kiritimati").end.year == 9999
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (datetime(2026, 1, 29, tzinfo=SHANGHAI), "@1769616000 +0000"),
+        (datetime(2100, 1, 2, tzinfo=UTC), "@4102531200 +0000"),
+        (datetime(2026, 1, 29, 10, 0, 0, 999_999, tzinfo=UTC), "@1769680800 +0000"),  # rounded down
+        (EARLIEST - timedelta(days=1), "@0 +0000"),  # a margin below 1970: no commit is older anyway
+    ],
+)
+def test_git_is_given_exact_timestamps_it_cannot_misread(moment: datetime, expected: str) -> None:
+    assert git_timestamp(moment) == expected
+
+
+def test_last_counts_whole_seconds_so_its_window_names_one_file() -> None:
+    window = last_window("24h", "UTC", NOW.replace(microsecond=250_000))
+
+    assert window.end == NOW and window.start == NOW - timedelta(hours=24)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
@@ -22,19 +23,27 @@ from changeradar.config import (
     DEFAULT_TIMEZONE,
     RepositorySettings,
     Settings,
+    check_report_name,
     check_timezone,
+    check_web_url,
     load_config,
 )
 from changeradar.errors import BadInput, ChangeradarError
 from changeradar.model import DayReport, Window
-from changeradar.pipeline import ProgressFactory, ReportRequest, build_report, no_progress
+from changeradar.pipeline import ReportRequest, build_report, no_progress
 from changeradar.publish import render, write_report
+from changeradar.repository import describe_repository, open_repository, parse_remote
 from changeradar.scaffold import write_starter_files
 from changeradar.store import Store, default_cache_dir
 from changeradar.window import day_window, days_between, last_window, range_window, yesterday
 
+if TYPE_CHECKING:  # rich is imported only when bars are drawn: it costs start-up time
+    from rich.console import Console
+    from rich.progress import Progress
+
 CONFIG_NAME = "changeradar.toml"
 FORMATS = ("md", "json")
+STDOUT = "-"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -67,13 +76,35 @@ def cli(verbose: bool) -> None:
     logging.basicConfig(format="changeradar: %(message)s", level=logging.INFO if verbose else logging.WARNING)
 
 
+def _not_empty(_context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
+    """An empty value is a mistake to name, never a request for the default."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("must not be empty", param=parameter)
+    return value
+
+
+def _path(context: click.Context, parameter: click.Parameter, value: str | None) -> Path | None:
+    value = _not_empty(context, parameter, value)
+    return Path(value) if value is not None else None
+
+
+def _text_option(*declarations: str, **attributes) -> Callable:
+    """An option taking a non-empty string (click would take `--tz ''` as given, and empty)."""
+    return click.option(*declarations, callback=_not_empty, **attributes)
+
+
+def _path_option(*declarations: str, **attributes) -> Callable:
+    """An option taking a path; click's own path type would read '' as the current folder."""
+    return click.option(*declarations, callback=_path, **attributes)
+
+
 def _window_options(command: Callable) -> Callable:
     for option in reversed(
         [
-            click.option("--date", help="Day to report, YYYY-MM-DD in --tz (default: yesterday)."),
-            click.option("--since", help="Start (ISO date or datetime, inclusive)."),
-            click.option("--until", help="End (ISO date or datetime, exclusive)."),
-            click.option("--last", help="A window ending now, e.g. 24h, 7d, 2w."),
+            _text_option("--date", help="Day to report, YYYY-MM-DD in --tz (default: yesterday)."),
+            _text_option("--since", help="Start (ISO date or datetime, inclusive)."),
+            _text_option("--until", help="End (ISO date or datetime, exclusive)."),
+            _text_option("--last", help="A window ending now, e.g. 24h, 7d, 2w."),
         ]
     ):
         command = option(command)
@@ -83,16 +114,16 @@ def _window_options(command: Callable) -> Callable:
 def _presentation_options(command: Callable) -> Callable:
     for option in reversed(
         [
-            click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file."),
-            click.option("--tz", help="IANA time zone of the window and the times shown."),
+            _path_option("--config", "config_path", help="Config file."),
+            _text_option("--tz", help="IANA time zone of the window and the times shown."),
             click.option("--lang", type=click.Choice(["zh", "en"]), help="Report language."),
-            click.option("--format", "formats", help="Comma-separated: md,json."),
-            click.option("--out", help="Output folder, or - for Markdown on standard output."),
-            click.option("--analyzer", help="offline or llm."),
-            click.option("--model", help="LLM model name (with --analyzer llm)."),
+            _text_option("--format", "formats", help="Comma-separated: md,json."),
+            _text_option("--out", help="Output folder, or - for one format (default md) on standard output."),
+            _text_option("--analyzer", help="offline or llm."),
+            _text_option("--model", help="LLM model name (with --analyzer llm)."),
             click.option("--include-merges", is_flag=True, default=None, help="Report merge commits too."),
             click.option("--refresh", is_flag=True, help="Analyse again instead of using the cache."),
-            click.option("--cache-dir", type=click.Path(path_type=Path), help="Cache folder (SQLite store)."),
+            _path_option("--cache-dir", help="Cache folder (SQLite store)."),
         ]
     ):
         command = option(command)
@@ -101,9 +132,9 @@ def _presentation_options(command: Callable) -> Callable:
 
 @cli.command()
 @click.argument("repo")
-@click.option("--branch", help="Branch to report (default: the repository's HEAD branch).")
-@click.option("--name", help="owner/name shown in the report (default: from the URL or the origin remote).")
-@click.option("--web-url", help="Web address for commit and PR links, e.g. https://github.com/owner/name.")
+@_text_option("--branch", help="Branch to report (default: the repository's HEAD branch).")
+@_text_option("--name", help="owner/name shown in the report (default: from the URL or the origin remote).")
+@_text_option("--web-url", help="Web address for commit and PR links, e.g. https://github.com/owner/name.")
 @_window_options
 @_presentation_options
 def report(
@@ -130,36 +161,42 @@ def report(
     timezone = _timezone(presentation["tz"], configured, settings)
     window = _window(date, since, until, last, timezone)
     configured = configured or RepositorySettings(source=repo)
-    overrides = {key: value for key, value in (("name", name), ("web_url", web_url)) if value}
+    overrides = {}
+    if name is not None:
+        overrides["name"] = check_report_name(name, "--name")
+    if web_url is not None:
+        overrides["web_url"] = check_web_url(web_url, "--web-url")
     request = _request(configured.model_copy(update=overrides), settings, presentation, window, branch)
-    return _report_and_publish([request], settings, presentation)
+    return _report_and_publish([request], settings, _output(presentation), keep_going=False)
 
 
 @cli.command()
-@click.option("--date", help="Day to report, YYYY-MM-DD (default: yesterday in each repository's zone).")
+@_text_option("--date", help="Day to report, YYYY-MM-DD (default: yesterday in each repository's zone).")
 @_presentation_options
 def run(date: str | None, **presentation) -> int:
-    """Report on every repository of the config file.
+    """Report on every repository of the config file; one that fails is named and the others still run.
 
     \b
     Example:
       changeradar run --config changeradar.toml
     """
     settings = _settings(presentation)
+    _check_distinct_names(_configured_repositories(settings), settings.cache_dir or default_cache_dir())
     requests = []
     for configured in _configured_repositories(settings):
         timezone = _timezone(presentation["tz"], configured, settings)
         window = day_window(date or yesterday(timezone, datetime.now(ZoneInfo(timezone))), timezone)
         requests.append(_request(configured, settings, presentation, window, None))
-    return _report_and_publish(requests, settings, presentation)
+    return _report_and_publish(requests, settings, _output(presentation), keep_going=True)
 
 
 @cli.command()
-@click.option("--from", "first", required=True, help="First day, YYYY-MM-DD.")
-@click.option("--to", "last_day", required=True, help="Last day, YYYY-MM-DD (inclusive).")
+@_text_option("--from", "first", required=True, help="First day, YYYY-MM-DD.")
+@_text_option("--to", "last_day", required=True, help="Last day, YYYY-MM-DD (inclusive).")
 @_presentation_options
 def backfill(first: str, last_day: str, **presentation) -> int:
-    """Report on every configured repository for every day from --from to --to.
+    """Report on every configured repository for every day from --from to --to; a failed day is named and
+    the others still run.
 
     \b
     Example:
@@ -171,11 +208,11 @@ def backfill(first: str, last_day: str, **presentation) -> int:
         timezone = _timezone(presentation["tz"], configured, settings)
         for day in days_between(first, last_day):
             requests.append(_request(configured, settings, presentation, day_window(day, timezone), None))
-    return _report_and_publish(requests, settings, presentation)
+    return _report_and_publish(requests, settings, _output(presentation), keep_going=True)
 
 
 @cli.command()
-@click.option("--path", "config_path", type=click.Path(path_type=Path), default=Path(CONFIG_NAME))
+@_path_option("--path", "config_path", default=CONFIG_NAME, help="Where to write the config.")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 def init(config_path: Path, force: bool) -> int:
     """Write a commented changeradar.toml and a scheduled CI workflow beside it."""
@@ -185,7 +222,7 @@ def init(config_path: Path, force: bool) -> int:
 
 
 @cli.command()
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file.")
+@_path_option("--config", "config_path", help="Config file.")
 def doctor(config_path: Path | None) -> int:
     """Check git, the config, the cache folder and (with the llm analyser) the endpoint and its key."""
     from changeradar.doctor import run_checks
@@ -209,20 +246,35 @@ def _settings(presentation: dict) -> Settings:
     analyzer_updates = {
         key: presentation[option]
         for key, option in (("name", "analyzer"), ("model", "model"))
-        if presentation[option]
+        if presentation[option] is not None
     }
     updates: dict = {"analyzer": settings.analyzer.model_copy(update=analyzer_updates)}
-    if presentation["formats"]:
+    if presentation["formats"] is not None:
         updates["formats"] = _formats(presentation["formats"])
-    if presentation["lang"]:
+    if presentation["lang"] is not None:
         updates["language"] = presentation["lang"]
     if presentation["include_merges"] is not None:
         updates["include_merges"] = presentation["include_merges"]
-    if presentation["out"] and presentation["out"] != "-":
+    if presentation["out"] is not None and presentation["out"] != STDOUT:
         updates["output"] = Path(presentation["out"])
-    if presentation["cache_dir"]:
+    if presentation["cache_dir"] is not None:
         updates["cache_dir"] = presentation["cache_dir"]
     return settings.model_copy(update=updates)
+
+
+def _output(presentation: dict) -> str | None:
+    """The one format to print on standard output with `--out -` (Markdown unless --format says), or None
+    to write files."""
+    if presentation["out"] != STDOUT:
+        return None
+    if presentation["formats"] is None:
+        return "md"
+    formats = _formats(presentation["formats"])
+    if len(formats) > 1:
+        raise BadInput(
+            f"--out - prints one format, not --format {presentation['formats']!r} (choose md or json)"
+        )
+    return formats[0]
 
 
 def _formats(value: str) -> list[str]:
@@ -246,6 +298,35 @@ def _configured_repositories(settings: Settings) -> list[RepositorySettings]:
             "the config lists no repositories (add a [[repositories]] table, or use `report REPO`)"
         )
     return settings.repositories
+
+
+def _check_distinct_names(repositories: Sequence[RepositorySettings], cache_dir: Path) -> None:
+    """Two repositories reported under one name would overwrite each other's files: refuse, naming both."""
+    sources_by_name: dict[str, str] = {}
+    for configured in repositories:
+        name = _report_name(configured, cache_dir)
+        if name is None:
+            continue
+        if name in sources_by_name:
+            raise BadInput(
+                f"repositories {sources_by_name[name]!r} and {configured.source!r} are both reported as "
+                f"{name!r} (give one of them another `name`)"
+            )
+        sources_by_name[name] = configured.source
+
+
+def _report_name(configured: RepositorySettings, cache_dir: Path) -> str | None:
+    """The name the repository's reports will carry, without cloning; None when it cannot be opened (its
+    own report will say why)."""
+    if configured.name:
+        return configured.name
+    try:
+        address = parse_remote(configured.source)
+        if address is not None:
+            return address.name
+        return describe_repository(configured.source, open_repository(configured.source, cache_dir)).name
+    except ChangeradarError:
+        return None
 
 
 def _timezone(option: str | None, configured: RepositorySettings | None, settings: Settings) -> str:
@@ -290,27 +371,52 @@ def _request(
     )
 
 
-def _report_and_publish(requests: list[ReportRequest], settings: Settings, presentation: dict) -> int:
+def _report_and_publish(
+    requests: list[ReportRequest], settings: Settings, stdout_format: str | None, keep_going: bool
+) -> int:
+    """Build and publish each report; with `keep_going`, a report that fails is named and the rest still run.
+
+    Exit code 1 when any report failed or any commit in one could not be fully analysed.
+    """
     cache_dir = settings.cache_dir or default_cache_dir()
-    to_stdout = presentation["out"] == "-"
+    failed_reports: list[str] = []
     failures = 0
-    with Store.open(cache_dir) as store, _progress_bars() as progress:
+    summary = ""
+    with Store.open(cache_dir) as store, _feedback() as feedback:
         for request in requests:
-            day = build_report(request, settings, store, cache_dir, progress)
-            failures += _publish(day, settings, to_stdout)
-    return 1 if failures else 0
+            try:
+                day = build_report(request, settings, store, cache_dir, feedback.progress)
+                written = _publish(day, settings, stdout_format, feedback)
+            except ChangeradarError as error:
+                if not keep_going:
+                    raise
+                failed_reports.append(f"{request.source} {request.window.label}")
+                feedback.say(f"changeradar: error: {request.source} {request.window.label}: {error}")
+                continue
+            finally:
+                feedback.clear_bars()
+            for path in written:
+                feedback.echo(f"wrote {path}\n")
+            for failure in day.failures:
+                feedback.say(f"changeradar: {day.repo.name} {day.window.label}: {failure}")
+            failures += len(day.failures)
+            summary = run_summary(day)
+            if keep_going:
+                feedback.say(f"changeradar: {summary}")
+    if keep_going:
+        summary = batch_summary(len(requests), failed_reports)
+    feedback.say(f"changeradar: {summary}")  # after the bars are gone, so it is the last line
+    return 1 if failures or failed_reports else 0
 
 
-def _publish(day: DayReport, settings: Settings, to_stdout: bool) -> int:
-    if to_stdout:
-        click.echo(render(day, "md", settings.templates_dir), nl=False)
-    else:
-        for path in write_report(day, settings.output, settings.formats, settings.templates_dir):
-            click.echo(f"wrote {path}")
-    for failure in day.failures:
-        click.echo(f"changeradar: {day.repo.name} {day.window.label}: {failure}", err=True)
-    click.echo(f"changeradar: {run_summary(day)}", err=True)
-    return len(day.failures)
+def _publish(
+    day: DayReport, settings: Settings, stdout_format: str | None, feedback: _Feedback
+) -> list[Path]:
+    """Print the report in `stdout_format`, or write its files; the paths written."""
+    if stdout_format is not None:
+        feedback.echo(render(day, stdout_format, settings.templates_dir))
+        return []
+    return write_report(day, settings.output, settings.formats, settings.templates_dir)
 
 
 def run_summary(day: DayReport) -> str:
@@ -330,19 +436,72 @@ def run_summary(day: DayReport) -> str:
     return line + (f"; ${stats.cost_usd:.4f}" if stats.cost_usd is not None else "")
 
 
-@contextmanager
-def _progress_bars() -> Iterator[ProgressFactory]:
-    """Progress bars on standard error when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield no_progress
-        return
+def batch_summary(reports: int, failed: Sequence[str]) -> str:
+    """The last line of `run` and `backfill`: how many reports were made and which could not be."""
+    line = f"{reports - len(failed)} of {reports} reports done"
+    return f"{line}; {len(failed)} failed: {', '.join(failed)}" if failed else line
+
+
+class _Feedback:
+    """Where progress and messages go while reports are built: plain lines on a pipe, bars on a terminal.
+
+    On a terminal, lines are printed through the bars' console, above the bars, so none is overwritten;
+    each report's bars are removed when it is done, and all of them before the last line.
+    """
+
+    def __init__(self, bars: Progress | None = None) -> None:
+        self._bars = bars
+
+    def progress(self, description: str, total: int | None) -> Callable[[int], None]:
+        bars = self._bars
+        if bars is None:
+            return no_progress(description, total)
+        task = bars.add_task(description, total=total)
+        return lambda done: bars.advance(task, done)
+
+    def clear_bars(self) -> None:
+        if self._bars is not None:
+            for task in list(self._bars.task_ids):
+                self._bars.remove_task(task)
+
+    def say(self, line: str) -> None:
+        """A line on standard error."""
+        if self._bars is None:
+            click.echo(line, err=True)
+        else:
+            self._bars.console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+    def echo(self, text: str) -> None:
+        """`text` on standard output; when that is the bars' terminal too, through their console, so the
+        bars never draw over it."""
+        if self._bars is not None and sys.stdout.isatty():
+            self._bars.console.print(text, markup=False, highlight=False, soft_wrap=True, end="")
+        else:
+            click.echo(text, nl=False)
+
+
+def _terminal_console() -> Console | None:
+    """A console on standard error when it is a terminal: there, and only there, bars are drawn."""
     from rich.console import Console
-    from rich.progress import Progress
 
-    with Progress(transient=True, console=Console(stderr=True)) as bars:
+    return Console(stderr=True) if sys.stderr.isatty() else None
 
-        def start(description: str, total: int | None) -> Callable[[int], None]:
-            task = bars.add_task(description, total=total)
-            return lambda done: bars.advance(task, done)
 
-        yield start
+@contextmanager
+def _feedback() -> Iterator[_Feedback]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = _terminal_console()
+    if console is None:
+        yield _Feedback()
+        return
+    # A running count (commits done / total, or "?" while the total is unknown) instead of a percentage.
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    # No redirection of sys.stdout: it would send a report printed to a pipe to the terminal instead.
+    with Progress(*columns, transient=True, console=console, redirect_stdout=False) as bars:
+        yield _Feedback(bars)

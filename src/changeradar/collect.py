@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 from changeradar.git import stream_git
 from changeradar.model import Commit, FileChange, FileStatus, Window
+from changeradar.window import git_timestamp
 
 T = TypeVar("T")
 
@@ -114,8 +115,8 @@ def _log_arguments(branch: str, window: Window, include_merges: bool) -> list[st
         "-c",
         "diff.suppressBlankEmpty=false",
         "log",
-        f"--since={_git_date(window.start - _SINCE_MARGIN)}",
-        f"--until={_git_date(window.end)}",
+        f"--since={git_timestamp(window.start - _SINCE_MARGIN)}",
+        f"--until={git_timestamp(window.end)}",
         f"--format={_LOG_FORMAT}",
         "--encoding=UTF-8",
         "--raw",
@@ -134,10 +135,6 @@ def _log_arguments(branch: str, window: Window, include_merges: bool) -> list[st
         branch,
         "--",
     ]
-
-
-def _git_date(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S +0000")
 
 
 @dataclass(slots=True)

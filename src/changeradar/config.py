@@ -1,27 +1,40 @@
 """`changeradar.toml`: which repositories to watch and how to report on them.
 
-Every section is a pydantic model that forbids unknown keys, so a typo is an error that names the key
-instead of a setting silently ignored. `load_config` turns every problem into `BadInput` (exit 2).
+Every section is a pydantic model that forbids unknown keys and empty values, so a typo or a blank is an
+error that names the key instead of a setting silently ignored or replaced by its default. `load_config`
+turns every problem into `BadInput` (exit 2).
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from changeradar.errors import BadInput
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 Language = Literal["zh", "en"]
 Format = Literal["md", "json"]
+# One folder level per part of `owner/name`: reports are written under `{output}/{year}/{owner}/{name}/`.
+_NAME_PART = re.compile(r"[\w.-]+")
 
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_blank(cls, value: Any) -> Any:
+        """A blank value is a mistake to name, not a request for the default."""
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("must not be empty")
+        return value
 
 
 class AreaRule(_Section):
@@ -61,6 +74,12 @@ class ImportanceSettings(_Section):
     medium: float = 2.5
     weights: dict[str, float] = Field(default_factory=dict)
 
+    @model_validator(mode="after")
+    def _high_not_below_medium(self) -> ImportanceSettings:
+        if self.high < self.medium:
+            raise ValueError(f"high ({self.high}) must not be below medium ({self.medium})")
+        return self
+
 
 class RepositorySettings(_Section):
     source: str = Field(min_length=1, description="a local path or a git URL")
@@ -76,10 +95,26 @@ class RepositorySettings(_Section):
     def _known_zone(cls, value: str | None) -> str | None:
         return check_timezone(value) if value is not None else None
 
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, value: str | None) -> str | None:
+        problem = value and report_name_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("web_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        problem = value and web_url_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
 
 class Settings(_Section):
     output: Path = Path("reports")
-    formats: list[Format] = Field(default_factory=lambda: ["md", "json"])
+    formats: list[Format] = Field(default_factory=lambda: ["md", "json"], min_length=1)
     timezone: str = DEFAULT_TIMEZONE
     language: Language = "zh"
     cache_dir: Path | None = None  # default: the user cache folder
@@ -107,6 +142,44 @@ def check_timezone(name: str) -> str:
     return name
 
 
+def report_name_problem(name: str) -> str | None:
+    """Why `name` cannot name a repository's reports (it would leave its folder), or None if it can."""
+    parts = name.split("/")
+    if len(parts) > 2:
+        return "expected owner/name, with one slash at most"
+    for part in parts:
+        if part in ("", ".", "..") or not _NAME_PART.fullmatch(part):
+            return "expected owner/name made of letters, digits, '.', '-' and '_'"
+    return None
+
+
+def web_url_problem(url: str) -> str | None:
+    """Why `url` cannot prefix commit links in a report (only http and https can), or None if it can."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        return "expected an http:// or https:// address"
+    return None
+
+
+def check_report_name(name: str, what: str) -> str:
+    """`name` if it can name a repository's reports, else BadInput naming it and `what` gave it."""
+    problem = report_name_problem(name)
+    if problem:
+        raise BadInput(f"bad {what} {name!r} ({problem})")
+    return name
+
+
+def check_web_url(url: str, what: str) -> str:
+    """`url` if it is an http(s) address, else BadInput naming it and `what` gave it."""
+    problem = web_url_problem(url)
+    if problem:
+        raise BadInput(f"bad {what} {url!r} ({problem})")
+    return url
+
+
 def load_config(path: Path) -> Settings:
     """Read and validate a config file; relative paths in it are taken from the file's folder."""
     try:
@@ -117,8 +190,9 @@ def load_config(path: Path) -> Settings:
         raise BadInput(f"cannot read config file {path}: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise BadInput(f"config file {path} is not valid TOML: {error}") from None
-    settings = parse_settings(raw, origin=str(path))
-    return _resolve_paths(settings, path.parent)
+    settings = _resolve_paths(parse_settings(raw, origin=str(path)), path.parent)
+    _check_folders(settings, origin=str(path))
+    return settings
 
 
 def parse_settings(raw: dict, origin: str = "config") -> Settings:
@@ -136,12 +210,14 @@ def _describe(error: ValidationError) -> str:
         return f"unknown key {key!r}"
     bad = first.get("input")
     shown = f" (got {bad!r})" if bad is not None and not isinstance(bad, dict | list) else ""
-    return f"bad value for {key!r}: {first['msg']}{shown}"
+    # Our own validators' words, without pydantic's "Value error, " in front.
+    message = str(first["ctx"]["error"]) if first["type"] == "value_error" else first["msg"]
+    return f"bad value for {key!r}: {message}{shown}"
 
 
 def _resolve_paths(settings: Settings, base: Path) -> Settings:
     def resolve(path: Path | None) -> Path | None:
-        return None if path is None or path.is_absolute() else base / path
+        return path if path is None or path.is_absolute() else base / path
 
     updates = {"output": resolve(settings.output)}
     for key in ("cache_dir", "templates_dir"):
@@ -152,6 +228,16 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
         for repo in settings.repositories
     ]
     return settings.model_copy(update={**updates, "analyzer": analyzer, "repositories": repositories})
+
+
+def _check_folders(settings: Settings, origin: str) -> None:
+    """Folders the config says to read from must exist: a typo would silently mean the built-in ones."""
+    for key, folder in (
+        ("templates_dir", settings.templates_dir),
+        ("analyzer.prompt_dir", settings.analyzer.prompt_dir),
+    ):
+        if folder is not None and not folder.is_dir():
+            raise BadInput(f"{origin}: {key} {str(folder)!r} is not a folder")
 
 
 def _resolve_source(source: str, base: Path) -> str:

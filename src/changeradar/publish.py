@@ -1,15 +1,17 @@
 """Writing rendered reports where readers (and the site builder) expect them.
 
 Layout: `{output}/{year}/{owner}/{name}/{date}.md` and `.json` — the reference tool's layout, with the
-owner so two repositories named alike never collide.
+owner so two repositories named alike never collide. A window that is not made of whole days is named by
+its start and end, so it never overwrites the report of the day it lies in; no name, however written,
+puts a file outside the output folder.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from changeradar.errors import BadInput
@@ -19,15 +21,23 @@ from changeradar.render.markdown import render_markdown
 
 
 def report_stem(window: Window) -> str:
-    """`2026-01-29` for a day; `2026-01-01_2026-01-07` for a longer window (last day inclusive)."""
+    """`2026-01-29` for a day; `2026-01-01_2026-01-07` for whole days (last day inclusive); otherwise
+    start and end with their offset, `2026-01-05T1000+0800_2026-01-05T1100+0800`."""
+    if not (_is_midnight(window.start) and _is_midnight(window.end)):
+        return f"{_moment_stem(window.start)}_{_moment_stem(window.end)}"
     first = window.start.date()
     last = (window.end - timedelta(microseconds=1)).date()
     return first.isoformat() if first == last else f"{first.isoformat()}_{last.isoformat()}"
 
 
 def report_folder(output: Path, report: DayReport) -> Path:
+    """The report's folder, which must lie inside `output` whatever the repository's name holds."""
     owner, _, name = report.repo.name.partition("/")
-    return output / f"{report.window.start.year:04d}" / owner / (name or owner)
+    folder = output / f"{report.window.start.year:04d}" / owner / (name or owner)
+    escapes = any(part in ("", ".", "..") for part in report.repo.name.split("/"))
+    if escapes or not Path(os.path.abspath(folder)).is_relative_to(os.path.abspath(output)):
+        raise BadInput(f"repository name {report.repo.name!r} would write outside the output folder {output}")
+    return folder
 
 
 def write_report(
@@ -53,12 +63,33 @@ def render(report: DayReport, file_format: str, templates_dir: Path | None = Non
     return render_markdown(report, templates_dir)
 
 
+def _is_midnight(moment: datetime) -> bool:
+    return moment.timetz().replace(tzinfo=None) == time(0)
+
+
+def _moment_stem(moment: datetime) -> str:
+    """A moment in a file name: no colons, seconds only when there are some, the offset always."""
+    stem = moment.strftime("%Y-%m-%dT%H%M")
+    if moment.second or moment.microsecond:
+        stem += moment.strftime("%S")
+    if moment.microsecond:
+        stem += moment.strftime(".%f")
+    return stem + moment.strftime("%z")
+
+
 def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a report."""
+    """Write to a temporary file beside `path`, then rename: readers never see half a report.
+
+    The file is created with mode 0666 less the umask, as any other file the user writes would be.
+    """
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
     except OSError as error:
         raise BadInput(f"cannot write {path}: {error.strerror or error}") from None
