@@ -115,7 +115,7 @@ def bad_input_cases(repo: Path, tmp_path: Path, config_file) -> list[tuple[list[
                     )
                 ),
             ],
-            f"'{repo}' and '{not_a_repo}' are both reported as 'acme/widget'",
+            f"{repo} and {not_a_repo} would both be reported as 'acme/widget'",
         ),
         (["run", "--config", str(config_file("output = 'x'\n"))], "repositories"),
         (

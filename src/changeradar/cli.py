@@ -32,7 +32,7 @@ from changeradar.errors import BadInput, ChangeradarError
 from changeradar.model import DayReport, Window
 from changeradar.pipeline import ReportRequest, build_report, no_progress
 from changeradar.publish import render, write_report
-from changeradar.repository import describe_repository, open_repository, parse_remote
+from changeradar.repository import find_name_collisions
 from changeradar.scaffold import write_starter_files
 from changeradar.store import Store, default_cache_dir
 from changeradar.window import day_window, days_between, last_window, range_window, yesterday
@@ -181,7 +181,7 @@ def run(date: str | None, **presentation) -> int:
       changeradar run --config changeradar.toml
     """
     settings = _settings(presentation)
-    _check_distinct_names(_configured_repositories(settings), settings.cache_dir or default_cache_dir())
+    _check_distinct_names(_configured_repositories(settings))
     requests = []
     for configured in _configured_repositories(settings):
         timezone = _timezone(presentation["tz"], configured, settings)
@@ -300,33 +300,11 @@ def _configured_repositories(settings: Settings) -> list[RepositorySettings]:
     return settings.repositories
 
 
-def _check_distinct_names(repositories: Sequence[RepositorySettings], cache_dir: Path) -> None:
+def _check_distinct_names(repositories: Sequence[RepositorySettings]) -> None:
     """Two repositories reported under one name would overwrite each other's files: refuse, naming both."""
-    sources_by_name: dict[str, str] = {}
-    for configured in repositories:
-        name = _report_name(configured, cache_dir)
-        if name is None:
-            continue
-        if name in sources_by_name:
-            raise BadInput(
-                f"repositories {sources_by_name[name]!r} and {configured.source!r} are both reported as "
-                f"{name!r} (give one of them another `name`)"
-            )
-        sources_by_name[name] = configured.source
-
-
-def _report_name(configured: RepositorySettings, cache_dir: Path) -> str | None:
-    """The name the repository's reports will carry, without cloning; None when it cannot be opened (its
-    own report will say why)."""
-    if configured.name:
-        return configured.name
-    try:
-        address = parse_remote(configured.source)
-        if address is not None:
-            return address.name
-        return describe_repository(configured.source, open_repository(configured.source, cache_dir)).name
-    except ChangeradarError:
-        return None
+    collisions = find_name_collisions(repositories)
+    if collisions:
+        raise BadInput(str(collisions[0]))
 
 
 def _timezone(option: str | None, configured: RepositorySettings | None, settings: Settings) -> str:
