@@ -43,7 +43,7 @@ def test_the_fixture_day_report_matches_its_golden_file(
 
     markdown_path = tmp_path / "out" / DAY_FOLDER / "2026-01-29.md"
     assert code == 0
-    summary = "acme/widget 2026-01-29: 15 commits (high 4, medium 4, low 7); analysed offline"
+    summary = "acme/widget 2026-01-29: 15 commits (high 4, medium 3, low 8); analysed offline"
     assert err == f"changeradar: {summary}\n"
     assert out.splitlines() == [f"wrote {markdown_path}", f"wrote {markdown_path.with_suffix('.json')}"]
     markdown = markdown_path.read_text(encoding="utf-8")

@@ -34,8 +34,7 @@ def test_tag_areas_come_first_backed_by_the_first_file_that_matched():
     assert areas_of(commit) == [
         ("npu", "python/sglang/srt/hardware_backend/npu/quantization/linear_method_npu.py", "path word npu"),
         ("quantization", "python/sglang/srt/layers/quantization/gptq.py", "rule quantization*"),
-        ("tests", "test/srt/ascend/test_ascend_gptq.py", "rule test/"),
-    ]
+    ]  # the test file's "tests" is left out: the commit changes code that has areas
 
 
 def test_a_tag_no_file_backs_has_no_path():
@@ -127,7 +126,6 @@ def test_user_rules_come_before_built_in_rules_and_the_first_one_wins():
             "user rule python/sglang/srt/layers/quantization/**",
         ),
         ("python", "python/sglang/srt/server_args.py", "user rule *.py"),
-        ("docs", "docs/advanced_features/quantization.md", "rule docs/"),
     ]
 
 
@@ -140,3 +138,63 @@ def test_a_renamed_file_touches_the_area_it_left():
     assert areas_of(make_commit("Move helpers", [moved])) == [
         ("distributed", "python/sglang/srt/utils/common.py", "rule distributed/"),
     ]
+
+
+def lines(count: int, sign: str = "+") -> str:
+    body = "\n".join(f"{sign}value_{index} = {index}" for index in range(count))
+    return f"@@ -1,0 +1,{count} @@\n{body}\n"
+
+
+def test_a_new_kernel_backend_reads_as_its_code_areas_heaviest_first_not_docs_and_tests():
+    commit = make_commit(
+        "Add a FlashInfer CuteDSL MoE backend (#16001)",
+        [
+            make_file("docs/advanced_features/moe_backends.md", lines(120)),
+            make_file("test/srt/test_moe_cutedsl.py", lines(300)),
+            make_file("python/sglang/srt/server_args.py", lines(6)),
+            make_file("python/sglang/srt/layers/moe/cutedsl_backend.py", lines(410)),
+        ],
+    )
+    assert [name for name, _, _ in areas_of(commit)] == ["moe", "cli"]
+
+
+def test_source_lines_outweigh_as_many_lines_of_configuration():
+    commit = make_commit(
+        "Tune the scheduler",
+        [
+            make_file("deploy/docker/values.yaml", lines(100)),
+            make_file("pkg/scheduler/queue.go", lines(40)),
+        ],
+    )
+    assert [name for name, _, _ in areas_of(commit)] == ["scheduler", "docker"]
+
+
+def test_a_rust_cli_option_with_its_docs_reads_cli():
+    commit = make_commit(
+        "feat: add --body-file (#412)",
+        [
+            make_file("README.md", lines(30)),
+            make_file("docs/usage.md", lines(40)),
+            make_file("crates/tool/src/cli/args.rs", lines(12)),
+        ],
+    )
+    assert [name for name, _, _ in areas_of(commit)] == ["cli"]
+
+
+def test_docs_and_tests_stay_when_the_commit_changes_no_code_area():
+    commit = make_commit(
+        "[Doc] Fix the MoE tutorial; add a test",
+        [
+            make_file("docs/moe.md", lines(5)),
+            make_file("test/srt/test_moe.py", lines(50)),
+        ],
+    )
+    assert [name for name, _, _ in areas_of(commit)] == ["docs", "tests"]
+
+
+def test_a_docs_tag_on_a_code_commit_is_not_an_area():
+    commit = make_commit(
+        "[Doc][NPU] document and fix the npu allocator",
+        [make_file("docs/npu.md", lines(5)), make_file("python/sglang/srt/npu/allocator.py", lines(5))],
+    )
+    assert [name for name, _, _ in areas_of(commit)] == ["npu"]

@@ -127,7 +127,7 @@ def test_unpinned_entry_deep_in_a_list_needs_the_file_to_be_trusted():
     assert dependency_signals(file) == []
 
 
-def test_poetry_table_entries_and_not_the_python_range():
+def test_poetry_table_entries_and_the_python_range_as_the_floor():
     patch = """\
     @@ -8,4 +8,5 @@ packages = [{ include = "app" }]
      [tool.poetry.dependencies]
@@ -138,6 +138,7 @@ def test_poetry_table_entries_and_not_the_python_range():
     +rich = "^13.7"
     """
     assert dependency_signals(make_file("pyproject.toml", patch)) == [
+        ("requires-python", CHANGED, "^3.10 → ^3.11", "pyproject.toml", 9),
         ("httpx", CHANGED, "^0.27 → ^0.28", "pyproject.toml", 10),
         ("rich", ADDED, "^13.7", "pyproject.toml", 11),
     ]
@@ -210,7 +211,7 @@ def test_cargo_hunk_in_an_unknown_table_trusts_only_versioned_inline_tables():
     assert dependency_signals(make_file("Cargo.toml", patch)) == [("prost", ADDED, "0.13", "Cargo.toml", 33)]
 
 
-def test_go_mod_block_and_single_line_requires_but_not_the_go_version():
+def test_go_mod_block_and_single_line_requires_and_the_go_version_as_its_own_floor():
     patch = """\
     @@ -1,10 +1,11 @@
      module github.com/sgl-project/sglang/sgl-model-gateway/bindings/golang
@@ -227,6 +228,7 @@ def test_go_mod_block_and_single_line_requires_but_not_the_go_version():
     +require github.com/stretchr/testify v1.9.0
     """
     assert dependency_signals(make_file("bindings/golang/go.mod", patch)) == [
+        ("go", CHANGED, "1.22 → 1.23", "bindings/golang/go.mod", 3),
         ("github.com/prometheus/client_golang", CHANGED, "v1.19.0 → v1.20.5", "bindings/golang/go.mod", 6),
         ("golang.org/x/sync", ADDED, "v0.8.0", "bindings/golang/go.mod", 8),
         ("github.com/stretchr/testify", ADDED, "v1.9.0", "bindings/golang/go.mod", 10),

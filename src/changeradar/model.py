@@ -102,7 +102,7 @@ class SignalKind(StrEnum):
 
     AREA = "area"  # name: area ("docs", "npu", "quantization", …)
     CHANGE_TYPE = "change_type"  # name: a ChangeType value; detail: the evidence ("tag [Fix]")
-    DEPENDENCY = "dependency"  # name: package; detail: "1.2 → 1.3" or the new spec
+    DEPENDENCY = "dependency"  # name: package, or a floor ("go", "requires-python"); detail: "1.2 → 1.3"
     ENV_VAR = "env_var"  # name: variable
     CLI_OPTION = "cli_option"  # name: "--flag"
     API = "api"  # name: qualified name ("pkg.mod.func", "Class.method"); detail: function/class/…
@@ -132,6 +132,8 @@ class Signal:
     detail: str = ""
     path: str | None = None
     line: int | None = None
+    # Words that qualify the fact for scoring, e.g. a dependency's "patch", "indirect", "bot"; not in JSON.
+    traits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

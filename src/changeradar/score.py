@@ -24,6 +24,8 @@ from changeradar.scoring_rules import (
     LARGE_REVERT_LINES,
     RULES,
 )
+from changeradar.signals.dependencies import DependencyTrait
+from changeradar.signals.dependency_versions import Step
 from changeradar.signals.files import SOURCE_SUFFIXES
 from changeradar.signals.paths import file_kind
 
@@ -41,9 +43,19 @@ SIGNAL_RULES: tuple[tuple[str, SignalKind, SignalAction | None], ...] = (
     ("api_changed", SignalKind.API, SignalAction.CHANGED),
     ("module_added", SignalKind.MODULE, SignalAction.ADDED),
     ("module_removed", SignalKind.MODULE, SignalAction.REMOVED),
-    ("dependency_added", SignalKind.DEPENDENCY, SignalAction.ADDED),
-    ("dependency_removed", SignalKind.DEPENDENCY, SignalAction.REMOVED),
-    ("dependency_changed", SignalKind.DEPENDENCY, SignalAction.CHANGED),
+)
+# Each dependency signal goes to the first rule whose traits it has (all of them; the action too, when
+# one is given); the last three take what is left, by action.
+DEPENDENCY_RULES: tuple[tuple[str, frozenset[str], SignalAction | None], ...] = (
+    ("dependency_floor_changed", frozenset({DependencyTrait.FLOOR}), None),
+    ("dependency_indirect", frozenset({DependencyTrait.INDIRECT}), None),
+    ("dependency_development", frozenset({DependencyTrait.DEVELOPMENT}), None),
+    ("dependency_bot_bump", frozenset({DependencyTrait.BOT, Step.MINOR}), SignalAction.CHANGED),
+    ("dependency_bot_bump", frozenset({DependencyTrait.BOT, Step.PATCH}), SignalAction.CHANGED),
+    ("dependency_major_bump", frozenset({Step.MAJOR}), SignalAction.CHANGED),
+    ("dependency_added", frozenset(), SignalAction.ADDED),
+    ("dependency_removed", frozenset(), SignalAction.REMOVED),
+    ("dependency_changed", frozenset(), SignalAction.CHANGED),
 )
 # Facts that are user-facing surface only where users meet them: not in tests, docs, CI or tooling.
 SURFACE_KINDS = frozenset({SignalKind.CLI_OPTION, SignalKind.ENV_VAR, SignalKind.API, SignalKind.MODULE})
@@ -164,6 +176,27 @@ def _signal_reasons(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[
             yield Reason(rule, weights[rule], LIST_SEPARATOR.join(names))
 
 
+def _dependency_reasons(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Reason]:
+    """One reason per dependency rule that any dependency signal falls to, naming them all."""
+    names: dict[str, list[str]] = {}
+    for signal in facts.signals:
+        if signal.kind is SignalKind.DEPENDENCY:
+            names.setdefault(dependency_rule(signal), []).append(_signal_label(signal))
+    for rule in dict.fromkeys(rule for rule, _, _ in DEPENDENCY_RULES):
+        if rule in names and weights[rule]:
+            yield Reason(rule, weights[rule], LIST_SEPARATOR.join(_unique(names[rule])))
+
+
+def dependency_rule(signal: Signal) -> str:
+    """The rule a dependency signal counts under, from its traits and action (see `DEPENDENCY_RULES`)."""
+    traits = set(signal.traits)
+    return next(
+        rule
+        for rule, needed, action in DEPENDENCY_RULES
+        if needed <= traits and action in (None, signal.action)
+    )
+
+
 def _change_type_reason(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Reason]:
     """The commit's main kind of work: the first change type, whose evidence is the strongest.
 
@@ -182,7 +215,12 @@ def _size_reason(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Rea
         yield Reason("core_lines", weight, f"{facts.core_lines:,}")
 
 
-_ADDITIVE_RULES: tuple[ReasonSource, ...] = (_signal_reasons, _change_type_reason, _size_reason)
+_ADDITIVE_RULES: tuple[ReasonSource, ...] = (
+    _signal_reasons,
+    _dependency_reasons,
+    _change_type_reason,
+    _size_reason,
+)
 
 
 def _cap(facts: _CommitFacts, score: float, settings: ImportanceSettings) -> Reason | None:

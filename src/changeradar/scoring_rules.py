@@ -33,10 +33,28 @@ RULES: dict[str, Rule] = {
     "api_changed": Rule("changes the signature of {code}", "修改接口签名 {code}", 0.5),
     "module_added": Rule("adds module {code}", "新增模块 {code}", 1.5),
     "module_removed": Rule("removes module {code}", "删除模块 {code}", 1.5),
-    # A runtime pin changes what users install: medium on its own (default medium threshold 2.5).
-    "dependency_added": Rule("adds dependency {code}", "新增依赖 {code}", 2.5),
+    # A runtime pin changes what users install: medium on its own (default medium threshold 2.5); a new
+    # runtime dependency or a major step (0.x minor steps included) counts more. Each dependency signal
+    # counts under one rule only (`score.DEPENDENCY_RULES`), the first of these its traits fit.
+    "dependency_added": Rule("adds dependency {code}", "新增依赖 {code}", 3.0),
     "dependency_removed": Rule("removes dependency {code}", "移除依赖 {code}", 2.5),
     "dependency_changed": Rule("changes dependency {code}", "修改依赖 {code}", 2.5),
+    "dependency_major_bump": Rule(
+        "moves dependency {code} to a new major version", "依赖 {code} 升级到新的主版本", 3.5
+    ),
+    # A bot's minor or patch bump, an indirect (go.mod `// indirect`) or a development-only requirement
+    # changes nothing users run: low.
+    "dependency_bot_bump": Rule(
+        "automated minor or patch bump of {code}", "自动化的次版本或补丁版本升级：{code}", 0.5
+    ),
+    "dependency_indirect": Rule("changes indirect dependency {code}", "修改间接依赖 {code}", 0.25),
+    "dependency_development": Rule(
+        "changes development-only dependency {code}", "修改仅用于开发的依赖 {code}", 0.5
+    ),
+    # The oldest Go, Rust or Python a project supports: users on older versions must upgrade.
+    "dependency_floor_changed": Rule(
+        "changes the supported language floor: {code}", "修改支持的最低语言版本：{code}", 2.5
+    ),
     # The commit's main kind of work. Any core fix or perf tuning is medium, whatever its size.
     "feature": Rule("adds a feature ({subject})", "新增功能（{subject}）", 2.0),
     "fix": Rule("fixes a bug ({subject})", "修复缺陷（{subject}）", 2.5),

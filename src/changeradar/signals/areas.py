@@ -3,24 +3,33 @@
 A file takes the area of the first rule its path matches: the user's rules (`AreaRule`) first, then
 `AREA_RULES`. Unless a user rule decided, it may also name a platform through a word of its path
 (`npu/…`, `rocm_utils.py`), an axis of its own: an Ascend attention backend is both attention and npu.
+
+Areas say where the code a commit changes lives, weightiest first: an area weighs the lines its files
+change, source lines fully and other files (configs, manifests) a quarter. Areas that only docs, tests,
+CI or tooling give (`docs`, `tests`, a platform named by a test's path) are left out when the commit
+changes code that has an area, so a new MoE backend with its docs and tests reads "moe", not "docs, tests".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import PurePosixPath
 
 from changeradar.config import AreaRule
 from changeradar.model import Commit, FileChange, Signal, SignalKind
 from changeradar.signals import SignalContext
 from changeradar.signals.change_type import TAG_TYPES, split_tags
+from changeradar.signals.files import SOURCE_SUFFIXES
 from changeradar.signals.paths import (
     CI_PATTERNS,
     DOC_PATTERNS,
     DOCKERFILE_PATTERNS,
     LOCK_PATTERNS,
     TEST_PATTERNS,
+    file_kind,
     glob_matches,
 )
 
@@ -131,16 +140,27 @@ TAG_ALIASES: dict[str, str] = {
     "model": "models",
 }
 NOT_AREA_TAGS = frozenset({"breaking", "breaking change", "wip", "rfc", "draft"})
+# Areas a tag may name that are about the work around the code, never the code itself.
+PERIPHERAL_AREAS = frozenset({"docs", "tests", "ci"})
+# How much a changed line of a file that is not source (config, manifest, template) weighs.
+NON_SOURCE_LINE_WEIGHT = 0.25
 _NUMBERING_TAG = re.compile(r"\d+\s*/\s*(?:\d+|n)", re.IGNORECASE)  # [4/N], [1/3]
 _PATH_WORD_SEPARATORS = re.compile(r"[/_.\-]+")
 
 
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
-    """One signal per area: the author's tags first, each backed by a file when one matched it."""
-    from_paths = _areas_from_paths(commit.files, context.area_rules)
-    for area in tag_areas(commit.subject):
-        yield from_paths.pop(area, None) or Signal(SignalKind.AREA, area, detail="tag")
-    yield from from_paths.values()
+    """One signal per area: the author's tags first, each backed by a file when one matched it, then the
+    areas of the changed code by weight; docs, tests and the like only when no code area is found."""
+    weighed = _areas_from_paths(commit.files, context.area_rules)
+    has_code = any(area.in_code for area in weighed.values())
+    kept = {name: area for name, area in weighed.items() if area.in_code or not has_code}
+    for name in tag_areas(commit.subject):
+        if has_code and name in PERIPHERAL_AREAS:
+            continue
+        area = kept.pop(name, None)
+        yield area.signal if area else Signal(SignalKind.AREA, name, detail="tag")
+    for area in sorted(kept.values(), key=lambda area: -area.weight):  # stable: commit order on ties
+        yield area.signal
 
 
 def tag_areas(subject: str) -> list[str]:
@@ -166,14 +186,35 @@ def _built_in_areas(path: str) -> tuple[tuple[str, str], ...]:
     return tuple(found for found in (next(rules, None), next(platforms, None)) if found is not None)
 
 
-def _areas_from_paths(files: Sequence[FileChange], user_rules: Sequence[AreaRule]) -> dict[str, Signal]:
-    """Each area the files touch, evidenced by the first file (in commit order) that matched it."""
-    found: dict[str, Signal] = {}
+@dataclass(slots=True)
+class _WeighedArea:
+    """An area as the commit's files give it: evidenced by its first file, weighed by all of them."""
+
+    signal: Signal
+    weight: float
+    in_code: bool  # some file that gives it is code (not docs, tests, CI or tooling)
+
+
+def _areas_from_paths(files: Sequence[FileChange], user_rules: Sequence[AreaRule]) -> dict[str, _WeighedArea]:
+    """Each area the files touch, in commit order of the first file that matched it."""
+    found: dict[str, _WeighedArea] = {}
     for file in files:
+        weight, in_code = _line_weight(file), file_kind(file.path) == "core"
         for path in dict.fromkeys(filter(None, (file.path, file.old_path))):
-            for area, evidence in file_areas(path, user_rules):
-                found.setdefault(area, Signal(SignalKind.AREA, area, detail=evidence, path=file.path))
+            for name, evidence in file_areas(path, user_rules):
+                area = found.get(name)
+                if area is None:
+                    signal = Signal(SignalKind.AREA, name, detail=evidence, path=file.path)
+                    found[name] = _WeighedArea(signal, weight, in_code)
+                else:
+                    area.weight += weight
+                    area.in_code |= in_code
     return found
+
+
+def _line_weight(file: FileChange) -> float:
+    lines = file.additions + file.deletions
+    return lines if PurePosixPath(file.path).suffix in SOURCE_SUFFIXES else lines * NON_SOURCE_LINE_WEIGHT
 
 
 def _tag_area(tag: str) -> str | None:

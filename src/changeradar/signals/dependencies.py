@@ -5,6 +5,11 @@ A manifest line means something only in its place: `"torch==2.9"` is a dependenc
 lines that know their place: the whole file when both sides can be read, else each hunk. A hunk that
 starts mid-file starts in an unknown place, where only entries that carry a version are trusted.
 
+Each signal carries `traits` that say how much it matters (`DependencyTrait`): the step of a version
+change, a go.mod `// indirect` or development-only requirement, a bot's bump, and the language floor
+(`go`, `toolchain`, `rust-version`, `requires-python`), which is a fact of its own. A requirement that
+moves between manifests of one project (requirements.txt → pyproject.toml) is neither added nor removed.
+
 The run and comparison helpers at the top are shared with the env_vars, cli_options and api extractors.
 """
 
@@ -12,13 +17,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalAction, SignalKind
 from changeradar.signals import BlobSource, SignalContext
+from changeradar.signals.dependency_versions import Ecosystem, Step, version_step
 from changeradar.signals.diff import diff_lines
-from changeradar.signals.paths import generated_kind, matches_any
+from changeradar.signals.paths import file_kind, generated_kind, matches_any
 
 
 class Side(StrEnum):
@@ -76,6 +82,7 @@ class Found:
     line: int
     detail: str = ""
     value: str | None = None
+    traits: tuple[str, ...] = ()
 
 
 Reader = Callable[[Run], Iterator[Found]]
@@ -105,24 +112,33 @@ def compare_found(
     before: Iterable[Found],
     after: Iterable[Found],
     changed_detail: Callable[[str, str], str] = lambda old, new: f"{old} → {new}",
+    changed_traits: Callable[[str, str], tuple[str, ...]] = lambda old, new: (),
 ) -> Iterator[Signal]:
     """Signals for facts only after (added), only before (removed), or on both sides with other values.
 
-    A fact on both sides with the same value (a line moved or reformatted) is no signal.
+    A fact on both sides with the same value (a line moved or reformatted) is no signal. A signal takes
+    the traits of the fact as last seen, and a change also those `changed_traits` gives its two values.
     """
     old = {found.key: found for found in before}
     new = {found.key: found for found in after}
     for key, found in new.items():
         previous = old.get(key)
         if previous is None:
-            yield Signal(kind, found.name, SignalAction.ADDED, found.detail, file.path, found.line)
+            yield Signal(
+                kind, found.name, SignalAction.ADDED, found.detail, file.path, found.line, found.traits
+            )
         elif None not in (previous.value, found.value) and previous.value != found.value:
-            detail = changed_detail(previous.value or "", found.value or "")
-            yield Signal(kind, found.name, SignalAction.CHANGED, detail, file.path, found.line)
+            values = previous.value or "", found.value or ""
+            traits = found.traits + changed_traits(*values)
+            yield Signal(
+                kind, found.name, SignalAction.CHANGED, changed_detail(*values), file.path, found.line, traits
+            )
     old_path = file.old_path or file.path
     for key, found in old.items():
         if key not in new:
-            yield Signal(kind, found.name, SignalAction.REMOVED, found.detail, old_path, found.line)
+            yield Signal(
+                kind, found.name, SignalAction.REMOVED, found.detail, old_path, found.line, found.traits
+            )
 
 
 def side_text(file: FileChange, side: Side, blobs: BlobSource | None) -> str | None:
@@ -156,16 +172,114 @@ def bracket_depth(text: str) -> int:
 # --- Dependencies ------------------------------------------------------------------------------------
 
 
+class DependencyTrait(StrEnum):
+    """What qualifies a dependency signal; a version change also carries its `Step` ("major"…)."""
+
+    INDIRECT = "indirect"  # go.mod `// indirect`: needed by a dependency, not imported by the project
+    DEVELOPMENT = "development"  # dev, test, docs or build requirements: not what users install
+    FLOOR = "floor"  # the oldest language or toolchain the project supports
+    BOT = "bot"  # the commit is a dependency bot's (dependabot, renovate) or reads like one
+
+
+_BOT_AUTHOR = re.compile(r"dependabot|renovate", re.IGNORECASE)
+_BOT_SUBJECT = re.compile(
+    r"(?:\w+\(deps[\w-]*\)!?:\s*(?:bump|update)\b)|(?:bump\s+\S+.*\bfrom\s+\S+\s+to\s+\S+)"
+    r"|(?:update\s+(?:dependency|module|rust crate)\s+\S+\s+to\s+\S+)",
+    re.IGNORECASE,
+)
+
+
+def is_bot_bump(commit: Commit) -> bool:
+    """Whether a dependency bot made the commit: by its author, or a subject in the bots' own words
+    ("Bump x from 1.2.3 to 1.2.4", "chore(deps): update …", "Update module x to v1.3.0")."""
+    return bool(_BOT_AUTHOR.search(f"{commit.author_name} {commit.author_email}")) or bool(
+        _BOT_SUBJECT.match(commit.subject)
+    )
+
+
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     """Dependencies added, removed or re-specified in the commit's hand-written manifests."""
+    by_project: dict[tuple[Ecosystem, str], list[Signal]] = {}
     for file in commit.files:
-        reader = _reader_for(file.path)
-        if reader is None or file.binary or generated_kind(file.path):
+        manifest = _manifest_for(file.path)
+        if manifest is None or file.binary or generated_kind(file.path):
             continue
         old_runs, new_runs = _side_runs(file, context.blobs)
-        before = [found for run in old_runs for found in reader(run)]
-        after = [found for run in new_runs for found in reader(run)]
-        yield from compare_found(SignalKind.DEPENDENCY, file, before, after, _describe_change)
+        path_traits = _path_traits(file.path)
+        before, after = (
+            [
+                replace(found, traits=found.traits + path_traits)
+                for run in runs
+                for found in manifest.read(run)
+            ]
+            for runs in (old_runs, new_runs)
+        )
+        if file.status is not FileStatus.MODIFIED:  # a new or deleted project brings its floor along
+            before, after = _without_floors(before), _without_floors(after)
+        signals = compare_found(
+            SignalKind.DEPENDENCY,
+            file,
+            before,
+            after,
+            _describe_change,
+            lambda old, new, ecosystem=manifest.ecosystem: _step_traits(ecosystem, old, new),
+        )
+        by_project.setdefault((manifest.ecosystem, _project_root(file.path)), []).extend(signals)
+    bot = (DependencyTrait.BOT.value,) if is_bot_bump(commit) else ()
+    for (ecosystem, _), signals in by_project.items():
+        for signal in _pair_moves(ecosystem, signals):
+            yield replace(signal, traits=signal.traits + bot) if bot else signal
+
+
+def _without_floors(found: list[Found]) -> list[Found]:
+    return [item for item in found if DependencyTrait.FLOOR not in item.traits]
+
+
+def _step_traits(ecosystem: Ecosystem, old: str, new: str) -> tuple[str, ...]:
+    step = version_step(ecosystem, old, new)
+    return (step.value,) if step else ()
+
+
+def _project_root(path: str) -> str:
+    """The folder of the project a manifest belongs to: `requirements/` files belong to their parent's."""
+    folder = path.rpartition("/")[0]
+    return folder.removesuffix("requirements").rstrip("/") if folder.endswith("requirements") else folder
+
+
+def _pair_moves(ecosystem: Ecosystem, signals: list[Signal]) -> list[Signal]:
+    """A requirement removed from one manifest and added to another of the same project is a move: no
+    signal when its spec stayed, one change (at its new place) when it did not. A Go module whose path
+    gained a major suffix (`x/v2`) moved to a new major version."""
+    removed = {
+        _module_family(ecosystem, signal.name): signal
+        for signal in signals
+        if signal.action is SignalAction.REMOVED
+    }
+    paired: set[int] = set()
+    result = []
+    for signal in signals:
+        previous = removed.get(_module_family(ecosystem, signal.name))
+        if signal.action is not SignalAction.ADDED or previous is None or id(previous) in paired:
+            continue
+        if previous.path == signal.path and previous.name == signal.name:
+            continue  # compare_found pairs those within one file
+        paired.add(id(previous))
+        paired.add(id(signal))
+        if previous.detail != signal.detail or previous.name != signal.name:
+            detail = _describe_change(previous.detail, signal.detail)
+            step = version_step(ecosystem, previous.detail, signal.detail)
+            if previous.name != signal.name:  # only a Go major suffix tells family members apart
+                step = Step.MAJOR
+            traits = signal.traits + ((step.value,) if step else ())
+            result.append(replace(signal, action=SignalAction.CHANGED, detail=detail, traits=traits))
+    return [signal for signal in signals if id(signal) not in paired] + result
+
+
+_GO_MAJOR_SUFFIX = re.compile(r"/v\d+$")
+
+
+def _module_family(ecosystem: Ecosystem, name: str) -> str:
+    return _GO_MAJOR_SUFFIX.sub("", name) if ecosystem is Ecosystem.GO else name
 
 
 def _side_runs(file: FileChange, blobs: BlobSource | None) -> tuple[list[Run], list[Run]]:
@@ -200,7 +314,9 @@ _REQUIREMENT = re.compile(
 _LIST_ITEM = re.compile(r"""\s*["']""")
 
 
-def _python_requirement(text: str, line: SideLine, trusted: bool) -> Found | None:
+def _python_requirement(
+    text: str, line: SideLine, trusted: bool, traits: tuple[str, ...] = ()
+) -> Found | None:
     """The requirement `text` states; in a place not known to hold requirements, only a versioned one."""
     match = _REQUIREMENT.fullmatch(text.strip())
     if match is None or not (trusted or match["version"]):
@@ -210,17 +326,38 @@ def _python_requirement(text: str, line: SideLine, trusted: bool) -> Found | Non
     version = re.sub(r"\s+", "", match["version"] or "")
     marker = "; " + " ".join(match["marker"][1:].split()) if match["marker"] else ""
     spec = extras + version + marker
-    return Found((name, extras), name, line.number, detail=spec, value=spec)
+    return Found((name, extras), name, line.number, detail=spec, value=spec, traits=traits)
 
 
-def _quoted_requirements(line: SideLine, trusted: bool) -> Iterator[Found]:
+def _quoted_requirements(line: SideLine, trusted: bool, traits: tuple[str, ...] = ()) -> Iterator[Found]:
     """Requirements quoted on a list line; untrusted lines must look like list items themselves."""
     if not trusted and not _LIST_ITEM.match(line.text):
         return
     for text in quoted_strings(_without_comment(line.text), keys=False):
-        found = _python_requirement(text, line, trusted)
+        found = _python_requirement(text, line, trusted, traits)
         if found:
             yield found
+
+
+# Groups, extras and files whose names say they are for development, not for users' installs.
+_DEVELOPMENT_NAME = re.compile(
+    r"(?:^|[^a-z])(?:dev|develop|development|test|tests|testing|doc|docs|lint|ci|typing|build|bench)"
+    r"(?:[^a-z]|$)",
+    re.IGNORECASE,
+)
+_DEVELOPMENT = (DependencyTrait.DEVELOPMENT.value,)
+
+
+def _development_if(is_development: bool) -> tuple[str, ...]:
+    return _DEVELOPMENT if is_development else ()
+
+
+def _floor(name: str, line: SideLine, spec: str) -> Found:
+    """The oldest language or toolchain version the project supports, as `name` (`go`, `rust-version`)."""
+    return Found(("floor", name), name, line.number, detail=spec, value=spec, traits=_FLOOR)
+
+
+_FLOOR = (DependencyTrait.FLOOR.value,)
 
 
 def _without_comment(text: str) -> str:
@@ -242,18 +379,26 @@ def _read_requirements_txt(run: Run) -> Iterator[Found]:
 
 _REQUIREMENTS_COMMENT = re.compile(r"(^|\s)#.*")  # pip's rule: `#` after a space; `url#egg=x` is no comment
 _SETUP_KEYWORDS = ("install_requires", "setup_requires", "tests_require", "extras_require")
-_SETUP_ARGUMENT = re.compile(r"\b(?:" + "|".join(_SETUP_KEYWORDS) + r")\s*=")
+_SETUP_DEVELOPMENT_KEYWORDS = ("setup_requires", "tests_require")
+_SETUP_ARGUMENT = re.compile(r"\b(" + "|".join(_SETUP_KEYWORDS) + r")\s*=")
+_PYTHON_REQUIRES = re.compile(r"""\bpython_requires\s*[=:]\s*["']?([^"',]+)""")
+REQUIRES_PYTHON = "requires-python"
 
 
 def _read_setup_py(run: Run) -> Iterator[Found]:
     """Quoted requirements inside `install_requires=[…]` and its kin; elsewhere only versioned ones."""
     depth = 0  # brackets left open since a requirements keyword: inside its list while positive
+    keyword = ""
     for line in run:
-        opens = _SETUP_ARGUMENT.search(line.text) is not None
+        opening = _SETUP_ARGUMENT.search(line.text)
+        keyword = opening[1] if opening else keyword
         if line.changed:
-            yield from _quoted_requirements(line, trusted=opens or depth > 0)
-        if opens or depth > 0:
-            depth = max((0 if opens else depth) + bracket_depth(line.text), 0)
+            traits = _development_if(keyword in _SETUP_DEVELOPMENT_KEYWORDS)
+            yield from _quoted_requirements(line, opening is not None or depth > 0, traits)
+            if floor := _PYTHON_REQUIRES.search(line.text):
+                yield _floor(REQUIRES_PYTHON, line, floor[1].strip())
+        if opening or depth > 0:
+            depth = max((0 if opening else depth) + bracket_depth(line.text), 0)
 
 
 _CFG_HEADER = re.compile(r"\[([^\]]+)\]")
@@ -271,9 +416,13 @@ def _read_setup_cfg(run: Run) -> Iterator[Found]:
         entry = None if text[:1].isspace() else _CFG_KEY.fullmatch(text)
         if entry:
             key, text = entry[1], entry[2]
-        if line.changed and text.strip():
-            trusted = section == "options.extras_require" or key in _SETUP_KEYWORDS
-            found = _python_requirement(text, line, trusted)
+        if line.changed and key == "python_requires" and entry:
+            yield _floor(REQUIRES_PYTHON, line, text.strip())
+        elif line.changed and text.strip():
+            extra = section == "options.extras_require"
+            trusted = extra or key in _SETUP_KEYWORDS
+            development = key in _SETUP_DEVELOPMENT_KEYWORDS or (extra and _DEVELOPMENT_NAME.search(key))
+            found = _python_requirement(text, line, trusted, _development_if(bool(development)))
             if found:
                 yield found
 
@@ -312,10 +461,26 @@ def _read_pyproject(run: Run) -> Iterator[Found]:
     for line, table, array in _toml_places(run):
         if table is not None and not array and _POETRY_TABLE.fullmatch(table):
             found = _toml_entry(line, trusted=True)
-            if found and found.name != "python":  # Poetry's `python` is the interpreter's range
-                yield found
+            if found and found.name == "python":  # Poetry's `python` is the interpreter's range
+                yield _floor(REQUIRES_PYTHON, line, found.detail)
+            elif found:
+                yield replace(found, traits=_development_if(bool(_DEVELOPMENT_NAME.search(table))))
+        elif (
+            table == "project"
+            and not array
+            and (floor := _REQUIRES_PYTHON_ENTRY.fullmatch(line.text.strip()))
+        ):
+            yield _floor(REQUIRES_PYTHON, line, floor[1])
         else:
-            yield from _quoted_requirements(line, _in_requirement_list(table, array))
+            development = table in ("dependency-groups", "build-system") or (
+                table == "project.optional-dependencies" and _DEVELOPMENT_NAME.search(array)
+            )
+            yield from _quoted_requirements(
+                line, _in_requirement_list(table, array), _development_if(bool(development))
+            )
+
+
+_REQUIRES_PYTHON_ENTRY = re.compile(r"""requires-python\s*=\s*["']([^"']*)["'].*""")
 
 
 def _in_requirement_list(table: str | None, array: str) -> bool:
@@ -328,10 +493,17 @@ def _in_requirement_list(table: str | None, array: str) -> bool:
 
 def _read_cargo(run: Run) -> Iterator[Found]:
     for line, table, array in _toml_places(run):
-        if not array and (table is None or _CARGO_TABLE.fullmatch(table)):
+        if not array and table in ("package", "workspace.package"):
+            if floor := _RUST_VERSION_ENTRY.fullmatch(line.text.strip()):
+                yield _floor("rust-version", line, floor[1])
+        elif not array and (table is None or _CARGO_TABLE.fullmatch(table)):
             found = _toml_entry(line, trusted=table is not None)
             if found:
-                yield found
+                development = table is not None and re.search(r"(?:^|\.)(?:dev|build)-", table) is not None
+                yield replace(found, traits=_development_if(development))
+
+
+_RUST_VERSION_ENTRY = re.compile(r"""rust-version\s*=\s*["']([^"']*)["'].*""")
 
 
 def _toml_entry(line: SideLine, trusted: bool) -> Found | None:
@@ -367,13 +539,19 @@ def _inline_table_spec(fields: dict[str, str]) -> str:
 
 _GO_BLOCK = re.compile(r"(require|replace|exclude|retract|tool|godebug)\s*\(")
 _GO_REQUIREMENT = re.compile(r"(?:require\s+)?([\w.~-]+(?:/[\w.~-]+)*)\s+(v[\w.+-]+)")
+_GO_FLOOR = re.compile(r"(go|toolchain)\s+(?:go)?(\d[\w.+-]*)")
+_INDIRECT = (DependencyTrait.INDIRECT.value,)
 
 
 def _read_go_mod(run: Run) -> Iterator[Found]:
-    """`require x v1.2.3` and the lines of `require ( … )`; in an unknown block, lines of that shape."""
+    """`require x v1.2.3` and the lines of `require ( … )`; in an unknown block, lines of that shape;
+    the `go` and `toolchain` floors outside blocks."""
     block: str | None = "" if starts_at_top(run) else None
     for line in run:
-        text = line.text.split("//", 1)[0].strip()
+        text, _, comment = (part.strip() for part in line.text.partition("//"))
+        if line.changed and block != "require" and (floor := _GO_FLOOR.fullmatch(text)):
+            yield _floor(floor[1], line, floor[2])
+            continue
         if opening := _GO_BLOCK.fullmatch(text):
             block = opening[1]
             continue
@@ -383,7 +561,8 @@ def _read_go_mod(run: Run) -> Iterator[Found]:
         match = _GO_REQUIREMENT.fullmatch(text)
         in_requires = text.startswith("require") or block in ("require", None)
         if line.changed and match and in_requires:
-            yield Found(match[1], match[1], line.number, detail=match[2], value=match[2])
+            traits = _INDIRECT if comment.startswith("indirect") else ()
+            yield Found(match[1], match[1], line.number, detail=match[2], value=match[2], traits=traits)
 
 
 _NPM_SECTIONS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
@@ -401,7 +580,8 @@ def _read_package_json(run: Run) -> Iterator[Found]:
         entry = _JSON_STRING_ENTRY.fullmatch(text)
         section = objects[-1] if objects else ""
         if line.changed and entry and _is_npm_dependency(section, entry[1], entry[2]):
-            yield Found(entry[1], entry[1], line.number, detail=entry[2], value=entry[2])
+            traits = _development_if(section == "devDependencies")
+            yield Found(entry[1], entry[1], line.number, detail=entry[2], value=entry[2], traits=traits)
         if opening := _JSON_OBJECT_OPEN.match(text):
             if bracket_depth(text) > 0:
                 objects.append(opening[1])
@@ -417,17 +597,36 @@ def _is_npm_dependency(section: str | None, name: str, spec: str) -> bool:
     return section in _NPM_SECTIONS
 
 
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """A kind of manifest: the paths it has, how to read a run of it, and whose versions it names."""
+
+    patterns: tuple[str, ...]
+    read: Reader
+    ecosystem: Ecosystem
+
+
 _REQUIREMENTS_FILES = ("requirements*.txt", "requirements*.in", "constraints*.txt", "**/requirements/*.txt")
-_READERS: tuple[tuple[tuple[str, ...], Reader], ...] = (
-    (("pyproject*.toml",), _read_pyproject),
-    (("Cargo.toml",), _read_cargo),
-    (("go.mod",), _read_go_mod),
-    (("package.json",), _read_package_json),
-    (("setup.py",), _read_setup_py),
-    (("setup.cfg",), _read_setup_cfg),
-    (_REQUIREMENTS_FILES, _read_requirements_txt),
+_MANIFESTS = (
+    Manifest(("pyproject*.toml",), _read_pyproject, Ecosystem.PYTHON),
+    Manifest(("Cargo.toml",), _read_cargo, Ecosystem.CARGO),
+    Manifest(("go.mod",), _read_go_mod, Ecosystem.GO),
+    Manifest(("package.json",), _read_package_json, Ecosystem.NPM),
+    Manifest(("setup.py",), _read_setup_py, Ecosystem.PYTHON),
+    Manifest(("setup.cfg",), _read_setup_cfg, Ecosystem.PYTHON),
+    Manifest(_REQUIREMENTS_FILES, _read_requirements_txt, Ecosystem.PYTHON),
 )
 
 
-def _reader_for(path: str) -> Reader | None:
-    return next((reader for patterns, reader in _READERS if matches_any(patterns, path)), None)
+def _manifest_for(path: str) -> Manifest | None:
+    return next((manifest for manifest in _MANIFESTS if matches_any(manifest.patterns, path)), None)
+
+
+def _path_traits(path: str) -> tuple[str, ...]:
+    """Development for a requirements file named for it (`requirements-dev.txt`, `requirements/test.txt`)
+    or kept with tests, docs, CI or tooling (`benchmark/requirements.txt`)."""
+    name = path.rpartition("/")[2]
+    requirements = matches_any(_REQUIREMENTS_FILES, path) and _DEVELOPMENT_NAME.search(
+        name.removeprefix("requirements")
+    )
+    return _development_if(bool(requirements) or file_kind(path) != "core")
