@@ -119,3 +119,9 @@ def _start_worker(
 def _worker_facts(commit: Commit) -> CommitFacts:
     assert _worker_state is not None, "the pool initializer sets the worker state"
     return facts_of(commit, *_worker_state)
+
+
+def _worker_git_pid() -> tuple[int, int]:
+    """The worker's process id and its `git cat-file`'s: what a test checks ends with the run."""
+    assert _worker_state is not None, "the pool initializer sets the worker state"
+    return os.getpid(), _worker_state[0].process_id

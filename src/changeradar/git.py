@@ -239,6 +239,10 @@ class GitBlobReader:
             self._errors.close()
             self._errors = None
 
+    @property
+    def process_id(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
     def read_blob(self, object_id: str) -> bytes | None:
         """The blob's bytes; None when it is missing, not a blob, or over the size cap."""
         if self._process is None:
