@@ -124,6 +124,9 @@ def _presentation_options(command: Callable) -> Callable:
             click.option("--include-merges", is_flag=True, default=None, help="Report merge commits too."),
             click.option("--refresh", is_flag=True, help="Analyse again instead of using the cache."),
             _path_option("--cache-dir", help="Cache folder (SQLite store)."),
+            click.option(
+                "--no-lazy-fetch", is_flag=True, help="Never fetch a partial clone's missing objects."
+            ),
         ]
     ):
         command = option(command)
@@ -346,6 +349,7 @@ def _request(
         web_url=configured.web_url,
         area_rules=tuple(configured.areas),
         refresh=presentation["refresh"],
+        lazy_fetch=not presentation["no_lazy_fetch"],
     )
 
 
@@ -404,6 +408,8 @@ def run_summary(day: DayReport) -> str:
         f"{day.repo.name} {day.window.label}: {len(day.commits)} commits "
         f"(high {levels['high']}, medium {levels['medium']}, low {levels['low']})"
     )
+    if day.incomplete_commits:
+        line += f"; {day.incomplete_commits} not read fully"
     stats = day.stats
     if day.model is None:
         return f"{line}; analysed {day.analyzer}"

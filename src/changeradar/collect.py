@@ -1,60 +1,46 @@
-"""The commits of a branch in a time window, read from ONE streamed `git log` with their diffs.
+"""The commits of a branch in a time window: listed from commit objects, then diffed in batches.
 
-git prints, per commit, a header we delimit with control characters, the message, then `--raw` lines
-(paths, status, object ids), `--numstat` lines (counts) and the patch, each list in the same file order.
-The parser walks that output line by line, holding one commit at a time and at most `max_patch_bytes` of
-patch per file, so a day with a huge generated diff costs no more memory than a quiet one.
+One `git log` lists the window's commits (ids, parents, people, dates, messages): it reads commit objects
+only, so no missing file content can lose a commit. One long-lived `git diff-tree --stdin` then reads
+their files, counts and patches, streaming (see `changeradar.commit_diffs`, which also says what happens
+when git cannot read a diff). In a shallow clone, a commit whose parents were cut off is marked
+`history_cut` and gets no diff: git would show it adding the whole tree.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from changeradar.git import stream_git
-from changeradar.model import Commit, FileChange, FileStatus, Window
+from changeradar.commit_diffs import read_diffs
+from changeradar.errors import BadInput
+from changeradar.git import GitError, run_git, stream_git
+from changeradar.git_log_format import DEFAULT_MAX_PATCH_BYTES, LOG_FORMAT, parse_log
+from changeradar.model import Commit, DiffStatus, Window
 from changeradar.window import git_timestamp
 
-T = TypeVar("T")
+__all__ = ["DEFAULT_MAX_PATCH_BYTES", "ShallowHistory", "collect_commits", "newest_first", "stream_commits"]
 
-DEFAULT_MAX_PATCH_BYTES = 200_000
+T = TypeVar("T")
 
 # `--since` stops git's walk at the first older commit, so one commit with a skewed clock could hide
 # in-window commits behind it; asking for a day more and filtering here makes that much less likely.
 # `--until` only filters, so the end needs no margin.
 _SINCE_MARGIN = timedelta(days=1)
 
-_COMMIT_START = b"\x1eC\x1f"
-_MESSAGE_END = b"\x1eE\n"
-_FIELD = b"\x1f"
-_LOG_FORMAT = "%x1eC%x1f%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%cI%n%B%n%x1eE"
-_FILE_START = b"diff --git "
-_HUNK_LINE_STARTS = frozenset(b" +-@\\")  # context, added, removed, hunk header, "\ No newline"
-_STATUS = {
-    "A": FileStatus.ADDED,
-    "M": FileStatus.MODIFIED,
-    "D": FileStatus.DELETED,
-    "R": FileStatus.RENAMED,
-    "C": FileStatus.COPIED,
-    "T": FileStatus.TYPE_CHANGED,
-}
-_GITLINK_MODE = "160000"
-_C_ESCAPE = re.compile(rb"\\([0-7]{3}|.)")
-_C_NAMED_ESCAPES = {
-    b"a": b"\a",
-    b"b": b"\b",
-    b"t": b"\t",
-    b"n": b"\n",
-    b"v": b"\v",
-    b"f": b"\f",
-    b"r": b"\r",
-    b'"': b'"',
-    b"\\": b"\\",
-}
+
+@dataclass(frozen=True, slots=True)
+class ShallowHistory:
+    """A shallow clone's cut: the commits whose parents are not here, and the newest of their dates.
+
+    Commits committed after `trusted_from` normally have their whole history; a boundary commit has none.
+    """
+
+    boundary: frozenset[str]
+    trusted_from: datetime | None
 
 
 def collect_commits(
@@ -78,13 +64,33 @@ def stream_commits(
     window: Window,
     include_merges: bool = False,
     max_patch_bytes: int = DEFAULT_MAX_PATCH_BYTES,
+    shallow: ShallowHistory | None = None,
 ) -> Iterator[Commit]:
-    """The same commits as `collect_commits`, in git's order, each as soon as git has printed it."""
-    lines = stream_git(_log_arguments(branch, window, include_merges), repo_dir)
-    return (
-        commit
-        for commit in parse_log(lines, max_patch_bytes)
-        if window.start <= commit.committed_at < window.end
+    """The same commits as `collect_commits`, in git's order, each as soon as git has diffed it.
+
+    `shallow` is `read_shallow_history(repo_dir)`, read here when not given. Raises BadInput when a commit
+    object itself cannot be read: the repository is broken and the window cannot be listed.
+    """
+    listed = _list_commits(repo_dir, branch, window, include_merges)
+    boundary = (shallow or read_shallow_history(repo_dir)).boundary
+    diffed = read_diffs(
+        repo_dir, [commit for commit in listed if commit.sha not in boundary], max_patch_bytes
+    )
+    for commit in listed:
+        yield _history_cut(commit) if commit.sha in boundary else next(diffed)
+
+
+def read_shallow_history(repo_dir: Path) -> ShallowHistory:
+    """Where a shallow clone's history stops; an empty boundary for a whole repository."""
+    is_shallow, shallow_file = run_git(
+        ["rev-parse", "--is-shallow-repository", "--git-path", "shallow"], repo_dir
+    ).splitlines()
+    if is_shallow.strip() != b"true":
+        return ShallowHistory(frozenset(), None)
+    ids = (repo_dir / shallow_file.decode().strip()).read_text(encoding="ascii").split()
+    dates = run_git(["log", "--no-walk=unsorted", "--format=%cI", *ids, "--"], repo_dir).split()
+    return ShallowHistory(
+        frozenset(ids), max((datetime.fromisoformat(d.decode()) for d in dates), default=None)
     )
 
 
@@ -93,196 +99,37 @@ def newest_first(commits: Iterable[T], commit_of: Callable[[T], Commit] = lambda
     return sorted(commits, key=lambda item: commit_of(item).committed_at, reverse=True)
 
 
-def parse_log(lines: Iterable[bytes], max_patch_bytes: int = DEFAULT_MAX_PATCH_BYTES) -> Iterator[Commit]:
-    """Commits from the lines of `git log --format=<_LOG_FORMAT> --raw --numstat -p`, one at a time."""
-    commit: _CommitBuilder | None = None
-    for line in lines:
-        if commit is not None and commit.in_hunks and line[0] in _HUNK_LINE_STARTS:
-            commit.add_hunk_line(line)  # the hot path: most lines of a log are diff lines
-        elif line.startswith(_COMMIT_START):
-            if commit is not None:
-                yield commit.build()
-            commit = _CommitBuilder(line[len(_COMMIT_START) :].rstrip(b"\n").split(_FIELD), max_patch_bytes)
-        elif commit is not None:
-            commit.add_line(line)
-    if commit is not None:
-        yield commit.build()
+def _list_commits(repo_dir: Path, branch: str, window: Window, include_merges: bool) -> list[Commit]:
+    """The window's commits without their files, from commit objects alone."""
+    lines = stream_git(_log_arguments(branch, window, include_merges), repo_dir)
+    try:
+        return [commit for commit in parse_log(lines) if window.start <= commit.committed_at < window.end]
+    except GitError as error:
+        raise BadInput(f"the repository is broken, {branch} cannot be listed: {error.complaint}") from None
+
+
+def _history_cut(commit: Commit) -> Commit:
+    return replace(
+        commit,
+        diff_status=DiffStatus.HISTORY_CUT,
+        diff_error="shallow clone: the parent commit is not in the repository, so the diff is unknown",
+    )
 
 
 def _log_arguments(branch: str, window: Window, include_merges: bool) -> list[str]:
     return [
-        # Settings that would change what git prints are pinned, whatever the user's configuration.
-        "-c",
-        "diff.suppressBlankEmpty=false",
         "log",
         f"--since={git_timestamp(window.start - _SINCE_MARGIN)}",
         f"--until={git_timestamp(window.end)}",
-        f"--format={_LOG_FORMAT}",
+        f"--format={LOG_FORMAT}",
         "--encoding=UTF-8",
-        "--raw",
-        "--numstat",
-        "--patch",
-        "--no-abbrev",
-        "--find-renames",
-        "--root",
-        "--submodule=short",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
         "--no-show-signature",
-        "--diff-merges=first-parent" if include_merges else "--no-merges",
+        *([] if include_merges else ["--no-merges"]),
         "--end-of-options",
         branch,
         "--",
     ]
 
 
-@dataclass(slots=True)
-class _FileBuilder:
-    """One file of the commit being read: `--raw` fills it first, then `--numstat`, then the patch."""
-
-    path: str
-    status: FileStatus
-    old_path: str | None
-    submodule: bool
-    old_blob: str | None
-    new_blob: str | None
-    additions: int = 0
-    deletions: int = 0
-    binary: bool = False
-    hunk_lines: list[bytes] = field(default_factory=list)
-    patch_bytes: int = 0
-    patch_truncated: bool = False
-
-    def build(self) -> FileChange:
-        return FileChange(
-            path=self.path,
-            status=self.status,
-            old_path=self.old_path,
-            additions=self.additions,
-            deletions=self.deletions,
-            binary=self.binary,
-            submodule=self.submodule,
-            old_blob=self.old_blob,
-            new_blob=self.new_blob,
-            patch=b"".join(self.hunk_lines).decode("utf-8", errors="replace"),
-            patch_truncated=self.patch_truncated,
-        )
-
-
-class _CommitBuilder:
-    """The commit being read, fed line by line after its header."""
-
-    def __init__(self, header: list[bytes], max_patch_bytes: int) -> None:
-        self.header = header
-        self.max_patch_bytes = max_patch_bytes
-        self.message_lines: list[bytes] = []
-        self.in_message = True
-        self.in_hunks = False  # inside a file's patch, past its first "@@"
-        self.files: list[_FileBuilder] = []
-        self.counted_files = 0  # how many `--numstat` lines were read
-        self.patched_files = 0  # how many patches were started
-
-    def add_line(self, line: bytes) -> None:
-        if self.in_message:
-            if line == _MESSAGE_END:
-                self.in_message = False
-            else:
-                self.message_lines.append(line)
-        elif line.startswith(_FILE_START):
-            self.patched_files += 1
-            self.in_hunks = False
-        elif self.patched_files:
-            # Patch header lines ("index …", "--- a/…", "Binary files … differ") until the first hunk.
-            if line.startswith(b"@@"):
-                self.in_hunks = True
-                self.add_hunk_line(line)
-        elif line.startswith(b":"):
-            self.files.append(_parse_raw_line(line))
-        elif line != b"\n":
-            self._add_counts(line)
-
-    def add_hunk_line(self, line: bytes) -> None:
-        file = self.files[self.patched_files - 1]
-        if file.patch_truncated:
-            return
-        if file.patch_bytes + len(line) > self.max_patch_bytes:
-            file.patch_truncated = True  # cut between lines, so what is kept still reads as a diff
-            return
-        file.hunk_lines.append(line)
-        file.patch_bytes += len(line)
-
-    def _add_counts(self, line: bytes) -> None:
-        additions, deletions, _ = line.split(b"\t", 2)
-        file = self.files[self.counted_files]
-        self.counted_files += 1
-        if additions == b"-":  # git's numstat for a binary file
-            file.binary = True
-        else:
-            file.additions, file.deletions = int(additions), int(deletions)
-
-    def build(self) -> Commit:
-        sha, parents, author_name, author_email, authored_at, committer_name, committed_at = (
-            _text(value) for value in self.header
-        )
-        message = _message_text(b"".join(self.message_lines)).strip()
-        subject, _, body = message.partition("\n")
-        return Commit(
-            sha=sha,
-            parents=tuple(parents.split()),
-            author_name=author_name,
-            author_email=author_email,
-            authored_at=datetime.fromisoformat(authored_at),
-            committer_name=committer_name,
-            committed_at=datetime.fromisoformat(committed_at),
-            subject=subject.strip(),
-            body=body.strip(),
-            files=tuple(file.build() for file in self.files),
-        )
-
-
-def _parse_raw_line(line: bytes) -> _FileBuilder:
-    """`:100644 100644 <old id> <new id> R086<TAB>old<TAB>new` into a file with no counts yet."""
-    description, _, paths = line[1:].rstrip(b"\n").partition(b"\t")
-    old_mode, new_mode, old_blob, new_blob, status = _text(description).split(" ")
-    path_names = [_path(path) for path in paths.split(b"\t")]
-    return _FileBuilder(
-        path=path_names[-1],
-        status=_STATUS.get(status[0], FileStatus.MODIFIED),
-        old_path=path_names[0] if len(path_names) == 2 else None,
-        submodule=_GITLINK_MODE in (old_mode, new_mode),
-        old_blob=_object_id(old_blob),
-        new_blob=_object_id(new_blob),
-    )
-
-
-def _object_id(object_id: str) -> str | None:
-    return None if object_id.strip("0") == "" else object_id
-
-
-def _path(raw: bytes) -> str:
-    """A path as git prints it: C-quoted (`"tab\\there"`) when it holds special characters."""
-    if raw.startswith(b'"') and raw.endswith(b'"'):
-        raw = _C_ESCAPE.sub(_unescape, raw[1:-1])
-    return _text(raw)
-
-
-def _unescape(escape: re.Match[bytes]) -> bytes:
-    code = escape[1]
-    return bytes([int(code, 8)]) if len(code) == 3 else _C_NAMED_ESCAPES.get(code, code)
-
-
-def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", errors="replace")
-
-
-def _message_text(raw: bytes) -> str:
-    """A commit message: UTF-8 as git assumes, else the Windows-1252/Latin-1 its author most likely used.
-
-    git re-encodes messages that declare an encoding; one that is not UTF-8 and declares none was almost
-    always written in a legacy Western encoding, which reads better than replacement characters.
-    """
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+def _git_date(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S +0000")

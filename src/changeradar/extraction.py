@@ -2,7 +2,8 @@
 
 Extraction is pure Python and CPU-bound (parsing both sides of every changed Python module dominates), so a
 backfill or a week of a busy upstream goes about as many times faster as there are cores. A small day stays
-in this process: starting workers would cost more than it saves.
+in this process: starting workers would cost more than it saves. Workers die with the process that
+started them, and read blobs with the same lazy-fetch setting.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from itertools import chain, islice
 from pathlib import Path
 
 from changeradar.config import AreaRule, ImportanceSettings
-from changeradar.git import GitBlobReader
+from changeradar.git import GitBlobReader, lazy_fetch, lazy_fetch_allowed
+from changeradar.lifetime import die_with
 from changeradar.model import Commit, Importance, Signal
 from changeradar.score import score_commit
 from changeradar.signals import BlobSource, extract_signals
@@ -52,9 +54,8 @@ def extract_facts(
             return [(c, _advancing(facts_of(c, blobs, area_rules, importance), advance)) for c in first]
     every = chain(first, commits)
     collected: list[Commit] = []
-    with ProcessPoolExecutor(
-        workers, initializer=_start_worker, initargs=(repo_dir, area_rules, importance)
-    ) as pool:
+    setup = (repo_dir, area_rules, importance, lazy_fetch_allowed(), os.getpid())
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=setup) as pool:
         facts = pool.map(_worker_facts, _remembering(every, collected), chunksize=CHUNK)
         return [(commit, _advancing(f, advance)) for commit, f in zip(collected, list(facts), strict=True)]
 
@@ -69,6 +70,8 @@ def _remembering(commits: Iterator[Commit], seen: list[Commit]) -> Iterator[Comm
 def facts_of(
     commit: Commit, blobs: BlobSource, area_rules: Sequence[AreaRule], importance: ImportanceSettings
 ) -> CommitFacts:
+    if commit.missing_objects:  # asking git again would only fail again, or wait on the network
+        blobs = _Without(blobs, frozenset(commit.missing_objects))
     try:
         signals = extract_signals(commit, blobs, area_rules)
         failure = None
@@ -85,9 +88,28 @@ def _advancing(facts: CommitFacts, advance: Callable[[int], None]) -> CommitFact
 _worker_state: tuple[GitBlobReader, Sequence[AreaRule], ImportanceSettings] | None = None
 
 
-def _start_worker(repo_dir: Path, area_rules: Sequence[AreaRule], importance: ImportanceSettings) -> None:
-    """Each worker keeps its own `git cat-file` process for the life of the pool."""
+@dataclass(frozen=True, slots=True)
+class _Without:
+    """A blob source that knows some objects are missing."""
+
+    blobs: BlobSource
+    missing: frozenset[str]
+
+    def read_blob(self, object_id: str) -> bytes | None:
+        return None if object_id in self.missing else self.blobs.read_blob(object_id)
+
+
+def _start_worker(
+    repo_dir: Path,
+    area_rules: Sequence[AreaRule],
+    importance: ImportanceSettings,
+    may_fetch: bool,
+    parent_pid: int,
+) -> None:
+    """Each worker keeps its own `git cat-file` process for the life of the pool, and dies with its parent."""
     global _worker_state
+    die_with(parent_pid)
+    lazy_fetch(may_fetch).__enter__()  # for the worker's whole life, like the reader
     # Entered and never exited: the reader lives as long as the worker, and its git process ends when the
     # worker's end closes the pipe.
     blobs = GitBlobReader(repo_dir).__enter__()
@@ -97,3 +119,9 @@ def _start_worker(repo_dir: Path, area_rules: Sequence[AreaRule], importance: Im
 def _worker_facts(commit: Commit) -> CommitFacts:
     assert _worker_state is not None, "the pool initializer sets the worker state"
     return facts_of(commit, *_worker_state)
+
+
+def _worker_git_pid() -> tuple[int, int]:
+    """The worker's process id and its `git cat-file`'s: what a test checks ends with the run."""
+    assert _worker_state is not None, "the pool initializer sets the worker state"
+    return os.getpid(), _worker_state[0].process_id

@@ -1,7 +1,9 @@
 """The one place that runs the `git` executable: one-shot commands, streamed output, and blob reads.
 
 Every command runs with a fixed locale, no terminal prompts and `core.quotePath=false`, so its output is
-the same on every machine and a missing credential fails instead of waiting for a password.
+the same on every machine and a missing credential fails instead of waiting for a password. Every git runs
+in its own process group and dies with the process that started it (see `changeradar.lifetime`), so an
+interrupted or killed report leaves no git behind.
 """
 
 from __future__ import annotations
@@ -12,22 +14,49 @@ import re
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
 from changeradar.errors import BadInput, ChangeradarError
+from changeradar.lifetime import die_with_parent
 
 DEFAULT_MAX_BLOB_BYTES = 1_000_000
 _STREAM_BUFFER_BYTES = 1 << 16
 _OBJECT_ID = re.compile(r"[0-9a-f]{4,64}")
 # The user part of an http(s) URL may be a token; ssh's "git@" is just a user name.
 _URL_CREDENTIALS = re.compile(r"(https?://)[^/@\s]+@")
+# Whether git may fetch a partial clone's missing objects from its promisor remote while reading.
+_lazy_fetch: ContextVar[bool] = ContextVar("lazy_fetch", default=True)
 
 
 class GitError(ChangeradarError):
-    """git ran and failed; the message is git's own first line of complaint."""
+    """git ran and failed; the message is git's own first line of complaint, also kept as `complaint`."""
+
+    def __init__(self, message: str, complaint: str = "") -> None:
+        super().__init__(message)
+        self.complaint = complaint or message
+
+
+@contextmanager
+def lazy_fetch(allowed: bool) -> Iterator[None]:
+    """Within the block, git may (or may never) fetch missing objects of a partial clone.
+
+    Off sets `GIT_NO_LAZY_FETCH=1` (git 2.44 and later) and `protocol.allow=never`, which also keeps
+    older gits off the network.
+    """
+    token = _lazy_fetch.set(allowed)
+    try:
+        yield
+    finally:
+        _lazy_fetch.reset(token)
+
+
+def lazy_fetch_allowed() -> bool:
+    return _lazy_fetch.get()
 
 
 def run_git(args: Sequence[str], cwd: Path, timeout: float | None = None) -> bytes:
@@ -44,6 +73,8 @@ def run_git(args: Sequence[str], cwd: Path, timeout: float | None = None) -> byt
             capture_output=True,
             stdin=subprocess.DEVNULL,
             timeout=timeout,
+            process_group=0,
+            preexec_fn=die_with_parent,
         )
     except FileNotFoundError:
         raise _git_missing() from None
@@ -72,6 +103,98 @@ def stream_git(args: Sequence[str], cwd: Path) -> Iterator[bytes]:
                     git.kill()
         if git.returncode != 0:
             raise _failure(errors, cwd)
+
+
+def find_missing_objects(repo_dir: Path, object_ids: Iterable[str]) -> set[str]:
+    """Those of `object_ids` that are not in the repository, asked without ever fetching them.
+
+    Before git 2.44, `cat-file --batch-check` in a partial clone dies on the first missing object (it
+    tries a fetch, which we forbid) instead of answering "missing": that object is missing, and the
+    check goes on after it.
+    """
+    wanted = sorted({object_id for object_id in object_ids if _OBJECT_ID.fullmatch(object_id)})
+    missing: set[str] = set()
+    with lazy_fetch(False):
+        while wanted:
+            answers, died = _check_objects(repo_dir, wanted)
+            missing.update(object_id for object_id, present in answers if not present)
+            if not died:
+                break
+            if len(answers) >= len(wanted):
+                raise died
+            missing.add(wanted[len(answers)])
+            wanted = wanted[len(answers) + 1 :]
+    return missing
+
+
+def _check_objects(
+    repo_dir: Path, object_ids: Sequence[str]
+) -> tuple[list[tuple[str, bool]], GitError | None]:
+    """(id, present) for the ids `cat-file --batch-check` answered, and its error if it died."""
+    _check_folder(repo_dir)
+    with tempfile.TemporaryFile() as errors:
+        with _start(["cat-file", "--batch-check"], repo_dir, stdin=subprocess.PIPE, stderr=errors) as git:
+            output, _ = git.communicate("".join(f"{object_id}\n" for object_id in object_ids).encode())
+        answers = [
+            (fields[0], not line.endswith(" missing"))
+            for line in output.decode("ascii", "replace").splitlines()
+            if (fields := line.split())
+        ]
+        failure = _failure(errors, repo_dir) if git.returncode != 0 else None
+    if isinstance(failure, BadInput):
+        raise failure
+    return answers, failure
+
+
+class GitLineReader:
+    """One long-lived git that reads lines on standard input (`diff-tree --stdin`) while we read its output.
+
+    Use as a context manager; `lines()` streams the output and raises GitError once git has failed. A
+    thread writes the input, so neither side can block the other on a full pipe. Leaving the block early
+    (an error, an interrupt) kills git.
+    """
+
+    def __init__(self, args: Sequence[str], repo_dir: Path, input_lines: Sequence[str]) -> None:
+        self.args = args
+        self.repo_dir = repo_dir
+        self.input_lines = input_lines
+        self._process: subprocess.Popen[bytes] | None = None
+        self._errors: IO[bytes] | None = None
+        self._writer: threading.Thread | None = None
+
+    def __enter__(self) -> GitLineReader:
+        _check_folder(self.repo_dir)
+        self._errors = tempfile.TemporaryFile()
+        self._process = _start(self.args, self.repo_dir, stdin=subprocess.PIPE, stderr=self._errors)
+        self._writer = threading.Thread(target=self._write_input, daemon=True)
+        self._writer.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._process is not None:
+            if self._process.poll() is None:
+                self._process.kill()
+            self._process.stdout.close()
+            self._process.wait()
+        if self._writer is not None:
+            self._writer.join()
+        if self._errors is not None:
+            self._errors.close()
+
+    def lines(self) -> Iterator[bytes]:
+        assert self._process is not None and self._errors is not None, "used outside its `with` block"
+        yield from self._process.stdout
+        if self._process.wait() != 0:
+            raise _failure(self._errors, self.repo_dir)
+
+    def _write_input(self) -> None:
+        stdin = self._process.stdin
+        try:
+            for line in self.input_lines:
+                stdin.write(line.encode("ascii") + b"\n")
+            stdin.close()
+        except (BrokenPipeError, ValueError, OSError):  # git died or was killed; `lines` says why
+            pass
 
 
 def without_credentials(text: str) -> str:
@@ -114,11 +237,17 @@ class GitBlobReader:
         traceback: TracebackType | None,
     ) -> None:
         if self._process is not None:
+            if exc_type is not None:  # an error or an interrupt: do not wait for git
+                self._process.kill()
             self._process.communicate()  # closing its input is what tells cat-file to exit
             self._process = None
         if self._errors is not None:
             self._errors.close()
             self._errors = None
+
+    @property
+    def process_id(self) -> int | None:
+        return self._process.pid if self._process is not None else None
 
     def read_blob(self, object_id: str) -> bytes | None:
         """The blob's bytes; None when it is missing, not a blob, or over the size cap."""
@@ -173,17 +302,21 @@ def _start(args: Sequence[str], cwd: Path, *, stdin: int, stderr: IO[bytes]) -> 
             stdout=subprocess.PIPE,
             stderr=stderr,
             bufsize=_STREAM_BUFFER_BYTES,
+            process_group=0,  # a Ctrl-C reaches us only; we end git ourselves
+            preexec_fn=die_with_parent,
         )
     except FileNotFoundError:
         raise _git_missing() from None
 
 
 def _command(args: Sequence[str]) -> list[str]:
-    return ["git", "-c", "core.quotePath=false", *args]
+    offline = [] if lazy_fetch_allowed() else ["-c", "protocol.allow=never"]
+    return ["git", "-c", "core.quotePath=false", *offline, *args]
 
 
 def _environment() -> dict[str, str]:
-    return {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
+    offline = {} if lazy_fetch_allowed() else {"GIT_NO_LAZY_FETCH": "1"}
+    return {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", **offline}
 
 
 def _check_folder(cwd: Path) -> None:
@@ -200,7 +333,8 @@ def _failure(stderr: IO[bytes], cwd: Path) -> GitError | BadInput:
         return GitError(f"git failed in {cwd} without a message")
     if "not a git repository" in complaints[0]:
         return BadInput(f"not a git repository: {cwd}")
-    return GitError(f"git failed in {cwd}: {without_credentials(complaints[0])}")
+    complaint = without_credentials(complaints[0])
+    return GitError(f"git failed in {cwd}: {complaint}", complaint)
 
 
 def _git_missing() -> ChangeradarError:

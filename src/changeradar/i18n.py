@@ -28,6 +28,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "context.fallback": ("回退离线 {fallback}", "{fallback} fell back to offline"),
     "context.tokens": ("tokens {prompt} + {completion}", "tokens {prompt} + {completion}"),
     "context.cost": ("费用 ${cost}", "cost ${cost}"),
+    "context.incomplete": ("⚠️ {n} 个提交未能完整读取", "⚠️ {n} commit{s} could not be read fully"),
+    "context.shallow": (
+        "⚠️ 浅克隆仓库：{date} 之后的提交历史完整可信",
+        "⚠️ shallow repository: history can be trusted from {date}",
+    ),
     "context.separator": (" · ", " · "),
     "failures": ("⚠️ 处理失败", "⚠️ Failures"),
     "highlights": ("📰 今日要点", "📰 Highlights"),
@@ -76,6 +81,20 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "unverified": ("⚠️ 未在 diff 中找到：{items}", "⚠️ Not found in the diff: {items}"),
     "note": ("ℹ️ {note}", "ℹ️ {note}"),
+    "diff.partial": (
+        "⚠️ diff 只读到一部分，缺失文件没有行数和内容，评分只依据读到的部分：{error}",
+        "⚠️ The diff could be read only in part; missing files have no counts or content, and the score "
+        "uses only what was read: {error}",
+    ),
+    "diff.unreadable": (
+        "⚠️ diff 无法读取，评分只依据提交信息和文件列表：{error}",
+        "⚠️ The diff could not be read; the score uses only the message and the file list: {error}",
+    ),
+    "diff.history_cut": (
+        "✂️ 浅克隆边界：父提交不在仓库中，没有 diff，评分只依据提交信息",
+        "✂️ Shallow clone boundary: the parent commit is not in the repository, so there is no diff; "
+        "the score uses the message only",
+    ),
     "seen_share": ("模型看到了 {percent}% 的变更行", "The model saw {percent}% of the changed lines"),
     "list.separator": ("、", ", "),
     "list.more": ("{items} 等 {n} 个", "{items} and {more} more"),

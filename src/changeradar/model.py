@@ -35,6 +35,15 @@ class FileStatus(StrEnum):
     TYPE_CHANGED = "type_changed"
 
 
+class DiffStatus(StrEnum):
+    """How much of a commit's diff could be read; only `complete` commits are fully described."""
+
+    COMPLETE = "complete"
+    PARTIAL = "partial"  # some files' contents are missing: those files have no counts and no patch
+    UNREADABLE = "unreadable"  # no file's contents could be read (the file list may still be known)
+    HISTORY_CUT = "history_cut"  # a shallow clone's boundary: the parent is not here, so there is no diff
+
+
 @dataclass(frozen=True, slots=True)
 class FileChange:
     """One file of one commit, as `git log --raw --numstat -p` describes it.
@@ -68,10 +77,18 @@ class Commit:
     subject: str
     body: str
     files: tuple[FileChange, ...] = ()
+    diff_status: DiffStatus = DiffStatus.COMPLETE
+    missing_objects: tuple[str, ...] = ()  # object ids git could not read, when not complete
+    diff_error: str = ""  # why the diff is not complete: git's message, or what we found
 
     @property
     def short_sha(self) -> str:
         return self.sha[:7]
+
+    @property
+    def diff_incomplete(self) -> bool:
+        """git could read only part of the diff, or none of it: a failure the report names."""
+        return self.diff_status in (DiffStatus.PARTIAL, DiffStatus.UNREADABLE)
 
     @property
     def pull_request(self) -> int | None:
@@ -269,3 +286,9 @@ class DayReport:
     highlights: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     stats: AnalysisStats = field(default_factory=AnalysisStats)
+    shallow_since: datetime | None = None  # a shallow clone: history before this commit date is cut
+
+    @property
+    def incomplete_commits(self) -> int:
+        """Commits whose diff could be read only in part, or not at all."""
+        return sum(1 for report in self.commits if report.commit.diff_incomplete)

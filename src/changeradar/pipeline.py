@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from changeradar.analyse import AnalysisRequest, AnalysisResult, Analyzer, TokenUsage, create_analyzer
-from changeradar.collect import newest_first, stream_commits
+from changeradar.collect import newest_first, read_shallow_history, stream_commits
 from changeradar.config import AnalyzerSettings, AreaRule, Settings
 from changeradar.extraction import extract_facts
+from changeradar.git import lazy_fetch
 from changeradar.llm.cost import cost_usd
 from changeradar.model import (
     AnalysisStats,
@@ -56,6 +57,7 @@ class ReportRequest:
     web_url: str | None = None
     area_rules: tuple[AreaRule, ...] = ()
     refresh: bool = False
+    lazy_fetch: bool = True  # False: never fetch a partial clone's missing objects (GIT_NO_LAZY_FETCH)
 
 
 def build_report(
@@ -74,13 +76,21 @@ def build_report(
     run_id = store.start_run(repo.name, request.window.label, settings.analyzer.name)
 
     try:
-        stream = stream_commits(repo_dir, branch, request.window, include_merges=settings.include_merges)
+        shallow = read_shallow_history(repo_dir)
         rules = (*request.area_rules, *settings.areas)
-        facts = extract_facts(
-            repo_dir, stream, rules, settings.importance, progress(f"{repo.name} facts", None)
-        )
+        with lazy_fetch(request.lazy_fetch):
+            stream = stream_commits(
+                repo_dir, branch, request.window, include_merges=settings.include_merges, shallow=shallow
+            )
+            advance = progress(f"{repo.name} facts", None)
+            facts = extract_facts(repo_dir, stream, rules, settings.importance, advance)
         facts = newest_first(facts, commit_of=lambda pair: pair[0])
-        failures = [f"{commit.short_sha}: {f.failure}" for commit, f in facts if f.failure]
+        failures = [
+            f"{commit.short_sha}: diff {commit.diff_status.value}: {commit.diff_error}"
+            for commit, _ in facts
+            if commit.diff_incomplete
+        ]
+        failures += [f"{commit.short_sha}: {f.failure}" for commit, f in facts if f.failure]
         requests = [
             AnalysisRequest(repo, commit, f.signals, f.importance, request.language) for commit, f in facts
         ]
@@ -106,6 +116,7 @@ def build_report(
         highlights=highlights,
         failures=failures,
         stats=stats,
+        shallow_since=shallow.trusted_from,
     )
 
 

@@ -21,6 +21,7 @@ from changeradar.model import (
     Analysis,
     CommitReport,
     DayReport,
+    DiffStatus,
     FileChange,
     FileStatus,
     Level,
@@ -32,7 +33,7 @@ from changeradar.render.summary import summarise_day
 from changeradar.render.view import commit_anchors
 from changeradar.score import describe_reason
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Timestamp = Annotated[datetime, PlainSerializer(lambda value: value.isoformat(), return_type=str)]
 """ISO 8601 with the UTC offset always written out (`+00:00`, never `Z`)."""
@@ -144,6 +145,13 @@ class CommitDocument(_Part):
     pr_url: str | None
     additions: int
     deletions: int
+    diff_status: DiffStatus = Field(
+        description="How much of the diff git could read: complete, partial (some files' contents missing), "
+        "unreadable, or history_cut (a shallow clone's boundary: no diff). Counts, files and signals "
+        "hold only what was read."
+    )
+    missing_objects: list[str] = Field(description="Object ids git could not read, when not complete.")
+    diff_error: str = Field(description="Why the diff is not complete; empty when it is.")
     files: list[FileDocument]
     signals: list[SignalDocument]
     importance: ImportanceDocument
@@ -160,7 +168,7 @@ class ReportDocument(_Part):
 
     model_config = ConfigDict(json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"})
 
-    schema_version: Literal["1.0"]
+    schema_version: Literal["1.1"]
     repo: RepoDocument
     branch: str
     timezone: str = Field(description="The IANA zone every time of the report is given in.")
@@ -172,6 +180,9 @@ class ReportDocument(_Part):
     stats: StatsDocument
     highlights: list[str] = Field(description="The day's headline bullets (Markdown).")
     failures: list[str] = Field(description="What could not be done; each made the run exit with 1.")
+    shallow_since: Timestamp | None = Field(
+        description="A shallow clone: the commit date from which history can be trusted; null otherwise."
+    )
     commits: list[CommitDocument] = Field(description="Newest first.")
 
 
@@ -199,6 +210,9 @@ def build_document(report: DayReport) -> ReportDocument:
         stats=StatsDocument(**_fields(report.stats, StatsDocument)),
         highlights=report.highlights,
         failures=report.failures,
+        shallow_since=report.shallow_since.astimezone(ZoneInfo(report.timezone))
+        if report.shallow_since
+        else None,
         commits=[_commit(report, commit, anchors[commit.commit.sha]) for commit in report.commits],
     )
 
@@ -238,6 +252,9 @@ def _commit(report: DayReport, commit_report: CommitReport, anchor: str) -> Comm
         pr_url=report.repo.pull_url(pr) if pr else None,
         additions=commit.additions,
         deletions=commit.deletions,
+        diff_status=commit.diff_status,
+        missing_objects=list(commit.missing_objects),
+        diff_error=commit.diff_error,
         files=[_file(file) for file in commit.files],
         signals=[SignalDocument(**_fields(signal, SignalDocument)) for signal in commit_report.signals],
         importance=ImportanceDocument(

@@ -23,7 +23,15 @@ from changeradar.i18n import (
     level_label,
     text,
 )
-from changeradar.model import Analysis, AnalysisStats, CommitReport, DayReport, Signal, SignalKind
+from changeradar.model import (
+    Analysis,
+    AnalysisStats,
+    CommitReport,
+    DayReport,
+    DiffStatus,
+    Signal,
+    SignalKind,
+)
 from changeradar.render.escape import inline_code, markdown_heading, markdown_prose, markdown_text
 from changeradar.render.summary import LEVELS, DaySummary, summarise_day
 from changeradar.score import describe_reason
@@ -239,6 +247,10 @@ def _fact_line(signal: Signal, language: str) -> str:
 
 
 def _remarks(commit_report: CommitReport, language: str) -> Iterable[str]:
+    commit = commit_report.commit
+    if commit.diff_status is not DiffStatus.COMPLETE:
+        error = markdown_text(commit.diff_error)
+        yield text(language, f"diff.{commit.diff_status.value}", error=error)
     if commit_report.unverified:
         items = join_items((inline_code(item) for item in commit_report.unverified), language)
         yield text(language, "unverified", items=items)
@@ -250,7 +262,8 @@ def _remarks(commit_report: CommitReport, language: str) -> Iterable[str]:
 
 
 def _context_line(report: DayReport) -> str:
-    """Branch, zone, analyser and model, commit count; and, when a model ran, how its analyses were had."""
+    """Branch, zone, analyser and model, commit count, commits not read fully, a shallow clone's cut; and,
+    when a model ran, how its analyses were had."""
     language = report.language
     analyzer = markdown_text(report.analyzer)
     parts = [
@@ -261,6 +274,11 @@ def _context_line(report: DayReport) -> str:
         else text(language, "context.analyzer", analyzer=analyzer),
         text(language, "context.commits", n=len(report.commits)),
     ]
+    if report.incomplete_commits:
+        parts.append(text(language, "context.incomplete", n=report.incomplete_commits))
+    if report.shallow_since is not None:
+        date = report.shallow_since.astimezone(ZoneInfo(check_timezone(report.timezone)))
+        parts.append(text(language, "context.shallow", date=date.strftime("%Y-%m-%d %H:%M")))
     if report.model:  # how many a model answered (or the cache, or the offline fallback) and at what cost
         parts.extend(_stats_parts(report.stats, len(report.commits), language))
     return text(language, "context.separator").join(parts)

@@ -1,0 +1,214 @@
+"""git's commit output as we ask for it, parsed: a delimited header, the message, then `--raw` lines
+(paths, status, object ids), `--numstat` lines (counts) and the patch, each list in the same file order.
+
+`git log` and `git diff-tree --stdin` print the same thing given `LOG_FORMAT`; any of the three lists may
+be absent. The parser walks the output line by line, holding one commit at a time and at most
+`max_patch_bytes` of patch per file, so a day with a huge generated diff costs no more memory than a quiet
+one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from changeradar.model import Commit, FileChange, FileStatus
+
+DEFAULT_MAX_PATCH_BYTES = 200_000
+LOG_FORMAT = "%x1eC%x1f%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cn%x1f%cI%n%B%n%x1eE"
+
+_COMMIT_START = b"\x1eC\x1f"
+_MESSAGE_END = b"\x1eE\n"
+_FIELD = b"\x1f"
+_FILE_START = b"diff --git "
+_HUNK_LINE_STARTS = frozenset(b" +-@\\")  # context, added, removed, hunk header, "\ No newline"
+_STATUS = {
+    "A": FileStatus.ADDED,
+    "M": FileStatus.MODIFIED,
+    "D": FileStatus.DELETED,
+    "R": FileStatus.RENAMED,
+    "C": FileStatus.COPIED,
+    "T": FileStatus.TYPE_CHANGED,
+}
+_GITLINK_MODE = "160000"
+_C_ESCAPE = re.compile(rb"\\([0-7]{3}|.)")
+_C_NAMED_ESCAPES = {
+    b"a": b"\a",
+    b"b": b"\b",
+    b"t": b"\t",
+    b"n": b"\n",
+    b"v": b"\v",
+    b"f": b"\f",
+    b"r": b"\r",
+    b'"': b'"',
+    b"\\": b"\\",
+}
+
+
+def parse_log(lines: Iterable[bytes], max_patch_bytes: int = DEFAULT_MAX_PATCH_BYTES) -> Iterator[Commit]:
+    """Commits from the lines of `git log --format=<LOG_FORMAT> --raw --numstat -p`, one at a time."""
+    commit: _CommitBuilder | None = None
+    for line in lines:
+        if commit is not None and commit.in_hunks and line[0] in _HUNK_LINE_STARTS:
+            commit.add_hunk_line(line)  # the hot path: most lines of a log are diff lines
+        elif line.startswith(_COMMIT_START):
+            if commit is not None:
+                yield commit.build()
+            commit = _CommitBuilder(line[len(_COMMIT_START) :].rstrip(b"\n").split(_FIELD), max_patch_bytes)
+        elif commit is not None:
+            commit.add_line(line)
+    if commit is not None:
+        yield commit.build()
+
+
+@dataclass(slots=True)
+class _FileBuilder:
+    """One file of the commit being read: `--raw` fills it first, then `--numstat`, then the patch."""
+
+    path: str
+    status: FileStatus
+    old_path: str | None
+    submodule: bool
+    old_blob: str | None
+    new_blob: str | None
+    additions: int = 0
+    deletions: int = 0
+    binary: bool = False
+    hunk_lines: list[bytes] = field(default_factory=list)
+    patch_bytes: int = 0
+    patch_truncated: bool = False
+
+    def build(self) -> FileChange:
+        return FileChange(
+            path=self.path,
+            status=self.status,
+            old_path=self.old_path,
+            additions=self.additions,
+            deletions=self.deletions,
+            binary=self.binary,
+            submodule=self.submodule,
+            old_blob=self.old_blob,
+            new_blob=self.new_blob,
+            patch=b"".join(self.hunk_lines).decode("utf-8", errors="replace"),
+            patch_truncated=self.patch_truncated,
+        )
+
+
+class _CommitBuilder:
+    """The commit being read, fed line by line after its header."""
+
+    def __init__(self, header: list[bytes], max_patch_bytes: int) -> None:
+        self.header = header
+        self.max_patch_bytes = max_patch_bytes
+        self.message_lines: list[bytes] = []
+        self.in_message = True
+        self.in_hunks = False  # inside a file's patch, past its first "@@"
+        self.files: list[_FileBuilder] = []
+        self.counted_files = 0  # how many `--numstat` lines were read
+        self.patched_files = 0  # how many patches were started
+
+    def add_line(self, line: bytes) -> None:
+        if self.in_message:
+            if line == _MESSAGE_END:
+                self.in_message = False
+            else:
+                self.message_lines.append(line)
+        elif line.startswith(_FILE_START):
+            self.patched_files += 1
+            self.in_hunks = False
+        elif self.patched_files:
+            # Patch header lines ("index …", "--- a/…", "Binary files … differ") until the first hunk.
+            if line.startswith(b"@@"):
+                self.in_hunks = True
+                self.add_hunk_line(line)
+        elif line.startswith(b":"):
+            self.files.append(_parse_raw_line(line))
+        elif line != b"\n":
+            self._add_counts(line)
+
+    def add_hunk_line(self, line: bytes) -> None:
+        file = self.files[self.patched_files - 1]
+        if file.patch_truncated:
+            return
+        if file.patch_bytes + len(line) > self.max_patch_bytes:
+            file.patch_truncated = True  # cut between lines, so what is kept still reads as a diff
+            return
+        file.hunk_lines.append(line)
+        file.patch_bytes += len(line)
+
+    def _add_counts(self, line: bytes) -> None:
+        additions, deletions, _ = line.split(b"\t", 2)
+        file = self.files[self.counted_files]
+        self.counted_files += 1
+        if additions == b"-":  # git's numstat for a binary file
+            file.binary = True
+        else:
+            file.additions, file.deletions = int(additions), int(deletions)
+
+    def build(self) -> Commit:
+        sha, parents, author_name, author_email, authored_at, committer_name, committed_at = (
+            _text(value) for value in self.header
+        )
+        message = _message_text(b"".join(self.message_lines)).strip()
+        subject, _, body = message.partition("\n")
+        return Commit(
+            sha=sha,
+            parents=tuple(parents.split()),
+            author_name=author_name,
+            author_email=author_email,
+            authored_at=datetime.fromisoformat(authored_at),
+            committer_name=committer_name,
+            committed_at=datetime.fromisoformat(committed_at),
+            subject=subject.strip(),
+            body=body.strip(),
+            files=tuple(file.build() for file in self.files),
+        )
+
+
+def _parse_raw_line(line: bytes) -> _FileBuilder:
+    """`:100644 100644 <old id> <new id> R086<TAB>old<TAB>new` into a file with no counts yet."""
+    description, _, paths = line[1:].rstrip(b"\n").partition(b"\t")
+    old_mode, new_mode, old_blob, new_blob, status = _text(description).split(" ")
+    path_names = [_path(path) for path in paths.split(b"\t")]
+    return _FileBuilder(
+        path=path_names[-1],
+        status=_STATUS.get(status[0], FileStatus.MODIFIED),
+        old_path=path_names[0] if len(path_names) == 2 else None,
+        submodule=_GITLINK_MODE in (old_mode, new_mode),
+        old_blob=_object_id(old_blob),
+        new_blob=_object_id(new_blob),
+    )
+
+
+def _object_id(object_id: str) -> str | None:
+    return None if object_id.strip("0") == "" else object_id
+
+
+def _path(raw: bytes) -> str:
+    """A path as git prints it: C-quoted (`"tab\\there"`) when it holds special characters."""
+    if raw.startswith(b'"') and raw.endswith(b'"'):
+        raw = _C_ESCAPE.sub(_unescape, raw[1:-1])
+    return _text(raw)
+
+
+def _unescape(escape: re.Match[bytes]) -> bytes:
+    code = escape[1]
+    return bytes([int(code, 8)]) if len(code) == 3 else _C_NAMED_ESCAPES.get(code, code)
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
+
+
+def _message_text(raw: bytes) -> str:
+    """A commit message: UTF-8 as git assumes, else the Windows-1252/Latin-1 its author most likely used.
+
+    git re-encodes messages that declare an encoding; one that is not UTF-8 and declares none was almost
+    always written in a legacy Western encoding, which reads better than replacement characters.
+    """
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
