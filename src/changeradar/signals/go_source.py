@@ -5,6 +5,8 @@ the methods an exported interface requires, and, in API packages (under `api/` o
 Kubernetes types live), the exported fields of exported structs with the JSON name their tag gives.
 A type alias (`type X = other.X`) declares its name too, so a type moved to another package and aliased
 where it was still resolves. Keys are names within the package, values the signatures callers match.
+A file that says it is generated (`// Code generated … DO NOT EDIT.`, as client-gen, mockgen and protoc
+write) declares nothing: its API follows from its source, which is reported where it changes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
 _JSON_NAME = re.compile(r'json:"([^",]*)')
+_GENERATED = re.compile(
+    r"^// Code generated .* DO NOT EDIT\.$"
+)  # Go's convention, golang.org/s/generatedcode
 
 
 def is_api_package(path: str) -> bool:
@@ -30,6 +35,8 @@ def is_api_package(path: str) -> bool:
 def declarations(root: Node, package: str, with_fields: bool) -> list[Declaration]:
     """Every exported declaration of the file, qualified by `package` in their names."""
     found: list[Declaration] = []
+    if _is_generated(root):
+        return found
     for node in root.named_children:
         if node.type == "function_declaration":
             found.extend(_function(node, package))
@@ -39,6 +46,16 @@ def declarations(root: Node, package: str, with_fields: bool) -> list[Declaratio
             for spec in children_of_type(node, "type_spec", "type_alias"):
                 found.extend(_type(spec, package, with_fields))
     return found
+
+
+def _is_generated(root: Node) -> bool:
+    """Whether a comment above the package clause marks the file generated."""
+    for node in root.named_children:
+        if node.type != "comment":
+            return False
+        if any(_GENERATED.match(line) for line in text(node).splitlines()):
+            return True
+    return False
 
 
 def _exported(name: str) -> bool:
