@@ -112,24 +112,35 @@ def test_go_and_rust_reads():
     ]
 
 
-def test_shell_exports_and_reads_that_look_like_environment_variables():
+def test_a_product_script_reads_inherited_variables_but_not_its_own_or_the_system_s():
     patch = """\
-    @@ -1,4 +1,10 @@
+    @@ -1,4 +1,12 @@
      #!/bin/bash
     +export SGLANG_NPU_USE_MLAPO=1
-    +export HCCL_BUFFSIZE=1536
-    +model_path=$1
-    +echo "running on $HOSTNAME with ${ASCEND_HOME_PATH:-/usr/local/Ascend}"
+    +SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+    +PORT="${SERVER_PORT:-30000}"
+    +MODEL_PATH="${MODEL_PATH:-/models/default}"
+    +echo "running on $HOSTNAME in $SCRIPT_DIR with ${ASCEND_HOME_PATH:-/usr/local/Ascend} $MODEL_PATH"
     +[ -n "$DEBUG" ] && set -x
-    +# export SGLANG_OLD_FLAG=1
-     python3 -m sglang.launch_server --model-path $model_path
+    +# echo "${SGLANG_OLD_FLAG}"
+    +PATH="$PATH:$SCRIPT_DIR/bin" CC=gcc python3 -m sglang.launch_server --port $PORT
     """
-    assert [name for name, *_ in env_signals(make_file("scripts/ci/npu_ci_install.sh", patch))] == [
-        "SGLANG_NPU_USE_MLAPO",
-        "HCCL_BUFFSIZE",
-        "HOSTNAME",
+    assert [name for name, *_ in env_signals(make_file("docker/npu_entrypoint.sh", patch))] == [
+        "SERVER_PORT",
+        "MODEL_PATH",
         "ASCEND_HOME_PATH",
     ]
+
+
+def test_test_ci_and_dev_scripts_have_no_environment_interface():
+    patch = """\
+    @@ -1,2 +1,4 @@
+     #!/bin/bash
+    +echo "${SGLANG_CI_TOKEN} ${PASS_COUNT_TOTAL}"
+    +export HF_HUB_CACHE_DIR=/cache
+    """
+    paths = ("scripts/ci/npu_ci_install.sh", "benchmark/run_bench.sh", "test/run_suite.sh")
+    assert env_signals(*(make_file(path, patch) for path in paths)) == []
 
 
 def test_dockerfile_env_pairs_continuations_legacy_form_and_args():

@@ -1,6 +1,6 @@
-"""Public API added, removed or re-signed. Python modules are compared by parsing both versions; other
-languages (Go, Rust, TypeScript/JavaScript, C/C++ headers), and Python that cannot be read or parsed,
-by the shape of the declaration lines a commit adds and removes.
+"""Public API added, removed or re-signed. Python modules are compared by parsing both versions with `ast`;
+Go, Rust and TypeScript/JavaScript with tree-sitter (see syntax_tree); C/C++ headers, and Python that
+cannot be read or parsed, by the shape of the declaration lines a commit adds and removes.
 
 Names are qualified by module (`sglang.srt.server_args.ServerArgs.from_cli_args`); a declaration that
 only moves within its file is neither added nor removed.
@@ -12,9 +12,17 @@ import ast
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalKind
-from changeradar.signals import BlobSource, SignalContext
+from changeradar.signals import (
+    BlobSource,
+    SignalContext,
+    go_source,
+    rust_source,
+    syntax_tree,
+    typescript_source,
+)
 from changeradar.signals.dependencies import (
     Found,
     Side,
@@ -28,6 +36,10 @@ from changeradar.signals.diff import diff_lines
 from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.signals.python_api import public_api, signature
 from changeradar.signals.python_regions import statements_touched
+from changeradar.signals.syntax_tree import Declaration, DeclarationReader
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 _NOT_API = ("docs/", "doc/", "examples/", "example/", "benchmarks/", "benchmark/")
 _PACKAGE_ROOTS = ("src", "python")  # the import path starts below the last of these folders
@@ -45,6 +57,12 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     """Public functions, classes, methods and types added or removed, and Python signatures changed."""
     for file in commit.files:
         extension = file.path.rpartition(".")[2]
+        tree_language = _TREE_LANGUAGES.get(extension)
+        if tree_language is not None:
+            if not file.binary and tree_language.covers(file.path) and _is_api_source(file.path, extension):
+                sides = syntax_tree.file_sides(file, context.blobs, tree_language.grammar, tree_language.read)
+                yield from compare_found(SignalKind.API, file, *sides, lambda _old, _new: "signature")
+            continue
         syntax = _SYNTAXES.get(extension)
         if syntax is None or file.binary or not _is_api_source(file.path, extension):
             continue
@@ -157,14 +175,8 @@ class _Syntax:
     qualified: bool = True
 
 
-_KINDS = {"const": "constant", "let": "constant", "var": "constant"}
 _PARAMETERS = r"(?:\s*\((?P<params>[^()]*)\))?"  # only a list that closes on the line, without nesting
 _PYTHON_FUNCTION = r"(?:async\s+)?def\s+(?P<name>[A-Za-z]\w*)" + _PARAMETERS
-_GO_GENERICS = r"(?:\[[^\]]*\])?"
-_RUST_FUNCTION = (
-    r"pub\s+(?:const\s+)?(?:async\s+)?(?:unsafe\s+)?(?:extern\s+\"[^\"]*\"\s+)?fn\s+(?P<name>\w+)\s*(?:<[^>]*>)?"
-    + _PARAMETERS
-)
 _C_KEYWORDS = r"return|if|else|while|for|switch|case|typedef|using|namespace|template|static|class|struct"
 
 _PYTHON = _Syntax(
@@ -176,42 +188,6 @@ _PYTHON = _Syntax(
     ),
     block=re.compile(r"class\s+(?P<owner>\w+)"),
     parameters=_python_parameters,
-)
-_GO = _Syntax(
-    hints=("func", "type "),
-    declarations=(
-        (
-            re.compile(
-                rf"func\s*\(\s*(?:\w+\s+)?\*?\s*(?P<owner>[A-Z]\w*){_GO_GENERICS}\s*\)\s*"
-                rf"(?P<name>[A-Z]\w*){_GO_GENERICS}{_PARAMETERS}"
-            ),
-            "method",
-        ),
-        (re.compile(rf"func\s+(?P<name>[A-Z]\w*){_GO_GENERICS}{_PARAMETERS}"), "function"),
-        (re.compile(rf"type\s+(?P<name>[A-Z]\w*){_GO_GENERICS}\s+(?P<kind>struct|interface)\b"), "type"),
-    ),
-)
-_RUST = _Syntax(
-    hints=("pub ",),
-    declarations=(
-        (re.compile(_RUST_FUNCTION), "function"),
-        (re.compile(r"\s+" + _RUST_FUNCTION), "method"),
-        (re.compile(r"pub\s+(?P<kind>struct|enum|trait|type|union)\s+(?P<name>\w+)"), "type"),
-    ),
-    block=re.compile(r"impl\b(?:<[^>]*>)?\s+(?:[\w:<>, ]+?\s+for\s+)?(?P<owner>\w+)"),
-)
-_SCRIPT = _Syntax(
-    hints=("export ",),
-    declarations=(
-        (
-            re.compile(
-                r"export\s+(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?"
-                r"(?P<kind>function|class|const|let|var|interface|type|enum)\*?\s+(?P<name>[A-Za-z_$][\w$]*)"
-                r"(?:<[^>]*>)?" + _PARAMETERS
-            ),
-            "function",
-        ),
-    ),
 )
 _C_HEADER = _Syntax(
     hints=(");",),
@@ -229,9 +205,6 @@ _C_HEADER = _Syntax(
 )
 _SYNTAXES: dict[str, _Syntax] = {
     "py": _PYTHON,
-    "go": _GO,
-    "rs": _RUST,
-    **dict.fromkeys(("ts", "tsx", "mts", "js", "jsx", "mjs"), _SCRIPT),
     **dict.fromkeys(("h", "hh", "hpp", "cuh"), _C_HEADER),
 }
 
@@ -269,9 +242,47 @@ def _declaration(line: SideLine, syntax: _Syntax, module: str, owner: str | None
         if kind == "method" and member_of is None:
             return None  # a method of a type the hunk does not show, or of a private one
         qualified = ".".join(part for part in (module, member_of, match["name"]) if part)
-        declared = groups.get("kind")
-        described = _KINDS.get(declared, declared) if declared else kind
+        described = groups.get("kind") or kind
         parameters = groups.get("params")
         value = syntax.parameters(parameters) if parameters is not None else None
         return Found(qualified, qualified, line.number, described, value)
     return None
+
+
+# --- Declarations by tree-sitter -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _TreeLanguage:
+    """A language read with tree-sitter: its grammar, which of its files can hold API, and its reader."""
+
+    grammar: str
+    read: DeclarationReader
+    covers: Callable[[str], bool] = lambda _path: True
+
+
+def _go_declarations(root: Node, path: str) -> Sequence[Declaration]:
+    return go_source.declarations(root, module_name(path), go_source.is_api_package(path))
+
+
+def _is_hand_written_go(path: str) -> bool:
+    """Not `zz_generated.deepcopy.go` and its kin, which code generators write for API types."""
+    return not path.rpartition("/")[2].startswith("zz_generated")
+
+
+def _rust_declarations(root: Node, path: str) -> Sequence[Declaration]:
+    return rust_source.declarations(root, rust_source.module_path(path))
+
+
+def _script_declarations(root: Node, path: str) -> Sequence[Declaration]:
+    return typescript_source.declarations(root, module_name(path))
+
+
+_TREE_LANGUAGES: dict[str, _TreeLanguage] = {
+    "go": _TreeLanguage("go", _go_declarations, _is_hand_written_go),
+    "rs": _TreeLanguage("rust", _rust_declarations, rust_source.is_library_source),
+    **{
+        extension: _TreeLanguage(grammar, _script_declarations)
+        for extension, grammar in typescript_source.GRAMMARS.items()
+    },
+}

@@ -1,7 +1,10 @@
 """Command-line options a commit adds or removes (argparse, click, typer, Go flag/cobra, Rust clap), and
 choices added to or removed from `*_CHOICES` lists, which change what an existing option accepts.
 
-An option counts when its option string sits on a changed line; the call around it may span lines.
+An option counts when its option string sits on a changed line; the call around it may span lines. Options
+of tests and docs are no options; those of benchmarks, examples, CI and dev scripts are listed with who
+meets them as their detail ("benchmark", "example", "ci", "script"), so that no reader or score takes them
+for the product's own.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from changeradar.signals.dependencies import (
     quoted_strings,
     read_sides,
 )
-from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path
+from changeradar.signals.paths import file_kind, generated_kind, is_doc_path, is_test_path, matches_any
 
 # The call, then its leading positional arguments (typer puts a default before the option strings).
 _PYTHON_OPTION_CALL = re.compile(r"(?:\badd_argument|\badd_option|\bmake_option|\.option|\bOption)\s*\(")
@@ -49,13 +52,34 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
         reader = _READERS.get(file.path.rpartition(".")[2])
         if reader is None or file.binary or not reader.may_find(file.patch) or not _is_source(file.path):
             continue
+        audience = not_user_facing(file.path)
         for signal in compare_found(SignalKind.CLI_OPTION, file, *read_sides(file, reader)):
             is_choice = not signal.name.startswith("-")  # named after its `*_CHOICES` constant
-            yield _as_choice_change(signal) if is_choice else signal
+            if is_choice:
+                yield _as_choice_change(signal)
+            else:
+                yield Signal(signal.kind, signal.name, signal.action, audience, signal.path, signal.line)
 
 
 def _is_source(path: str) -> bool:
     return not (is_test_path(path) or is_doc_path(path) or generated_kind(path))
+
+
+_AUDIENCES = (
+    ("benchmark", ("benchmark*/", "bench/", "bench_*.py", "bench_*.sh")),
+    ("example", ("examples/", "example/")),
+)
+
+
+def not_user_facing(path: str) -> str:
+    """Who meets the options of a file that is not the product ("benchmark", "example", "ci", "script"),
+    or "" for the product's own files."""
+    kind = file_kind(path)
+    if kind == "core":
+        return ""
+    if kind == "ci":
+        return "ci"
+    return next((label for label, patterns in _AUDIENCES if matches_any(patterns, path)), "script")
 
 
 def _as_choice_change(signal: Signal) -> Signal:

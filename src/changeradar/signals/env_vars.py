@@ -1,7 +1,9 @@
 """Environment variables a commit starts or stops reading (or setting), found in code, scripts and images.
 
-Only sources count: documentation that lists variables, tests and generated files do not. A variable is
-added when a changed line of a file names it only on the new side, removed when only on the old side.
+Only the product's own interface counts: documentation that lists variables, tests and generated files do
+not, nor test, CI, benchmark and dev scripts, nor a shell script's own variables (those it assigns), nor
+the system's (`PATH`, `HOME`, `CC`, `BASH_SOURCE`, …) wherever they are read. A variable is added when a
+changed line of a file names it only on the new side, removed when only on the old side.
 """
 
 from __future__ import annotations
@@ -9,10 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from changeradar.model import Commit, Signal, SignalKind
-from changeradar.signals import SignalContext
-from changeradar.signals.dependencies import Found, Run, RunReader, compare_found, read_sides
-from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path, matches_any
+from changeradar.model import Commit, FileChange, Signal, SignalKind
+from changeradar.signals import BlobSource, SignalContext
+from changeradar.signals.dependencies import (
+    Found,
+    Run,
+    RunReader,
+    Side,
+    compare_found,
+    hunk_runs,
+    read_sides,
+    side_text,
+)
+from changeradar.signals.paths import file_kind, generated_kind, is_doc_path, is_test_path, matches_any
 
 _UPPER_NAME = r"[A-Z][A-Z0-9_]*"
 _ANY_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -37,11 +48,29 @@ _CALL_WITH_UPPER_NAME = re.compile(rf"""\b(\w+)\s*\(\s*["']({_UPPER_NAME})["']""
 _ENV_HELPER_NAME = re.compile(r"(?:^|_|(?i:get|set|read|load))[Ee]nv(?:_|[A-Z]|$)")
 _ENV_TYPE = re.compile(r"Env[A-Z]")
 _GO = _any_of(r"""\bos\.(?:Getenv|LookupEnv)\(\s*"(\w+)"\s*\)""")
-_RUST = _any_of(r"""\b(?:env::var(?:_os)?|(?:option_)?env!)\(\s*"(\w+)"\s*\)""")
+_RUST = _any_of(
+    r"""\b(?:env::var(?:_os)?|(?:option_)?env!)\(\s*"(\w+)"\s*\)""",
+    # clap: `#[arg(long, env = "X")]`, and the builder's one-argument `.env("X")` (not Command's two)
+    rf"""[(,]\s*env\s*=\s*"({_UPPER_NAME})\"""",
+    rf"""\.env\(\s*"({_UPPER_NAME})"\s*\)""",
+)
 
-# Shell variables that are environment variables by convention even without an underscore.
-_WELL_KNOWN = frozenset({"HOME", "PATH", "USER", "SHELL", "LANG", "TMPDIR", "HOSTNAME", "PWD", "TERM"})
-_SHELL_EXPORT = re.compile(rf"^\s*export\s+({_ANY_NAME})=")
+# The system's and the shell's own variables: read by every program, the interface of none.
+_SYSTEM = frozenset(
+    {
+        *("PATH", "HOME", "USER", "LOGNAME", "PWD", "OLDPWD", "SHELL", "LANG", "LANGUAGE", "LC_ALL", "TERM"),
+        *("TMPDIR", "TMP", "TEMP", "HOSTNAME", "EDITOR", "PAGER", "DISPLAY", "TZ", "IFS", "RANDOM"),
+        *("SECONDS",),
+        *("BASH_SOURCE", "BASH_REMATCH", "BASH_VERSION", "LINENO", "FUNCNAME", "OSTYPE", "PPID", "UID"),
+        *("CC", "CXX", "CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "LD_LIBRARY_PATH", "LD_PRELOAD"),
+        *("PYTHONPATH", "VIRTUAL_ENV", "CI"),
+    }
+)
+_SYSTEM_PREFIXES = ("LC_", "XDG_")
+_SHELL_ASSIGNMENT = re.compile(
+    rf"(?:^\s*|[;&|]\s*|\b(?:export|local|declare|readonly|typeset)\s+(?:-\w+\s+)*)({_ANY_NAME})=(.*)"
+)
+_SHELL_LOOP_OR_READ = re.compile(rf"\b(?:for|read(?:\s+-\w+)*)\s+({_ANY_NAME})\b")
 _SHELL_READ = re.compile(rf"\$\{{?({_UPPER_NAME})")
 
 _DOCKER_ENV = re.compile(r"^\s*ENV\s+(.*)", re.IGNORECASE)
@@ -54,14 +83,30 @@ _DOCKERFILES = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile")
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     """Environment variables named on added lines only (added) or removed lines only (removed)."""
     for file in commit.files:
-        reader = _reader_for(file.path)
-        if reader is None or file.binary or not reader.may_find(file.patch) or not _is_source(file.path):
+        if file.binary or not _is_source(file.path):
             continue
-        yield from compare_found(SignalKind.ENV_VAR, file, *read_sides(file, reader))
+        if file.path.rpartition(".")[2] in _SHELL_EXTENSIONS:
+            if "$" not in file.patch or file_kind(file.path) != "core":
+                continue  # a test, CI, benchmark or dev script's variables are its own business
+            old, new = _shell_sides(file, context.blobs)
+        elif (reader := _reader_for(file.path)) is not None and reader.may_find(file.patch):
+            old, new = read_sides(file, reader)
+        else:
+            continue
+        yield from compare_found(SignalKind.ENV_VAR, file, _product_variables(old), _product_variables(new))
 
 
 def _is_source(path: str) -> bool:
     return not (is_doc_path(path) or is_test_path(path) or generated_kind(path))
+
+
+def is_system_variable(name: str) -> bool:
+    """Whether the variable belongs to the system or the shell rather than to any one program."""
+    return name in _SYSTEM or name.startswith(_SYSTEM_PREFIXES)
+
+
+def _product_variables(found: list[Found]) -> list[Found]:
+    return [item for item in found if not is_system_variable(item.name)]
 
 
 def _reader_for(path: str) -> RunReader | None:
@@ -94,16 +139,45 @@ def _python_names(text: str) -> Iterator[str]:
             yield call[2]
 
 
-def _shell_names(text: str) -> Iterator[str]:
-    """Exported variables, and read ones that look like environment variables rather than locals."""
+def _shell_code(text: str) -> str:
+    """The line without its comment ("" for a comment line)."""
     code = text.split(" #", 1)[0]
-    if code.lstrip().startswith("#"):
-        return
-    if export := _SHELL_EXPORT.match(code):
-        yield export[1]
-    for match in _SHELL_READ.finditer(code):
-        if "_" in match[1] or match[1] in _WELL_KNOWN:
-            yield match[1]
+    return "" if code.lstrip().startswith("#") else code
+
+
+def _shell_locals(lines: Iterable[str]) -> set[str]:
+    """Names the script sets itself (`X=…`, `export X=…`, `local X`, `for X in`, `read X`), but not one
+    whose every assignment reads its inherited value first (`X=${X:-8000}`): that one is configuration."""
+    assigned: set[str] = set()
+    for line in lines:
+        code = _shell_code(line)
+        for match in _SHELL_ASSIGNMENT.finditer(code):
+            if not re.search(rf"\$\{{?{match[1]}\b", match[2]):
+                assigned.add(match[1])
+        assigned.update(_SHELL_LOOP_OR_READ.findall(code))
+    return assigned
+
+
+def _shell_sides(file: FileChange, blobs: BlobSource | None) -> tuple[list[Found], list[Found]]:
+    """Variables a product script reads without setting them itself, on each side's changed lines;
+    what the script sets is known from the whole side when it can be read, else from its hunks."""
+    sides: list[list[Found]] = []
+    for side in Side:
+        runs = hunk_runs(file, side)
+        content = side_text(file, side, blobs)
+        lines = content.splitlines() if content is not None else (line.text for run in runs for line in run)
+        local = _shell_locals(lines)
+        sides.append(
+            [
+                Found(name, name, line.number)
+                for run in runs
+                for line in run
+                if line.changed
+                for name in _SHELL_READ.findall(_shell_code(line.text))
+                if "_" in name and name not in local
+            ]
+        )
+    return sides[0], sides[1]
 
 
 def _read_dockerfile(run: Run) -> Iterator[Found]:
@@ -128,11 +202,10 @@ def _dockerfile_names(text: str, env: re.Match[str] | None, continues_env: bool)
         yield arg[1]
 
 
-_SHELL = _line_reader(("$", "export"), _shell_names)
+_SHELL_EXTENSIONS = ("sh", "bash", "zsh")  # read by `_shell_sides`, which needs whole scripts
 _READERS_BY_EXTENSION = {
     "py": _line_reader(("env", "Env"), _python_names),
     "go": _line_reader(("Getenv", "LookupEnv"), _matching(_GO)),
     "rs": _line_reader(("env",), _matching(_RUST)),
-    **dict.fromkeys(("sh", "bash", "zsh"), _SHELL),
 }
 _DOCKERFILE = RunReader(("ENV", "ARG", "env", "arg"), _read_dockerfile)

@@ -1,0 +1,104 @@
+"""The exports of one TypeScript or JavaScript module, read from its tree-sitter tree.
+
+An export is what `export` declares (function, class, const/let/var, interface, type, enum, also under
+`declare`), `export default` (named `default`), and the names of an export list (`export { a, b as c }`,
+with or without `from`: a re-export still resolves). A function's value is its parameters and return
+type, so a parameter added, renamed or given another default is a changed signature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from changeradar.signals.dependencies import Found
+from changeradar.signals.syntax_tree import Declaration, children_of_type, declaration, squeezed, text
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+GRAMMARS = {
+    **dict.fromkeys(("ts", "mts", "cts"), "typescript"),
+    "tsx": "tsx",
+    **dict.fromkeys(("js", "jsx", "mjs", "cjs"), "javascript"),
+}
+_KINDS = {
+    "function_declaration": "function",
+    "generator_function_declaration": "function",
+    "function_signature": "function",
+    "class_declaration": "class",
+    "abstract_class_declaration": "class",
+    "interface_declaration": "interface",
+    "type_alias_declaration": "type",
+    "enum_declaration": "enum",
+}
+_FUNCTION_VALUES = ("arrow_function", "function_expression", "function", "generator_function")
+
+
+def declarations(root: Node, module: str) -> list[Declaration]:
+    """Every export of the module; names start with `module`."""
+    return [item for node in children_of_type(root, "export_statement") for item in _exports(node, module)]
+
+
+def _found(module: str, name: str, line: int, kind: str, value: str | None) -> Found:
+    return Found(name, f"{module}.{name}" if module else name, line, kind, value)
+
+
+def _exports(node: Node, module: str) -> Iterator[Declaration]:
+    line = node.start_point.row + 1
+    is_default = any(child.type == "default" for child in node.children)
+    declared = node.child_by_field_name("declaration")
+    if declared is not None and declared.type == "ambient_declaration":  # export declare …
+        declared = declared.named_children[0] if declared.named_children else None
+    if declared is not None and declared.type in _KINDS:
+        name = "default" if is_default else text(declared.child_by_field_name("name"))
+        yield _declared(declared, module, name or "default", line)
+    elif declared is not None and declared.type in ("lexical_declaration", "variable_declaration"):
+        for variable in children_of_type(declared, "variable_declarator"):
+            value = variable.child_by_field_name("value")
+            is_function = value is not None and value.type in _FUNCTION_VALUES
+            found = _found(
+                module,
+                text(variable.child_by_field_name("name")),
+                variable.start_point.row + 1,
+                "function" if is_function else "constant",
+                _signature(value) if is_function else None,
+            )
+            yield declaration(found, variable, _signature_end(value) if is_function else None)
+    elif is_default:
+        value = node.child_by_field_name("value")
+        is_function = value is not None and value.type in _FUNCTION_VALUES
+        signature = _signature(value) if is_function else None
+        yield declaration(
+            _found(module, "default", line, "default export", signature), node, _signature_end(value)
+        )
+    for clause in children_of_type(node, "export_clause"):
+        for specifier in children_of_type(clause, "export_specifier"):
+            name = text(specifier.child_by_field_name("alias") or specifier.child_by_field_name("name"))
+            yield declaration(
+                _found(module, name, specifier.start_point.row + 1, "re-export", None), specifier
+            )
+
+
+def _declared(node: Node, module: str, name: str, line: int) -> Declaration:
+    kind = _KINDS[node.type]
+    signature = _signature(node) if kind == "function" else None
+    end = _signature_end(node) if kind == "function" else node.child_by_field_name("name")
+    return declaration(_found(module, name, line, kind, signature), node, end)
+
+
+def _signature(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    parameters = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
+    return squeezed(
+        node.child_by_field_name("type_parameters"), parameters, node.child_by_field_name("return_type")
+    )
+
+
+def _signature_end(node: Node | None) -> Node | None:
+    """The last node of a function's signature, before its body."""
+    if node is None:
+        return None
+    parts = [node.child_by_field_name(field) for field in ("parameters", "parameter", "return_type")]
+    return next((part for part in reversed(parts) if part is not None), None)

@@ -1,0 +1,139 @@
+"""Environment variables and command-line options on commits of scripted repositories: what the product
+reads and accepts, and the near-misses that only look like it."""
+
+from __future__ import annotations
+
+from changeradar.config import ImportanceSettings
+from changeradar.model import SignalAction, SignalKind
+from changeradar.score import score_commit
+from changeradar.signals import cli_options, env_vars, extract_signals
+from gitrepo import GitRepo
+from signal_repo import commit_files, last_commit_signals
+
+ADDED, REMOVED = SignalAction.ADDED, SignalAction.REMOVED
+
+
+def env_signals(repo: GitRepo) -> list[tuple]:
+    return last_commit_signals(repo, env_vars.extract, SignalKind.ENV_VAR)
+
+
+def option_signals(repo: GitRepo) -> list[tuple]:
+    return last_commit_signals(repo, cli_options.extract, SignalKind.CLI_OPTION)
+
+
+ENTRYPOINT = """\
+    #!/bin/bash
+    PASS_COUNT=0
+    WORK_DIR=$(mktemp -d)
+    run() {
+        echo "$1"
+    }
+    """
+
+
+def test_a_script_s_own_variables_set_above_the_hunk_are_not_environment_variables(git_repo: GitRepo):
+    commit_files(git_repo, "Entrypoint", {"docker/entrypoint.sh": ENTRYPOINT})
+    commit_files(
+        git_repo,
+        "Count passes",
+        {
+            "docker/entrypoint.sh": ENTRYPOINT
+            + 'PASS_COUNT=$((PASS_COUNT + 1))\necho "${PASS_COUNT} in ${WORK_DIR} for ${LLMD_MODEL_NAME}"\n'
+        },
+    )
+    assert env_signals(git_repo) == [("LLMD_MODEL_NAME", ADDED, "", "docker/entrypoint.sh", 8)]
+
+
+def test_go_reads_but_not_a_constant_that_only_looks_like_a_variable(git_repo: GitRepo):
+    before = 'package config\n\nconst EnvPoolName = "POOL_NAME"\n\nfunc Load() {}\n'
+    after = (
+        'package config\n\nimport "os"\n\nconst EnvPoolName = "POOL_NAME"\n'
+        'const KvCacheEnv = "KV_CACHE_SIZE"\n\n'
+        'func Load() string {\n\tif v, ok := os.LookupEnv("LLMD_POOL_NAMESPACE"); ok {\n\t\treturn v\n\t}\n'
+        '\treturn os.Getenv("HOME") + os.Getenv("LLMD_ZMQ_ENDPOINT")\n}\n'
+    )
+    commit_files(git_repo, "Config", {"pkg/config/config.go": before})
+    commit_files(git_repo, "Read the namespace", {"pkg/config/config.go": after})
+    assert env_signals(git_repo) == [
+        ("LLMD_POOL_NAMESPACE", ADDED, "", "pkg/config/config.go", 9),
+        ("LLMD_ZMQ_ENDPOINT", ADDED, "", "pkg/config/config.go", 12),
+    ]
+
+
+CLI_RS = """\
+    use clap::Parser;
+
+    #[derive(Parser)]
+    pub struct Opt {
+        #[arg(short, long)]
+        pub verbose: bool,
+    }
+    """
+
+
+def test_clap_env_and_long_options_but_not_a_child_process_s_environment(git_repo: GitRepo):
+    commit_files(git_repo, "Cli", {"git-cliff/src/args.rs": CLI_RS})
+    after = CLI_RS.replace(
+        "        pub verbose: bool,\n",
+        "        pub verbose: bool,\n"
+        '        #[arg(long, env = "GITHUB_TOKEN_FILE", value_name = "PATH")]\n'
+        "        pub github_token_file: Option<PathBuf>,\n"
+        '        #[arg(long = "body-file", env = "GIT_CLIFF_BODY_FILE")]\n'
+        "        pub body: Option<PathBuf>,\n",
+    ).replace(
+        "use clap::Parser;\n",
+        "use clap::Parser;\n\nfn run() {\n"
+        '    Command::new("git").env("GIT_DIR", dir).arg(Arg::new("x").env("CLIFF_X"));\n}\n',
+    )
+    commit_files(git_repo, "Body file", {"git-cliff/src/args.rs": after})
+    path = "git-cliff/src/args.rs"
+    assert env_signals(git_repo) == [
+        ("CLIFF_X", ADDED, "", path, 4),
+        ("GITHUB_TOKEN_FILE", ADDED, "", path, 11),
+        ("GIT_CLIFF_BODY_FILE", ADDED, "", path, 13),
+    ]
+    assert option_signals(git_repo) == [
+        ("--github-token-file", ADDED, "", path, 12),
+        ("--body-file", ADDED, "", path, 13),
+    ]
+
+
+GO_MAIN = """\
+    package main
+
+    import "flag"
+
+    func main() {
+        flag.Parse()
+    }
+    """
+
+
+def test_benchmark_and_ci_flags_are_listed_as_such_and_not_scored_as_the_product_s(git_repo: GitRepo):
+    flag_line = '        flag.Int("max-batch-size", 64, "largest batch")\n'
+    with_flag = GO_MAIN.replace("        flag.Parse()\n", flag_line + "        flag.Parse()\n")
+    paths = ("cmd/epp/main.go", "benchmarks/latency/main.go", ".github/tools/main.go", "hack/gen/main.go")
+    commit_files(git_repo, "Mains", dict.fromkeys(paths, GO_MAIN))
+    commit_files(git_repo, "Batch flag", dict.fromkeys(paths, with_flag))
+    assert option_signals(git_repo) == [
+        ("--max-batch-size", ADDED, "ci", ".github/tools/main.go", 6),
+        ("--max-batch-size", ADDED, "benchmark", "benchmarks/latency/main.go", 6),
+        ("--max-batch-size", ADDED, "", "cmd/epp/main.go", 6),
+        ("--max-batch-size", ADDED, "", "hack/gen/main.go", 6),
+    ]
+
+
+def test_a_commit_adding_only_a_benchmark_flag_does_not_score_a_new_option(git_repo: GitRepo):
+    from changeradar.collect import collect_commits
+    from changeradar.window import day_window
+
+    commit_files(git_repo, "Bench", {"benchmarks/serve/main.go": GO_MAIN})
+    with_flag = GO_MAIN.replace(
+        "        flag.Parse()\n", '        flag.Int("qps", 8, "rate")\n        flag.Parse()\n'
+    )
+    commit_files(git_repo, "QPS flag", {"benchmarks/serve/main.go": with_flag})
+    commit = collect_commits(git_repo.path, "main", day_window("2026-01-29", "Asia/Shanghai"))[0]
+    signals = extract_signals(commit)
+    assert ("--qps", "benchmark") in [(s.name, s.detail) for s in signals if s.kind is SignalKind.CLI_OPTION]
+    rules = [reason.rule for reason in score_commit(commit, signals, ImportanceSettings()).reasons]
+    assert "cli_option_added" not in rules
