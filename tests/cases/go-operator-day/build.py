@@ -482,22 +482,24 @@ def build(repo: GitRepo) -> None:
         date="2026-03-12T03:45:00+00:00",
     )
 
-    main_go = (
-        MAIN_GO.replace(
-            "\t\tleaderElect bool\n",
-            "\t\tleaderElect bool\n\t\tleaderElectNamespace string\n",
-        )
-        .replace(
-            '\t\t\t\tLeaderElectionID:       "modelserver-operator.serving.acme.io",\n',
-            '\t\t\t\tLeaderElectionID:       "modelserver-operator.serving.acme.io",\n'
-            "\t\t\t\tLeaderElectionNamespace: leaderElectNamespace,\n",
-        )
-        .replace(
-            "\treturn cmd\n}\n",
-            '\tcmd.Flags().StringVar(&leaderElectNamespace, "leader-elect-namespace", "",\n'
-            '\t\t"Namespace of the leader election lease (default: the namespace the manager runs in).")\n'
-            "\treturn cmd\n}\n",
-        )
+    main_go = MAIN_GO.replace(  # as gofmt leaves it: the neighbours of a longer name are realigned
+        "\t\tmetricsAddr string\n\t\tprobeAddr   string\n\t\tleaderElect bool\n",
+        "\t\tmetricsAddr          string\n"
+        "\t\tprobeAddr            string\n"
+        "\t\tleaderElect          bool\n"
+        "\t\tleaderElectNamespace string\n",
+    )
+    for key in ("Scheme", "Metrics", "HealthProbeBindAddress", "LeaderElection", "LeaderElectionID"):
+        main_go = main_go.replace(f"\t\t\t\t{key}: ", f"\t\t\t\t{key}:  ", 1)
+    main_go = main_go.replace(
+        '\t\t\t\tLeaderElectionID:        "modelserver-operator.serving.acme.io",\n',
+        '\t\t\t\tLeaderElectionID:        "modelserver-operator.serving.acme.io",\n'
+        "\t\t\t\tLeaderElectionNamespace: leaderElectNamespace,\n",
+    ).replace(
+        "\treturn cmd\n}\n",
+        '\tcmd.Flags().StringVar(&leaderElectNamespace, "leader-elect-namespace", "",\n'
+        '\t\t"Namespace of the leader election lease (default: the namespace the manager runs in).")\n'
+        "\treturn cmd\n}\n",
     )
     repo.commit(
         "feat(cmd): add --leader-elect-namespace (#344)",
