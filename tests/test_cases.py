@@ -49,8 +49,10 @@ class Case:
 
     def build(self, repo: GitRepo) -> None:
         """Run the folder's build.py on `repo`; loaded under a name of its own, so no two cases collide."""
-        spec = importlib.util.spec_from_file_location(f"case_{self.folder.name}", self.folder / "build.py")
-        assert spec is not None and spec.loader is not None, f"{self.folder.name}: no build.py"
+        script = self.folder / "build.py"
+        assert script.is_file(), f"{self.folder.name}: missing build.py"
+        spec = importlib.util.spec_from_file_location(f"case_{self.folder.name}", script)
+        assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         module.build(repo)
