@@ -98,7 +98,7 @@ FAULTS = {
     "commit cut-once": cut_then_valid,
     "commit cut-always": always_cut,
     "commit http-500": http_error(500),
-    "commit rate-limited": rate_limited_once(1),
+    "commit rate-limited": rate_limited_once(),
     "commit hangs": hang,
     "commit fine": answer_valid,
 }
@@ -121,7 +121,19 @@ def test_every_commit_survives_every_fault(openai_server, llm_settings):
     assert results["commit invalid-always"].notes[-1].startswith("LLM answer invalid after repair: ")
     assert results["commit cut-always"].notes[-1] == "LLM answer cut at 8000 tokens, twice"
     assert results["commit http-500"].notes[-1] == "LLM call failed: HTTP 500: scripted HTTP 500"
-    assert results["commit hangs"].notes[-1] == "LLM call failed: no answer within 0.5 s (after 1 retries)"
+    assert results["commit hangs"].notes[-1] == "LLM call failed: no answer within 0.5 s"
+
+
+def test_a_hung_endpoint_costs_the_timeout_once_per_commit_not_once_per_attempt(openai_server, llm_settings):
+    """Accepting connections but never answering must not multiply the wait by the SDK's retries."""
+    openai_server.behaviour = hang
+    settings = llm_settings.model_copy(update={"timeout_seconds": 0.5, "max_retries": 3})
+
+    results = run(settings, day_of(5))
+
+    assert len(openai_server.chat_requests) == 5  # one attempt each: the deadline covers the retries
+    assert [r.analyzer for r in results] == ["offline"] * 5
+    assert all(r.notes[-1] == "LLM call failed: no answer within 0.5 s" for r in results)
 
 
 def test_an_invalid_answer_gets_one_repair_carrying_the_validation_error(openai_server, llm_settings):
