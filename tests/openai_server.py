@@ -4,6 +4,8 @@ It serves `POST /v1/chat/completions` and `GET /v1/models` as the official SDK s
 records every request (body, headers, arrival time), counts the requests in flight, and answers as the
 test's `behaviour` says: a valid instance of the schema in the request (mentioning real paths from the
 prompt), invalid JSON, a cut answer, an HTTP error, a rate limit with `Retry-After`, a hang, latency.
+Error replies ask the SDK to retry at once unless the behaviour sets their headers, so that no test
+sleeps through the SDK's back-off; `stop` returns at once, its hanging replies ended.
 
 conftest.py loads it as a plugin (`pytest_plugins`), so every test can use the `openai_server` and
 `llm_settings` fixtures.
@@ -32,6 +34,8 @@ TEST_MODEL = "test-model"
 TEST_KEY_ENV = "CHANGERADAR_TEST_API_KEY"
 TEST_KEY = "sk-test-SECRET123"
 HANG_SECONDS = 30.0  # far past any timeout a test sets; the server's shutdown ends it sooner
+POLL_SECONDS = 0.01  # how soon `stop` is noticed: serve_forever's default 0.5 s, per test, adds up
+RETRY_AT_ONCE = {"retry-after-ms": "1"}  # errors ask the SDK to retry now: no test sleeps through back-off
 
 _SCHEMA_IN_PROMPT = re.compile(r"```json\n(\{.*?\})\n```", re.DOTALL)
 _PATH_IN_PROMPT = re.compile(r"`([\w.-]+(?:/[\w.-]+)*\.\w+)`")
@@ -74,7 +78,7 @@ class Reply:
     status: int = 200
     content: str | None = None
     finish_reason: str = "stop"
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=lambda: RETRY_AT_ONCE)  # of an error reply
     delay: float = 0.0
     hang: bool = False
     mention: str | None = None  # a path to name in every text of the generated answer
@@ -113,13 +117,14 @@ def http_error(status: int) -> Behaviour:
     return lambda request: Reply(status=status)
 
 
-def rate_limited_once(retry_after_seconds: int) -> Behaviour:
-    """429 with `Retry-After` on the first request of each conversation, then valid answers."""
-    return lambda request: (
-        Reply(status=429, headers={"Retry-After": str(retry_after_seconds)})
-        if request.attempt == 0
-        else Reply()
+def rate_limited_once(retry_after_seconds: int | None = None) -> Behaviour:
+    """429 on the first request of each conversation, with `Retry-After` if given, then valid answers."""
+    limited = (
+        Reply(status=429)
+        if retry_after_seconds is None
+        else Reply(status=429, headers={"Retry-After": str(retry_after_seconds)})
     )
+    return lambda request: limited if request.attempt == 0 else Reply()
 
 
 def slow(seconds: float) -> Behaviour:
@@ -170,7 +175,9 @@ class FakeOpenAI:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._http = _LoopbackHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._http.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True
+        )
 
     @property
     def url(self) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from changeradar.config import Settings
+import pytest
+
+from changeradar.config import AreaRule, ImportanceSettings, Settings
 from changeradar.pipeline import ReportRequest, build_report
 from changeradar.store import Store
 from changeradar.window import day_window
@@ -24,6 +27,44 @@ def commit_calls(server) -> list:
     return [
         r for r in server.chat_requests if r.body["response_format"]["json_schema"]["name"] != "day_overview"
     ]
+
+
+def asked_shas(calls: list) -> set[str]:
+    return {re.search(r"^SHA: (\w+)$", call.prompt, re.MULTILINE).group(1) for call in calls}
+
+
+def prompt_inputs(report) -> tuple:
+    """What the rules hand the model about a commit: its facts, its level and the reasons for it."""
+    reasons = [(reason.rule, reason.subject) for reason in report.importance.reasons]
+    return report.signals, report.importance.level, reasons
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"importance": ImportanceSettings(weights={"api_added": 6.0, "core_lines": 0.5})},
+        {"areas": [AreaRule(pattern="**/*.py", area="python-code")]},
+    ],
+    ids=["weights", "area rule"],
+)
+def test_the_model_is_asked_again_exactly_for_commits_whose_prompt_changed(
+    fixture_day_repo, openai_server, llm_settings, tmp_path, changed
+):
+    before = report_day(fixture_day_repo, Settings(analyzer=llm_settings), tmp_path / "cache")
+    asked = len(commit_calls(openai_server))
+    settings = Settings(analyzer=llm_settings, **changed)
+
+    after = report_day(fixture_day_repo, settings, tmp_path / "cache")
+    again = commit_calls(openai_server)[asked:]
+    report_day(fixture_day_repo, settings, tmp_path / "cache")
+
+    different = {
+        old.commit.sha
+        for old, new in zip(before.commits, after.commits, strict=True)
+        if prompt_inputs(old) != prompt_inputs(new)
+    }
+    assert different and asked_shas(again) == different and len(again) == len(different)
+    assert len(commit_calls(openai_server)) == asked + len(again)  # unchanged settings: all from the cache
 
 
 def test_a_rerun_asks_the_model_nothing(fixture_day_repo, openai_server, llm_settings, tmp_path):

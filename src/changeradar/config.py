@@ -66,6 +66,11 @@ class AnalyzerSettings(_Section):
         default_factory=dict, description="model → (USD per 1M prompt tokens, USD per 1M completion tokens)"
     )
 
+    @field_validator("api_key_env")
+    @classmethod
+    def _names_a_variable(cls, value: str) -> str:
+        return check_key_variable_name(value)
+
 
 class ImportanceSettings(_Section):
     """Score thresholds and rule weights; unset weights keep their calibrated defaults."""
@@ -178,6 +183,21 @@ def check_web_url(url: str, what: str) -> str:
     if problem:
         raise BadInput(f"bad {what} {url!r} ({problem})")
     return url
+
+
+_ENV_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_KEY_LIKE_WORD = re.compile(r"(?=[A-Za-z0-9]*[0-9])(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{16,}")
+
+
+def check_key_variable_name(name: str) -> str:
+    """`name` if it can name an environment variable, else BadInput that never shows it: a value that is
+    no variable name (`sk-…`) or holds a long run of mixed letters and digits is most likely a pasted key."""
+    if not _ENV_VAR_NAME.fullmatch(name) or any(_KEY_LIKE_WORD.fullmatch(w) for w in name.split("_")):
+        raise BadInput(
+            "analyzer.api_key_env is not the name of an environment variable (letters, digits, _); "
+            "if it is the key itself, it is not shown: put the key in the environment, its name here"
+        )
+    return name
 
 
 def load_config(path: Path) -> Settings:

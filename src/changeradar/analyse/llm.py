@@ -8,6 +8,8 @@ note saying why, and is not cached, so that the next run asks again. No commit i
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -61,11 +63,21 @@ class LLMAnalyzer:
         self.label = f"llm:{self._endpoint.model}"
 
     def cache_key(self, request: AnalysisRequest) -> str | None:
-        depth = self._depth(request)
-        if depth is None:  # answered offline: cheap and deterministic, not worth a cache row
+        """The model and a hash of everything sent to it: the rendered prompt (facts, reasons, message,
+        diff) and the answer's schema and limit; the templates too, for the repair message."""
+        job = self._job(0, request)
+        if job is None:  # answered offline: cheap and deterministic, not worth a cache row
             return None
-        parts = ("llm", self._endpoint.model, self._templates.fingerprint, request.language, depth.value)
-        return "|".join((*parts, f"schema-v{SCHEMA_VERSION}", f"budget-{self._settings.token_budget}"))
+        question = self._question(job)
+        sent = {
+            "messages": question.messages,
+            "response_format": question.response_format,
+            "max_tokens": question.max_tokens,
+            "templates": self._templates.fingerprint,
+            "schema_version": SCHEMA_VERSION,
+        }
+        digest = hashlib.sha256(json.dumps(sent, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        return "|".join(("llm", self._endpoint.model, request.language, job.depth.value, f"sha256:{digest}"))
 
     def analyse(
         self, requests: Sequence[AnalysisRequest], progress: ProgressCallback
@@ -157,18 +169,20 @@ class LLMAnalyzer:
         reserved = spending.reserve(job.prompt.tokens, max_tokens)
         if reserved is None:
             return Outcome(None, f"LLM spending limit of ${self._settings.budget_usd:g} reached")
+        outcome = await session.ask(self._question(job))
+        spending.settle(reserved, outcome.usage)
+        return outcome
+
+    def _question(self, job: _Job) -> Question[Analysis]:
         schema = answer_schema(job.depth)
-        question = Question(
+        return Question(
             messages=job.prompt.messages,
             response_format=response_format(
                 self._settings.structured_output, f"commit_{job.depth.value}", schema
             ),
             parse=partial(parse_answer, depth=job.depth),
-            max_tokens=max_tokens,
+            max_tokens=self._settings.max_output_tokens,
         )
-        outcome = await session.ask(question)
-        spending.settle(reserved, outcome.usage)
-        return outcome
 
     def _offline(self) -> Analyzer:
         from changeradar.analyse.offline import OfflineAnalyzer  # imported late: the two analysers are peers

@@ -29,7 +29,7 @@ class Endpoint:
     model: str
     base_url: str | None  # None: the SDK's default (api.openai.com)
     api_key: str = field(repr=False)
-    timeout_seconds: float = 120.0
+    timeout_seconds: float = 120.0  # bounds a whole call, its retries included (see `Session`)
     max_retries: int = 3
 
     def connect(self) -> openai.AsyncOpenAI:
@@ -46,8 +46,8 @@ class Endpoint:
 
     def describe_error(self, error: BaseException) -> str:
         """One line saying what went wrong with a call, without the key or a traceback."""
-        if isinstance(error, openai.APITimeoutError):
-            detail = f"no answer within {self.timeout_seconds:g} s (after {self.max_retries} retries)"
+        if isinstance(error, openai.APITimeoutError | TimeoutError):  # an attempt's, or the call's deadline
+            detail = f"no answer within {self.timeout_seconds:g} s"
         elif isinstance(error, openai.APIConnectionError):
             cause = error.__cause__ or error
             detail = f"cannot reach {self.base_url or 'the OpenAI API'}: {cause}"

@@ -2,6 +2,9 @@
 
 Whatever happens, `ask` returns an `Outcome`: a validated value, or the reason there is none (one line,
 no secret), with the tokens and time spent either way. It never raises for a failed call.
+
+Each call has one deadline, the endpoint's timeout, that covers the SDK's retries too: an endpoint that
+accepts connections but never answers costs that timeout once, not once per attempt.
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ class Session:
         while True:
             try:
                 reply = await self._complete(messages, question.response_format, max_tokens)
-            except openai.APIError as error:
+            except (openai.APIError, TimeoutError) as error:
                 return Outcome(
                     None, f"LLM call failed: {self.endpoint.describe_error(error)}", usage, latency
                 )
@@ -96,12 +99,13 @@ class Session:
     ) -> _Reply:
         async with self._slots:
             started = time.perf_counter()
-            response = await self._client.chat.completions.create(
-                model=self.endpoint.model,
-                messages=messages,
-                response_format=response_format,
-                max_tokens=max_tokens,
-            )
+            async with asyncio.timeout(self.endpoint.timeout_seconds):  # raises TimeoutError
+                response = await self._client.chat.completions.create(
+                    model=self.endpoint.model,
+                    messages=messages,
+                    response_format=response_format,
+                    max_tokens=max_tokens,
+                )
             seconds = time.perf_counter() - started
         usage = (
             TokenUsage(response.usage.prompt_tokens, response.usage.completion_tokens)

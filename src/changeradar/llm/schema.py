@@ -135,6 +135,9 @@ def _strictify(node: Any, definitions: dict[str, Any]) -> Any:
         referenced = definitions[node["$ref"].rsplit("/", 1)[-1]]
         siblings = {key: value for key, value in node.items() if key != "$ref"}
         return _strictify({**referenced, **siblings}, definitions)
+    if len(node.get("allOf", ())) == 1:  # older pydantic (2.7) wraps a `$ref` with siblings in an allOf
+        siblings = {key: value for key, value in node.items() if key != "allOf"}
+        return _strictify({**node["allOf"][0], **siblings}, definitions)
     strict = {key: _strictify(value, definitions) for key, value in node.items() if key not in _NOT_STRICT}
     if "properties" in node:  # its keys are field names, not schema keywords: keep every one
         strict["properties"] = {
