@@ -370,7 +370,10 @@ def _block_exports(definition: Node, offset: int) -> Iterator[_Entry]:
         elif macro in _PYTHON_MODULE_BLOCKS and method == "def":
             target = _function_reference(arguments_node.named_children[1:])
             kind = f"{_PYTHON_MODULE_BLOCKS[macro]} function"
-            yield _Entry(("export", f"{module}.{exported}"), kind, line, end, target=target)
+            name = (
+                exported if module.isupper() else f"{module}.{exported}"
+            )  # TORCH_EXTENSION_NAME: set by the build
+            yield _Entry(("export", name), kind, line, end, target=target)
     for op, call in implemented:
         if op not in defined:
             line = call.start_point[0] + 1 + offset
