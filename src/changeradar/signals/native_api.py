@@ -36,7 +36,7 @@ from changeradar.signals.native_regions import without_function_bodies
 from changeradar.signals.paths import file_kind
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Parser, Tree
+    from tree_sitter import Node, Parser
 
 HEADER_EXTENSIONS = frozenset(("h", "hh", "hpp", "hxx", "cuh"))
 NATIVE_EXTENSIONS = HEADER_EXTENSIONS | frozenset(("c", "cc", "cpp", "cxx", "cu"))
@@ -52,6 +52,10 @@ _EXPORT_MARKERS = ("TVM_FFI_DLL_EXPORT", "TORCH_LIBRARY", "PYBIND11_MODULE", "NB
 _CUDA_ONLY = re.compile(
     r"\b__(?:global|device|host|forceinline|noinline|managed|shared|constant|grid_constant)__\b"
     r"|\b__launch_bounds__\s*\([^()]*\)"
+)
+_NOT_CODE = ("//", "/*", "*", "#")
+_DECLARING_WORD = re.compile(
+    r"\b(?:struct|class|enum|union|using|typedef|namespace|public|private|protected)\b"
 )
 _CONTAINERS = frozenset(("declaration_list", "preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif"))
 _TYPES = {
@@ -101,12 +105,14 @@ class _Entry:
 def _interface_sides(
     file: FileChange, context: SignalContext, public_header: bool
 ) -> tuple[list[Found], list[Found]]:
-    texts = [side_text(file, side, context.blobs) for side in Side]
     lines = diff_lines(file)
+    if not any(line.sign != " " and _may_declare(line.text) for line in lines):
+        return [], []  # comments, includes, blank lines: spare reading and parsing both sides
     changed = [
         [line.old_line for line in lines if line.sign == "-"],
         [line.new_line for line in lines if line.sign == "+"],
     ]
+    texts = [side_text(file, side, context.blobs) for side in Side]
     if None in texts:  # read what the hunks show, on both sides alike, so that keys stay comparable
         pieces = [
             [(run[0].number - 1, "\n".join(line.text for line in run)) for run in hunk_runs(file, side)]
@@ -118,8 +124,37 @@ def _interface_sides(
         marker in text for side in pieces for _, text in side for marker in _EXPORT_MARKERS
     ):
         return [], []
-    entries = [[entry for offset, text in side for entry in _entries(text, offset)] for side in pieces]
+    reduced = [[(offset, _reduced_lines(text)) for offset, text in side] for side in pieces]
+    if not any(_outside_bodies(side, lines) for side, lines in zip(reduced, changed, strict=True)):
+        return [], []  # every change is inside function bodies: no interface can have changed
+    entries = [[entry for offset, text in side for entry in _entries(text, offset)] for side in reduced]
     return _found(entries, changed, public_header)
+
+
+def _may_declare(line: str) -> bool:
+    """Whether a line can be part of a declaration or an export: code (not a comment, a preprocessor
+    directive or blank) with a bracket, a comma or a declaring word. A field (`float eps;`) is no fact."""
+    code = line.strip()
+    if not code or code.startswith(_NOT_CODE):
+        return False
+    return any(mark in code for mark in "(),") or _DECLARING_WORD.search(code) is not None
+
+
+@lru_cache(maxsize=16)  # a day's commits often edit one file in turn: one's new side is the next's old
+def _reduced_lines(text: str) -> tuple[str, ...]:
+    """The lines of `text` without its function bodies (see `native_regions`) and CUDA-only words."""
+    reduced = without_function_bodies(text, _MODULE_BLOCKS)
+    return tuple(_CUDA_ONLY.sub(lambda match: "\n" * match.group().count("\n") or " ", reduced).split("\n"))
+
+
+def _outside_bodies(pieces: Sequence[tuple[int, tuple[str, ...]]], changed: Sequence[int]) -> bool:
+    """Whether a changed line (one-based) is left in the reduced lines, that is, outside every body."""
+    for offset, lines in pieces:
+        for number in changed:
+            index = number - 1 - offset
+            if 0 <= index < len(lines) and _may_declare(lines[index]):
+                return True
+    return False
 
 
 def _found(
@@ -181,19 +216,14 @@ def _parser() -> Parser:
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_cpp.language()))
 
 
-def _parse(text: str) -> Tree:
-    """The tree of `text` without its function bodies (see `native_regions`) and CUDA-only words."""
-    reduced = without_function_bodies(text, _MODULE_BLOCKS)
-    blanked = _CUDA_ONLY.sub(lambda match: "\n" * match.group().count("\n") or " ", reduced)
-    return _parser().parse(blanked.encode("utf-8", errors="replace"))
-
-
-@lru_cache(maxsize=16)  # a day's commits often edit one file in turn: one's new side is the next's old
-def _entries(text: str, line_offset: int) -> tuple[_Entry, ...]:
+@lru_cache(maxsize=16)
+def _entries(lines: tuple[str, ...], line_offset: int) -> tuple[_Entry, ...]:
+    text = "\n".join(lines)
     if not text.strip():
         return ()
     entries: list[_Entry] = []
-    _walk(_parse(text).root_node, "", line_offset, entries, hidden_scope=False)
+    tree = _parser().parse(text.encode("utf-8", errors="replace"))
+    _walk(tree.root_node, "", line_offset, entries, hidden_scope=False)
     return tuple(entries)
 
 
