@@ -40,6 +40,7 @@ def extract_signals(
         env_vars,
         files,
         markers,
+        native_api,
         security,
     )
 
@@ -53,6 +54,7 @@ def extract_signals(
         env_vars.extract,
         cli_options.extract,
         api.extract,
+        native_api.extract,
         security.extract,
     )
     try:

@@ -1,6 +1,7 @@
-"""Public API added, removed or re-signed. Python modules are compared by parsing both versions with `ast`;
-Go, Rust and TypeScript/JavaScript with tree-sitter (see syntax_tree); C/C++ headers, and Python that
-cannot be read or parsed, by the shape of the declaration lines a commit adds and removes.
+"""Public API added, removed or re-signed. Python modules are compared by parsing both versions with `ast`
+(and, when they cannot be read or parsed, by the shape of the declaration lines a commit adds and removes);
+Go, Rust and TypeScript/JavaScript with tree-sitter (see syntax_tree). C, C++ and CUDA are read by
+`native_api`.
 
 Names are qualified by module (`sglang.srt.server_args.ServerArgs.from_cli_args`); a declaration that
 only moves within its file is neither added nor removed.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,7 @@ from changeradar.signals.dependencies import (
 )
 from changeradar.signals.diff import diff_lines
 from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path, matches_any
-from changeradar.signals.python_api import public_api, signature
+from changeradar.signals.python_api import bound_by_other_statements, public_api, signature
 from changeradar.signals.python_regions import statements_touched
 from changeradar.signals.syntax_tree import Declaration, DeclarationReader
 
@@ -127,12 +128,36 @@ def _parsed_python_sides(file: FileChange, blobs: BlobSource | None) -> list[Seq
     # A renamed module's API moves wholesale to new names: only an edit in place can be read in part.
     in_place = file.status is FileStatus.MODIFIED and not file.patch_truncated
     reduced = statements_touched(*texts, *_changed_lines(file)) if in_place else None
+    sides = None
     if reduced is not None:
         sides = [public_api(text, module) for text, module in zip(reduced, modules, strict=True)]
-        if None not in sides:
-            return sides
-    sides = [public_api(text, module) for text, module in zip(texts, modules, strict=True)]
-    return None if None in sides else sides
+    if sides is None or None in sides:
+        sides = [public_api(text, module) for text, module in zip(texts, modules, strict=True)]
+    if sides[0] is None or sides[1] is None:
+        return None
+    return _without_reexports(sides[0], sides[1], texts[0], texts[1])
+
+
+def _without_reexports(
+    before: Sequence[Found], after: Sequence[Found], old_text: str, new_text: str
+) -> list[Sequence[Found]]:
+    """Both sides without the items that only moved out of (or into) the module while their import
+    path still resolves: a `def` replaced by `from .elsewhere import name` (or an assignment) is no
+    removed API, nor is a `def` that replaces such an import an added one."""
+    sides = [list(before), list(after)]
+    for side, other, other_text in ((0, 1, new_text), (1, 0, old_text)):
+        keys = {found.key for found in sides[other]}
+        gone = {_top_level(found.key) for found in sides[side] if found.key not in keys}
+        if not any(name in other_text for name in gone):  # the cheap test spares the parse
+            continue
+        bound = bound_by_other_statements(other_text) or frozenset()
+        sides[side] = [f for f in sides[side] if f.key in keys or _top_level(f.key) not in bound]
+    return sides
+
+
+def _top_level(key: Hashable) -> str:
+    """The module-level name an item is reached through (`Sampler` for `Sampler.forward`)."""
+    return str(key).partition(".")[0]
 
 
 def _changed_lines(file: FileChange) -> tuple[list[int], list[int]]:
@@ -172,12 +197,10 @@ class _Syntax:
     declarations: tuple[tuple[re.Pattern[str], str], ...]
     block: re.Pattern[str] | None = None
     parameters: Callable[[str], str | None] = _normalised_parameters
-    qualified: bool = True
 
 
 _PARAMETERS = r"(?:\s*\((?P<params>[^()]*)\))?"  # only a list that closes on the line, without nesting
 _PYTHON_FUNCTION = r"(?:async\s+)?def\s+(?P<name>[A-Za-z]\w*)" + _PARAMETERS
-_C_KEYWORDS = r"return|if|else|while|for|switch|case|typedef|using|namespace|template|static|class|struct"
 
 _PYTHON = _Syntax(
     hints=("def ", "class "),
@@ -189,24 +212,7 @@ _PYTHON = _Syntax(
     block=re.compile(r"class\s+(?P<owner>\w+)"),
     parameters=_python_parameters,
 )
-_C_HEADER = _Syntax(
-    hints=(");",),
-    declarations=(
-        (
-            # A one-line prototype at column 0: `void fused_add_rmsnorm(torch::Tensor& input, …);`
-            re.compile(
-                rf"(?!(?:{_C_KEYWORDS})\b)(?:[A-Za-z_][\w:<>,]*[\s*&]+)+(?P<name>[A-Za-z_]\w*)"
-                r"\s*\((?P<params>[^;{}()]*)\)\s*(?:const\s*)?(?:noexcept\s*)?;\s*$"
-            ),
-            "function",
-        ),
-    ),
-    qualified=False,  # C and C++ free functions share one global namespace
-)
-_SYNTAXES: dict[str, _Syntax] = {
-    "py": _PYTHON,
-    **dict.fromkeys(("h", "hh", "hpp", "cuh"), _C_HEADER),
-}
+_SYNTAXES: dict[str, _Syntax] = {"py": _PYTHON}
 
 
 def _holds_any(text: str, words: tuple[str, ...]) -> bool:
@@ -217,7 +223,7 @@ def _declarations(file: FileChange, side: Side, syntax: _Syntax) -> Iterator[Fou
     """Public declarations on one side's changed lines, with the type that owns each method."""
     if not _holds_any(file.patch, syntax.hints):
         return
-    module = module_name(_side_path(file, side)) if syntax.qualified else ""
+    module = module_name(_side_path(file, side))
     for run in hunk_runs(file, side):
         owner: str | None = None
         for line in run:

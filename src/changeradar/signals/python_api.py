@@ -2,7 +2,8 @@
 
 Public means a top-level function or class (named in `__all__` when the module defines it literally, else
 not starting with "_") and the methods of a public class that do not start with "_". A signature is the
-parameter names, kinds and which have defaults; annotations are left out, as changing one breaks no call.
+parameter names, kinds and defaults; annotations are left out, as changing one breaks no call. Each item
+is keyed by its name within the module, so that a renamed module's unchanged items pair up.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ _Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 @lru_cache(maxsize=32)  # a day's commits often edit one module in turn: one's new side is the next's old
 def public_api(source: str, module: str) -> tuple[Found, ...] | None:
-    """One `Found` per public function, class and method, keyed by qualified name; None if unparsable."""
+    """One `Found` per public function, class and method, named by qualified name and keyed by the name
+    within the module; None if unparsable."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError):  # ValueError: null bytes; RecursionError: deep nesting
@@ -30,18 +32,44 @@ def public_api(source: str, module: str) -> tuple[Found, ...] | None:
             continue
         qualified = f"{module}.{node.name}" if module else node.name
         if isinstance(node, ast.ClassDef):
-            found.append(Found(qualified, qualified, node.lineno, "class", _constructor_signature(node)))
+            found.append(Found(node.name, qualified, node.lineno, "class", _constructor_signature(node)))
             found.extend(_public_methods(node, qualified))
         else:
-            found.append(Found(qualified, qualified, node.lineno, "function", signature(node.args)))
+            found.append(Found(node.name, qualified, node.lineno, "function", signature(node.args)))
     return tuple(found)
 
 
+def bound_by_other_statements(source: str) -> frozenset[str] | None:
+    """The top-level names a module binds by import or assignment (also under `if` and `try`): names
+    that still resolve on import though no `def` or `class` defines them here; None if unparsable."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    names: set[str] = set()
+    pending = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(
+                name.id for target in targets for name in ast.walk(target) if isinstance(name, ast.Name)
+            )
+        elif isinstance(node, ast.If | ast.Try):
+            pending.extend([*node.body, *node.orelse, *getattr(node, "finalbody", [])])
+            pending.extend(
+                statement for handler in getattr(node, "handlers", []) for statement in handler.body
+            )
+    return frozenset(names)
+
+
 def signature(arguments: ast.arguments) -> str:
-    """`(a, b=…, /, c, *args, d, e=…, **kwargs)`: what a call must match, without annotations."""
+    """`(a, b=1, /, c, *args, d, e=None, **kwargs)`: what a call must match, without annotations."""
     positional = [*arguments.posonlyargs, *arguments.args]
-    first_default = len(positional) - len(arguments.defaults)
-    parts = [_parameter(arg.arg, index >= first_default) for index, arg in enumerate(positional)]
+    defaults = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
+    parts = [_parameter(arg.arg, default) for arg, default in zip(positional, defaults, strict=True)]
     if arguments.posonlyargs:
         parts.insert(len(arguments.posonlyargs), "/")
     if arguments.vararg:
@@ -49,21 +77,21 @@ def signature(arguments: ast.arguments) -> str:
     elif arguments.kwonlyargs:
         parts.append("*")
     for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
-        parts.append(_parameter(arg.arg, default is not None))
+        parts.append(_parameter(arg.arg, default))
     if arguments.kwarg:
         parts.append(f"**{arguments.kwarg.arg}")
     return "(" + ", ".join(parts) + ")"
 
 
-def _parameter(name: str, has_default: bool) -> str:
-    return f"{name}=…" if has_default else name
+def _parameter(name: str, default: ast.expr | None) -> str:
+    return f"{name}={ast.unparse(default)}" if default is not None else name
 
 
 def _public_methods(cls: ast.ClassDef, qualified_class: str) -> Iterator[Found]:
     for node in cls.body:
         if isinstance(node, _Function) and not node.name.startswith("_"):
             name = f"{qualified_class}.{node.name}"
-            yield Found(name, name, node.lineno, "method", signature(node.args))
+            yield Found(f"{cls.name}.{node.name}", name, node.lineno, "method", signature(node.args))
 
 
 def _constructor_signature(cls: ast.ClassDef) -> str | None:

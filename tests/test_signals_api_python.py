@@ -1,0 +1,95 @@
+"""Python interface facts from real repositories: signatures changed, renamed modules, re-exports."""
+
+from __future__ import annotations
+
+from changeradar.collect import collect_commits
+from changeradar.git import GitBlobReader
+from changeradar.model import SignalAction
+from changeradar.signals import SignalContext
+from changeradar.signals.api import extract
+from changeradar.window import day_window
+from gitrepo import GitRepo
+
+ADDED, REMOVED, CHANGED = SignalAction.ADDED, SignalAction.REMOVED, SignalAction.CHANGED
+
+KERNEL_UTILS = '''\
+"""Helpers shared by the CuTe DSL kernels."""
+
+import cutlass
+
+
+def make_ptr(dtype, value, mem_space=None, assumed_align=16):
+    return cutlass.make_ptr(dtype, value, mem_space, assumed_align)
+
+
+def get_num_sm(device):
+    return device.multi_processor_count
+
+
+def convert_sf_layout(sf, m, k):
+    return sf.view(m, k)
+'''
+MOVED_TO_COMMON = '''\
+"""Helpers shared by the CuTe DSL kernels."""
+
+# These helpers moved to flashinfer.cute_dsl.common.kernel_utils; re-exported so that existing
+# imports continue to work.
+from ..common.kernel_utils import get_num_sm, make_ptr
+
+__all__ = ["make_ptr", "get_num_sm"]
+'''
+
+
+def api_facts(repo: GitRepo) -> list[tuple]:
+    """The API facts of the repository's newest commit."""
+    commits = collect_commits(repo.path, "main", day_window("2026-01-29", "Asia/Shanghai"))
+    with GitBlobReader(repo.path) as blobs:
+        signals = extract(commits[0], SignalContext(blobs=blobs))
+        return [(signal.name, signal.action, signal.detail, signal.path, signal.line) for signal in signals]
+
+
+def test_functions_moved_away_and_re_exported_are_not_removed(git_repo: GitRepo) -> None:
+    path = "flashinfer/cute_dsl/gemm/kernel_utils.py"
+    git_repo.commit("Add kernel utils", {path: KERNEL_UTILS}, date="2026-01-28T10:00:00+08:00")
+    git_repo.commit("Move kernel utils to common", {path: MOVED_TO_COMMON})
+    # `convert_sf_layout` is neither defined nor imported any more: that one is gone.
+    assert api_facts(git_repo) == [
+        ("flashinfer.cute_dsl.gemm.kernel_utils.convert_sf_layout", REMOVED, "function", path, 14)
+    ]
+
+
+def test_a_signature_changed_by_a_parameter_added_removed_renamed_or_given_another_default(
+    git_repo: GitRepo,
+) -> None:
+    path = "flashinfer/norm.py"
+    before = (
+        "def rmsnorm(input, weight, eps=1e-6):\n    pass\n\n\n"
+        "def fused_add_rmsnorm(input, residual, weight, eps=1e-6):\n    pass\n\n\n"
+        "def gemma_rmsnorm(input, weight, eps=1e-6, out=None):\n    pass\n\n\n"
+        "def layernorm(input, gamma, beta, eps=1e-6):\n    pass\n\n\n"
+        "def unchanged(input):\n    pass\n"
+    )
+    after = (
+        before.replace("def rmsnorm(input, weight, eps=1e-6)", "def rmsnorm(input, weight, eps=1e-5)")
+        .replace("residual, weight, eps=1e-6)", "residual, weight, eps=1e-6, enable_pdl=None)")
+        .replace("eps=1e-6, out=None)", "eps=1e-6)")
+        .replace("def layernorm(input, gamma, beta", "def layernorm(x, gamma, beta")
+    )
+    git_repo.commit("Add norm", {path: before}, date="2026-01-28T10:00:00+08:00")
+    git_repo.commit("Tune norm", {path: after})
+    assert api_facts(git_repo) == [
+        ("flashinfer.norm.rmsnorm", CHANGED, "signature", path, 1),
+        ("flashinfer.norm.fused_add_rmsnorm", CHANGED, "signature", path, 5),
+        ("flashinfer.norm.gemma_rmsnorm", CHANGED, "signature", path, 9),
+        ("flashinfer.norm.layernorm", CHANGED, "signature", path, 13),
+    ]
+
+
+def test_a_renamed_module_with_unchanged_items_is_no_fact(git_repo: GitRepo) -> None:
+    old_path, new_path = (
+        "flashinfer/cute_dsl/sparse/bsa_attn.py",
+        "flashinfer/cute_dsl/sparse/bsa_attn_sm100.py",
+    )
+    git_repo.commit("Add sparse attention", {old_path: KERNEL_UTILS}, date="2026-01-28T10:00:00+08:00")
+    git_repo.commit("Name the sparse attention by its architecture", renames={old_path: new_path})
+    assert api_facts(git_repo) == []
