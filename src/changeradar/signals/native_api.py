@@ -25,18 +25,18 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalKind
-from changeradar.signals import SignalContext
+from changeradar.signals import SignalContext, syntax_tree
 from changeradar.signals.dependencies import Found, Side, compare_found, hunk_runs, side_text
 from changeradar.signals.diff import diff_lines
 from changeradar.signals.native_regions import without_function_bodies
 from changeradar.signals.paths import file_kind
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Parser
+    from tree_sitter import Node
 
 HEADER_EXTENSIONS = frozenset(("h", "hh", "hpp", "hxx", "cuh"))
 NATIVE_EXTENSIONS = HEADER_EXTENSIONS | frozenset(("c", "cc", "cpp", "cxx", "cu"))
@@ -207,22 +207,15 @@ def _found_one(group: Sequence[_Entry], functions: dict[str, _Entry]) -> Found:
 # --- The syntax tree -------------------------------------------------------------------------------------
 
 
-@cache
-def _parser() -> Parser:
-    """One C++ parser for the process; the grammar loads on first use, not at start-up."""
-    import tree_sitter
-    import tree_sitter_cpp
-
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_cpp.language()))
-
-
 @lru_cache(maxsize=16)
 def _entries(lines: tuple[str, ...], line_offset: int) -> tuple[_Entry, ...]:
     text = "\n".join(lines)
     if not text.strip():
         return ()
+    tree = syntax_tree.parse("cpp", text.encode("utf-8", errors="replace"))
+    if tree is None:
+        return ()
     entries: list[_Entry] = []
-    tree = _parser().parse(text.encode("utf-8", errors="replace"))
     _walk(tree.root_node, "", line_offset, entries, hidden_scope=False)
     return tuple(entries)
 
