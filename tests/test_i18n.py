@@ -30,7 +30,8 @@ def _keys_asked_for() -> tuple[set[str], set[str]]:
     for path in SOURCE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and _KEY.fullmatch(node.value):
-                if node.value.split(".")[0] in namespaces and "." in node.value:
+                is_file_name = node.value.endswith((".md", ".py", ".toml", ".json", ".j2"))  # "overview.md"
+                if node.value.split(".")[0] in namespaces and "." in node.value and not is_file_name:
                     whole.add(node.value)
             elif isinstance(node, ast.JoinedStr) and isinstance(node.values[0], ast.Constant):
                 prefix = str(node.values[0].value)
