@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -29,9 +28,11 @@ from changeradar.config import (
     load_config,
 )
 from changeradar.errors import BadInput, ChangeradarError
+from changeradar.i18n import LANGUAGES
 from changeradar.model import DayReport, Window
 from changeradar.pipeline import ReportRequest, build_report, no_progress
 from changeradar.publish import render, write_report
+from changeradar.render.view import build_view
 from changeradar.repository import find_name_collisions
 from changeradar.scaffold import write_starter_files
 from changeradar.store import Store, default_cache_dir
@@ -116,7 +117,7 @@ def _presentation_options(command: Callable) -> Callable:
         [
             _path_option("--config", "config_path", help="Config file."),
             _text_option("--tz", help="IANA time zone of the window and the times shown."),
-            click.option("--lang", type=click.Choice(["zh", "en"]), help="Report language."),
+            click.option("--lang", type=click.Choice(LANGUAGES), help="Report language."),
             _text_option("--format", "formats", help="Comma-separated: md,json."),
             _text_option("--out", help="Output folder, or - for one format (default md) on standard output."),
             _text_option("--analyzer", help="offline or llm."),
@@ -382,7 +383,7 @@ def _report_and_publish(
             for failure in day.failures:
                 feedback.say(f"changeradar: {day.repo.name} {day.window.label}: {failure}")
             failures += len(day.failures)
-            summary = run_summary(day)
+            summary = build_view(day).run_summary
             if keep_going:
                 feedback.say(f"changeradar: {summary}")
     if keep_going:
@@ -399,25 +400,6 @@ def _publish(
         feedback.echo(render(day, stdout_format, settings.templates_dir))
         return []
     return write_report(day, settings.output, settings.formats, settings.templates_dir)
-
-
-def run_summary(day: DayReport) -> str:
-    """One line for the log of a scheduled run: what was reported, how it was analysed, what it cost."""
-    levels = Counter(report.importance.level.value for report in day.commits)
-    line = (
-        f"{day.repo.name} {day.window.label}: {len(day.commits)} commits "
-        f"(high {levels['high']}, medium {levels['medium']}, low {levels['low']})"
-    )
-    if day.incomplete_commits:
-        line += f"; {day.incomplete_commits} not read fully"
-    stats = day.stats
-    if day.model is None:
-        return f"{line}; analysed {day.analyzer}"
-    line += (
-        f"; {day.analyzer}:{day.model} {stats.by_model}, from cache {stats.from_cache}, "
-        f"fallback {stats.fallback}; tokens {stats.prompt_tokens:,} in, {stats.completion_tokens:,} out"
-    )
-    return line + (f"; ${stats.cost_usd:.4f}" if stats.cost_usd is not None else "")
 
 
 def batch_summary(reports: int, failed: Sequence[str]) -> str:

@@ -194,6 +194,10 @@ class Insights(BaseModel):
     maintainability: str = Field(description="Effect on readability, tests, duplication, coupling.")
 
 
+# Contract: every text item of an Analysis is CommonMark inline prose (code spans, emphasis; one line): an
+# LLM writes it so, the offline analyser serialises its typed sentences so (`inline.commonmark`), and
+# renderers treat it as untrusted, neutralising links, HTML and block starts where they show it. (Said
+# here, not in the docstring: the docstring is part of the JSON schema the model answers in.)
 class Analysis(BaseModel):
     """One commit explained: what every analyser (offline or LLM) produces and every renderer shows."""
 

@@ -3,7 +3,8 @@
 The score is the sum of the weights of the rules that fire (see `scoring_rules.RULES`); the level comes
 from the thresholds in `ImportanceSettings`. A commit that touches only docs, tests, CI, tooling or
 generated files, or that reverts a small change, is capped at low unless it is breaking or
-security-relevant. Facts found in such peripheral files never count as user-facing surface.
+security-relevant. Facts found in such peripheral files never count as user-facing surface. The words that
+explain a reason to readers are the view's (`render.view.reason_line`), from the message catalogues.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from pathlib import PurePosixPath
 from changeradar.config import ImportanceSettings
 from changeradar.errors import BadInput
 from changeradar.model import Commit, Importance, Level, Reason, Signal, SignalAction, SignalKind
+from changeradar.render.view import describe_reason  # the words are the view's; kept here for callers
 from changeradar.scoring_rules import (
     CAP_MARGIN,
     CORE_LINES_CEILING,
     CORE_LINES_SCALE,
-    EVIDENCE_ZH,
     LARGE_REVERT_LINES,
     RULES,
 )
@@ -28,6 +29,8 @@ from changeradar.signals.dependencies import DependencyTrait
 from changeradar.signals.dependency_versions import Step
 from changeradar.signals.files import SOURCE_SUFFIXES
 from changeradar.signals.paths import file_kind
+
+__all__ = ["check_weights", "default_weights", "dependency_rule", "describe_reason", "score_commit"]
 
 # Facts whose signals each rule gathers; the reason's subject lists what they name.
 SIGNAL_RULES: tuple[tuple[str, SignalKind, SignalAction | None], ...] = (
@@ -70,10 +73,7 @@ SINGLE_KIND_CAPS: dict[str, str] = {
 }
 CORE = "core"
 GENERATED = "generated"
-LIST_SEPARATOR = ", "  # between the names a subject lists; `{code}` shows each one as code
-MORE_ITEMS: dict[str, str] = {"en": " and {count} more", "zh": " 等 {count} 项"}
-ITEM_SEPARATOR: dict[str, str] = {"en": ", ", "zh": "、"}
-SHOWN_ITEMS = 3
+LIST_SEPARATOR = ", "  # between the names a subject lists; a reason's `{code}` shows each one as code
 
 
 def default_weights() -> dict[str, float]:
@@ -102,26 +102,6 @@ def score_commit(commit: Commit, signals: Sequence[Signal], settings: Importance
         score += cap.weight
     score = round(score, 2)
     return Importance(_level(score, settings), score, tuple(reasons))
-
-
-def describe_reason(reason: Reason, language: str) -> str:
-    """The reader's sentence for a reason, in "en" or "zh"; a rule this module does not know reads as-is."""
-    if language not in MORE_ITEMS:
-        raise BadInput(f"unknown language {language!r} (choose from: {', '.join(MORE_ITEMS)})")
-    rule = RULES.get(reason.rule)
-    if rule is None:
-        return f"{reason.rule}: {reason.subject}" if reason.subject else reason.rule
-    if language == "en":
-        return rule.en.format(subject=reason.subject, code=_as_code(reason.subject, language))
-    subject = _evidence_in_chinese(reason.subject)
-    return rule.zh.format(subject=subject, code=_as_code(reason.subject, language))
-
-
-def _evidence_in_chinese(subject: str) -> str:
-    for english, chinese in EVIDENCE_ZH:
-        if subject.startswith(english):
-            return chinese + subject.removeprefix(english)
-    return subject
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,13 +248,6 @@ def _level(score: float, settings: ImportanceSettings) -> Level:
     if score >= settings.medium:
         return Level.MEDIUM
     return Level.LOW
-
-
-def _as_code(subject: str, language: str) -> str:
-    items = [item for item in subject.split(LIST_SEPARATOR) if item]
-    shown = ITEM_SEPARATOR[language].join(f"`{item}`" for item in items[:SHOWN_ITEMS])
-    hidden = len(items) - SHOWN_ITEMS
-    return shown + (MORE_ITEMS[language].format(count=hidden) if hidden > 0 else "")
 
 
 def _unique(items: Iterable[str]) -> list[str]:

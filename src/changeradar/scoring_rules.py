@@ -1,8 +1,9 @@
-"""The importance rules as data: each rule's default weight and the sentence that explains it to readers.
+"""The importance rules as data: each rule's default weight.
 
 A rule's name is the key users override in `[importance.weights]` and the `rule` of every `Reason` it
-produces. Sentences take `{subject}` (the reason's subject as written) or `{code}` (its comma-separated
-items, each shown as code).
+produces. The sentence that explains it to readers is the message `reason.<rule>` of every catalogue
+(`changeradar/catalogues/`), which takes `{subject}` (the reason's subject as written) or `{code}` (its
+comma-separated items, each shown as code).
 """
 
 from __future__ import annotations
@@ -12,66 +13,56 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    en: str
-    zh: str
     weight: float | None = None  # None: not a weight users tune (a level cap, or a later stage's note)
 
 
 RULES: dict[str, Rule] = {
     # Facts that make a commit matter to a team depending on the repository. A new or removed CLI option
     # and a breaking marker are high on their own (default high threshold 6.0).
-    "breaking_change": Rule("marked as a breaking change ({subject})", "标记为破坏性变更（{subject}）", 6.0),
-    "security_sensitive": Rule("touches security-sensitive code: {code}", "涉及安全敏感代码：{code}", 3.5),
-    "cli_option_added": Rule("adds CLI option {code}", "新增命令行选项 {code}", 6.0),
-    "cli_option_removed": Rule("removes CLI option {code}", "移除命令行选项 {code}", 6.0),
-    "cli_option_changed": Rule("changes CLI option {code}", "修改命令行选项 {code}", 2.5),
-    "env_var_added": Rule("adds environment variable {code}", "新增环境变量 {code}", 1.5),
-    "env_var_removed": Rule("removes environment variable {code}", "移除环境变量 {code}", 2.5),
+    "breaking_change": Rule(6.0),
+    "security_sensitive": Rule(3.5),
+    "cli_option_added": Rule(6.0),
+    "cli_option_removed": Rule(6.0),
+    "cli_option_changed": Rule(2.5),
+    "env_var_added": Rule(1.5),
+    "env_var_removed": Rule(2.5),
     # Low: Python's "public" (no leading underscore) takes in many internal helpers, so refactors move it.
-    "api_added": Rule("adds public API {code}", "新增公开接口 {code}", 1.0),
-    "api_removed": Rule("removes public API {code}", "移除公开接口 {code}", 1.0),
-    "api_changed": Rule("changes the signature of {code}", "修改接口签名 {code}", 0.5),
-    "module_added": Rule("adds module {code}", "新增模块 {code}", 1.5),
-    "module_removed": Rule("removes module {code}", "删除模块 {code}", 1.5),
+    "api_added": Rule(1.0),
+    "api_removed": Rule(1.0),
+    "api_changed": Rule(0.5),
+    "module_added": Rule(1.5),
+    "module_removed": Rule(1.5),
     # A runtime pin changes what users install: medium on its own (default medium threshold 2.5); a new
     # runtime dependency or a major step (0.x minor steps included) counts more. Each dependency signal
     # counts under one rule only (`score.DEPENDENCY_RULES`), the first of these its traits fit.
-    "dependency_added": Rule("adds dependency {code}", "新增依赖 {code}", 3.0),
-    "dependency_removed": Rule("removes dependency {code}", "移除依赖 {code}", 2.5),
-    "dependency_changed": Rule("changes dependency {code}", "修改依赖 {code}", 2.5),
-    "dependency_major_bump": Rule(
-        "moves dependency {code} to a new major version", "依赖 {code} 升级到新的主版本", 3.5
-    ),
+    "dependency_added": Rule(3.0),
+    "dependency_removed": Rule(2.5),
+    "dependency_changed": Rule(2.5),
+    "dependency_major_bump": Rule(3.5),
     # A bot's minor or patch bump, an indirect (go.mod `// indirect`) or a development-only requirement
     # changes nothing users run: low.
-    "dependency_bot_bump": Rule(
-        "automated minor or patch bump of {code}", "自动化的次版本或补丁版本升级：{code}", 0.5
-    ),
-    "dependency_indirect": Rule("changes indirect dependency {code}", "修改间接依赖 {code}", 0.25),
-    "dependency_development": Rule(
-        "changes development-only dependency {code}", "修改仅用于开发的依赖 {code}", 0.5
-    ),
+    "dependency_bot_bump": Rule(0.5),
+    "dependency_indirect": Rule(0.25),
+    "dependency_development": Rule(0.5),
     # The oldest Go, Rust or Python a project supports: users on older versions must upgrade.
-    "dependency_floor_changed": Rule(
-        "changes the supported language floor: {code}", "修改支持的最低语言版本：{code}", 2.5
-    ),
+    "dependency_floor_changed": Rule(2.5),
     # The commit's main kind of work. Any core fix or perf tuning is medium, whatever its size.
-    "feature": Rule("adds a feature ({subject})", "新增功能（{subject}）", 2.0),
-    "fix": Rule("fixes a bug ({subject})", "修复缺陷（{subject}）", 2.5),
-    "perf": Rule("changes performance ({subject})", "性能相关（{subject}）", 2.5),
-    "refactor": Rule("refactors code ({subject})", "重构代码（{subject}）", 1.0),
+    "feature": Rule(2.0),
+    "fix": Rule(2.5),
+    "perf": Rule(2.5),
+    "refactor": Rule(1.0),
     # Multiplies log2(1 + lines / CORE_LINES_SCALE), at most CORE_LINES_CEILING: 50 lines give 1, 750 give 4.
-    "core_lines": Rule("changes {subject} lines of core source", "核心源码改动 {subject} 行", 1.0),
+    "core_lines": Rule(1.0),
     # Caps: the commit cannot rank above low; the reason's weight is what the cap took off the score.
-    "docs_only": Rule("docs only", "仅文档"),
-    "tests_only": Rule("tests only", "仅测试"),
-    "ci_only": Rule("CI only", "仅 CI"),
-    "tooling_only": Rule("tooling, benchmarks or repository files only", "仅工具、基准测试或仓库文件"),
-    "generated_only": Rule("lock, vendored or generated files only", "仅锁文件、第三方或生成文件"),
-    "non_core_only": Rule("docs, tests, CI or tooling only", "仅文档、测试、CI 或工具"),
-    "small_revert": Rule("reverts a small change ({subject})", "回退小改动（{subject}）"),
+    "docs_only": Rule(),
+    "tests_only": Rule(),
+    "ci_only": Rule(),
+    "tooling_only": Rule(),
+    "generated_only": Rule(),
+    "non_core_only": Rule(),
+    "small_revert": Rule(),
     # Added by the pipeline when the analyser's own view of the level wins.
-    "analyzer_level": Rule("analyser's judgement: {subject}", "分析器判断：{subject}"),
+    "analyzer_level": Rule(),
 }
 
 # Only hand-written source files outside docs, tests, CI and tooling count as core lines.
@@ -81,13 +72,3 @@ CORE_LINES_CEILING = 4.0
 LARGE_REVERT_LINES = 200
 # Capped commits keep a score this far below the medium threshold.
 CAP_MARGIN = 1.0
-
-# The evidence a change-type signal carries ("prefix `fix:`", "verb Support"), as Chinese readers see it.
-EVIDENCE_ZH: tuple[tuple[str, str], ...] = (
-    ("prefix ", "前缀 "),
-    ("tag ", "标签 "),
-    ("verb ", "动词 "),
-    ("docs-only files", "仅文档文件"),
-    ("tests-only files", "仅测试文件"),
-    ("CI-only files", "仅 CI 文件"),
-)

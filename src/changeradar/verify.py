@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from changeradar.i18n import LANGUAGES, message
 from changeradar.model import Analysis, Commit, Insights, Signal, SignalKind
 
 # Code-looking words that name no code: products, formats and abbreviations an analysis mentions freely.
@@ -37,7 +38,8 @@ SOURCE_EXTENSIONS = frozenset(
     }
 )  # fmt: skip
 
-NEUTRAL_PHRASE = {"en": "(a name not found in the diff)", "zh": "（diff 中未找到的名称）"}
+# What stands in for a removed name, by language; the sentence's own script tells which (Han: "zh").
+NEUTRAL_PHRASE = {language: message(language, "verify.neutral_phrase") for language in LANGUAGES}
 
 _URL = r"[A-Za-z][A-Za-z0-9+.-]*://[^\s`<>()\[\]\"'\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]*"
 _SCAN = re.compile(rf"`(?P<code>[^`\n]+)`|(?P<url>{_URL})|(?P<token>[A-Za-z0-9_./-]+)")

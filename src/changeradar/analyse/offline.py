@@ -1,8 +1,10 @@
 """The embedded analyser: explains a commit from its signals and message alone, with no network.
 
 It states facts and their plain consequences; where the diff cannot tell (intent, performance gains)
-it says so instead of guessing. Every sentence comes from `changeradar.i18n`, so Chinese and English
-reports say the same thing, and every file it names is a file of the commit.
+it says so instead of guessing. Every sentence comes from the message catalogues (`changeradar.i18n`),
+so every language says the same thing, and every file it names is a file of the commit. Sentences are
+built as typed lines (code, plain text, our words) and written as analysis prose — CommonMark inline,
+the contract of `model.Analysis` — by `inline.commonmark`, at this module's boundary only.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from changeradar.analyse import AnalysisRequest, AnalysisResult, ProgressCallback, register_analyzer
 from changeradar.analyse.commit_message import author_statement
-from changeradar.i18n import check_language, join_items, text
+from changeradar.i18n import check_language, join_items, line
+from changeradar.inline import Code, Line, Text, Words, commonmark
 from changeradar.model import (
     Analysis,
     ChangeType,
@@ -28,7 +31,6 @@ from changeradar.model import (
     SignalAction,
     SignalKind,
 )
-from changeradar.render.escape import inline_code
 from changeradar.render.summary import summarise_day
 from changeradar.signals.paths import file_kind
 
@@ -80,18 +82,18 @@ def analyse_commit(request: AnalysisRequest) -> Analysis:
     facts = _Facts(request.commit, request.signals, check_language(request.language))
     return Analysis(
         change_types=_change_types(facts),
-        summary=_summary(facts),
-        impact=_impact(facts),
+        summary=_prose(_summary(facts)),
+        impact=_prose(_impact(facts)),
         insights=Insights(
-            architecture=_architecture(facts),
-            performance=_performance(facts),
-            security=_security(facts),
-            maintainability=_maintainability(facts),
+            architecture=commonmark(_architecture(facts)),
+            performance=commonmark(_performance(facts)),
+            security=commonmark(_security(facts)),
+            maintainability=commonmark(_maintainability(facts)),
         ),
-        risks=_risks(facts) or [facts.say("risk.none")],
-        recommendations=_recommendations(facts) or [facts.say("advice.none")],
+        risks=_prose(_risks(facts) or [facts.say("risk.none")]),
+        recommendations=_prose(_recommendations(facts) or [facts.say("advice.none")]),
         suggested_level=request.importance.level,
-        suggested_level_reason=facts.say("suggested_reason"),
+        suggested_level_reason=commonmark(facts.say("suggested_reason")),
     )
 
 
@@ -102,7 +104,7 @@ def day_overview(reports: Sequence[CommitReport], language: str) -> list[str]:
         return []
     summary = summarise_day(reports)
     bullets = [
-        text(
+        line(
             language,
             "overview.counts",
             n=summary.total,
@@ -112,8 +114,8 @@ def day_overview(reports: Sequence[CommitReport], language: str) -> list[str]:
         )
     ]
     if summary.areas:
-        areas = [text(language, "overview.area", area=area.name, n=area.commits) for area in summary.areas]
-        bullets.append(text(language, "overview.areas", areas=join_items(areas, language, LISTED_NAMES)))
+        areas = [line(language, "overview.area", area=area.name, n=area.commits) for area in summary.areas]
+        bullets.append(line(language, "overview.areas", areas=join_items(areas, language, LISTED_NAMES)))
     notable = (
         ("overview.high", _commits_where(reports, language, _is_high)),
         ("overview.breaking", _commits_where(reports, language, _is_breaking_or_revert)),
@@ -125,8 +127,8 @@ def day_overview(reports: Sequence[CommitReport], language: str) -> list[str]:
     )
     for key, items in notable:
         if items and len(bullets) < OVERVIEW_BULLETS:
-            bullets.append(text(language, key, items=join_items(items, language, LISTED_NAMES), n=len(items)))
-    return bullets
+            bullets.append(line(language, key, items=join_items(items, language, LISTED_NAMES), n=len(items)))
+    return _prose(bullets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +139,8 @@ class _Facts:
     signals: tuple[Signal, ...]
     language: str
 
-    def say(self, key: str, **values: object) -> str:
-        return text(self.language, key, **values)
+    def say(self, key: str, **values: object) -> Line:
+        return line(self.language, key, **values)
 
     def names(self, kind: SignalKind, action: SignalAction | None = None) -> list[str]:
         """What the signals of `kind` (and `action`) name, once each, in order."""
@@ -147,16 +149,18 @@ class _Facts:
     def of(self, kind: SignalKind, action: SignalAction | None = None) -> list[Signal]:
         return [s for s in self.signals if s.kind is kind and (action is None or s.action is action)]
 
-    def code_list(self, names: Iterable[str]) -> str:
+    def code_list(self, names: Iterable[str]) -> Line:
         """Names as code, joined as the language lists them, the long tail counted rather than listed."""
-        return join_items((inline_code(name) for name in names), self.language, LISTED_NAMES)
+        return join_items(((Code(name),) for name in names), self.language, LISTED_NAMES)
 
-    def located(self, signals: Iterable[Signal]) -> str:
+    def located(self, signals: Iterable[Signal]) -> Line:
         """Each signal as `name` (`path:line`), for facts a reader should be able to find."""
         return join_items(
-            (self.say("at", what=inline_code(s.name), where=inline_code(_where(s))) for s in signals),
-            self.language,
+            (self.say("at", what=Code(s.name), where=Code(_where(s))) for s in signals), self.language
         )
+
+    def plain_list(self, names: Iterable[str]) -> Line:
+        return join_items(((Text(name),) for name in names), self.language)
 
     @property
     def test_files(self) -> list[str]:
@@ -190,7 +194,7 @@ def _change_types(facts: _Facts) -> list[ChangeType]:
     return [ChangeType.CHORE]
 
 
-def _summary(facts: _Facts) -> list[str]:
+def _summary(facts: _Facts) -> list[Line]:
     commit = facts.commit
     if not commit.files:
         return [facts.say("summary.empty", subject=commit.subject)]
@@ -225,7 +229,7 @@ def _summary(facts: _Facts) -> list[str]:
     if dependencies:
         # A requirement restated in two manifests (pyproject.toml, requirements.txt) is one change.
         items = join_items(
-            _unique(_dependency_item(facts, signal) for signal in dependencies), facts.language
+            dict.fromkeys(_dependency_item(facts, signal) for signal in dependencies), facts.language
         )
         points.append(facts.say("summary.dependencies", items=items))
     if facts.test_files:
@@ -233,19 +237,21 @@ def _summary(facts: _Facts) -> list[str]:
     return points
 
 
-def _dependency_item(facts: _Facts, signal: Signal) -> str:
-    name = " ".join(filter(None, (inline_code(signal.name), signal.detail)))
+def _dependency_item(facts: _Facts, signal: Signal) -> Line:
+    name: Line = (
+        (Code(signal.name), Words(" "), Text(signal.detail)) if signal.detail else (Code(signal.name),)
+    )
     if signal.action in (SignalAction.ADDED, SignalAction.REMOVED):
         return facts.say(f"dependency.{signal.action.value}", name=name)
     return name
 
 
-def _impact(facts: _Facts) -> list[str]:
+def _impact(facts: _Facts) -> list[Line]:
     """The areas touched, then the most-changed files with their line counts."""
     points = []
     areas = facts.names(SignalKind.AREA)
     if areas:
-        points.append(facts.say("impact.areas", areas=join_items(areas, facts.language)))
+        points.append(facts.say("impact.areas", areas=facts.plain_list(areas)))
     ranked = sorted(facts.commit.files, key=lambda file: (-(file.additions + file.deletions), file.path))
     points.extend(_file_line(facts, file) for file in ranked[:TOP_FILES])
     if len(ranked) > TOP_FILES:
@@ -253,7 +259,7 @@ def _impact(facts: _Facts) -> list[str]:
     return points
 
 
-def _file_line(facts: _Facts, file: FileChange) -> str:
+def _file_line(facts: _Facts, file: FileChange) -> Line:
     key = "impact.file"
     if file.submodule:
         key = "impact.file.submodule"
@@ -263,14 +269,14 @@ def _file_line(facts: _Facts, file: FileChange) -> str:
         key = f"impact.file.{file.status.value}"
     return facts.say(
         key,
-        path=inline_code(file.path),
-        old_path=inline_code(file.old_path or ""),
+        path=Code(file.path),
+        old_path=Code(file.old_path or ""),
         additions=file.additions,
         deletions=file.deletions,
     )
 
 
-def _architecture(facts: _Facts) -> str:
+def _architecture(facts: _Facts) -> Line:
     counted = (
         ("architecture.modules_added", SignalKind.MODULE, SignalAction.ADDED),
         ("architecture.modules_removed", SignalKind.MODULE, SignalAction.REMOVED),
@@ -285,23 +291,23 @@ def _architecture(facts: _Facts) -> str:
     return facts.say("architecture.changes", parts=join_items(parts, facts.language))
 
 
-def _performance(facts: _Facts) -> str:
+def _performance(facts: _Facts) -> Line:
     if ChangeType.PERF.value in facts.names(SignalKind.CHANGE_TYPE):
         return facts.say("performance.typed")
     areas = [area for area in facts.names(SignalKind.AREA) if area in PERFORMANCE_AREAS]
     if areas:
-        return facts.say("performance.areas", areas=join_items(areas, facts.language))
+        return facts.say("performance.areas", areas=facts.plain_list(areas))
     return facts.say("performance.unknown")
 
 
-def _security(facts: _Facts) -> str:
+def _security(facts: _Facts) -> Line:
     found = facts.of(SignalKind.SECURITY)
     if found:
         return facts.say("security.found", items=facts.located(found))
     return facts.say("security.none")
 
 
-def _maintainability(facts: _Facts) -> str:
+def _maintainability(facts: _Facts) -> Line:
     commit = facts.commit
     size = facts.say(
         "maintainability.size", n=len(commit.files), additions=commit.additions, deletions=commit.deletions
@@ -314,11 +320,11 @@ def _maintainability(facts: _Facts) -> str:
         tests=facts.say("maintainability.tests", n=len(tests))
         if tests
         else facts.say("maintainability.no_tests"),
-        generated=facts.say("maintainability.generated", n=len(generated)) if generated else "",
+        generated=facts.say("maintainability.generated", n=len(generated)) if generated else (),
     )
 
 
-def _risks(facts: _Facts) -> list[str]:
+def _risks(facts: _Facts) -> list[Line]:
     """Risks that follow from facts alone; each names the fact it follows from."""
     risks = []
     named = (
@@ -342,7 +348,7 @@ def _risks(facts: _Facts) -> list[str]:
     return risks
 
 
-def _recommendations(facts: _Facts) -> list[str]:
+def _recommendations(facts: _Facts) -> list[Line]:
     """One plain action per kind of fact that calls for one."""
     advice = []
     if facts.of(SignalKind.BREAKING):
@@ -363,7 +369,7 @@ def _recommendations(facts: _Facts) -> list[str]:
         advice.append(facts.say("advice.untested"))
     security = facts.of(SignalKind.SECURITY)
     if security:
-        locations = join_items((inline_code(_where(signal)) for signal in security), facts.language)
+        locations = join_items(((Code(_where(signal)),) for signal in security), facts.language)
         advice.append(facts.say("advice.security", items=locations))
     if facts.of(SignalKind.GENERATED):
         advice.append(facts.say("advice.generated"))
@@ -383,14 +389,14 @@ def _where(signal: Signal) -> str:
 
 def _commits_where(
     reports: Sequence[CommitReport], language: str, keep: Callable[[CommitReport], bool]
-) -> list[str]:
+) -> list[Line]:
     """Each commit `keep` accepts, as "subject (`sha`)"."""
     return [
-        text(
+        line(
             language,
             "overview.commit",
-            subject=report.commit.subject,
-            sha=inline_code(report.commit.short_sha),
+            subject=Text(report.commit.subject),
+            sha=Code(report.commit.short_sha),
         )
         for report in reports
         if keep(report)
@@ -399,7 +405,7 @@ def _commits_where(
 
 def _day_names(
     reports: Sequence[CommitReport], kinds: tuple[SignalKind, ...], action: SignalAction | None
-) -> list[str]:
+) -> list[Line]:
     names = (
         signal.name
         for report in reports
@@ -408,7 +414,7 @@ def _day_names(
         and (action is None or signal.action is action)
         and (signal.path is None or file_kind(signal.path) == "core")  # not a CI script's options
     )
-    return [inline_code(name) for name in _unique(names)]
+    return [(Code(name),) for name in _unique(names)]
 
 
 def _is_high(report: CommitReport) -> bool:
@@ -425,3 +431,8 @@ def _has_security_signal(report: CommitReport) -> bool:
 
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def _prose(lines: Iterable[Line]) -> list[str]:
+    """Typed sentences as analysis prose, the form `Analysis` holds them in."""
+    return [commonmark(sentence) for sentence in lines]

@@ -1,15 +1,17 @@
-"""Markdown escaping for text we do not control: commit messages, names, paths and analysis prose.
+"""Markdown serialisation of typed lines, and escaping for text we do not control.
 
 Untrusted text must never break a table row, open a link or an image, or inject HTML. Plain text is
 escaped whole; prose keeps its `code spans` and emphasis (analyses are written in Markdown) but loses
-every construct that could link, embed HTML or start a block.
+every construct that could link, embed HTML or start a block. `markdown_line` writes a view's
+`inline.Line` with these rules, piece by piece; the Markdown templates call it as their `line` filter.
 """
 
 from __future__ import annotations
 
 import re
 
-_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+from changeradar.inline import Code, Line, Link, Prose, Text, Words, code_span, single_line
+
 _PLAIN_SPECIALS = re.compile(r"([\\`*_\[\]<>|~&])")
 _PROSE_SPECIALS = re.compile(r"([\\\[\]<>|&])")
 _BACKTICK_RUN = re.compile(r"`+")
@@ -17,11 +19,6 @@ _BACKTICK_RUN = re.compile(r"`+")
 _BLOCK_START = re.compile(r"^(?:[-+*=_#>]|(\d{1,9})([.)])(?=\s|$))")
 # A heading's closing sequence: a run of `#` preceded by a space (or nothing) at its very end.
 _HEADING_CLOSER = re.compile(r"(^|\s)(#+\s*)$")
-
-
-def single_line(text: str) -> str:
-    """`text` on one line: a newline would end a table row or a list item."""
-    return _NEWLINES.sub(" ", text).strip()
 
 
 def markdown_text(text: str) -> str:
@@ -36,16 +33,26 @@ def markdown_heading(text: str) -> str:
 
 def inline_code(text: str, in_table: bool = False) -> str:
     """`text` as one code span, whatever backticks it holds; `in_table` also escapes `|` for GFM."""
-    content = single_line(text)
-    if not content:
-        return ""
-    longest_run = max((len(run) for run in _BACKTICK_RUN.findall(content)), default=0)
-    fence = "`" * (longest_run + 1)
-    if content[0] in "` " or content[-1] in "` ":
-        content = f" {content} "
-    if in_table:
-        content = content.replace("|", "\\|")
-    return f"{fence}{content}{fence}"
+    span = code_span(text)
+    return span.replace("|", "\\|") if in_table else span
+
+
+def markdown_line(line: Line, in_table: bool = False) -> str:
+    """A typed line as Markdown: our words as written, everything else escaped for where it stands."""
+    pieces = []
+    for piece in line:
+        match piece:
+            case Words(text):
+                pieces.append(text)
+            case Text(text):
+                pieces.append(markdown_text(text))
+            case Code(text):
+                pieces.append(inline_code(text, in_table))
+            case Prose(markdown):
+                pieces.append(markdown_prose(markdown, in_table))
+            case Link(label, url):
+                pieces.append(f"[{markdown_line(label, in_table)}]({url})")
+    return "".join(pieces)
 
 
 def markdown_prose(text: str, in_table: bool = False) -> str:

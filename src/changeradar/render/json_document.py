@@ -2,7 +2,9 @@
 
 `SCHEMA_VERSION` moves its minor part when fields are added and its major part when a field changes
 meaning or goes away; docs/json-schema.md describes every field. `python -m changeradar.render.json_document`
-prints the JSON Schema kept in `schema/report.schema.json`. Patches are never included.
+prints the JSON Schema kept in `schema/report.schema.json` (regenerate it when a language is added: the
+schema lists them). Patches are never included. A serialiser like the Markdown one: it reads the model
+and `view.ReportView` (anchors, counts, reasons' sentences, the masked source), nothing else.
 """
 
 from __future__ import annotations
@@ -10,28 +12,22 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from changeradar.config import check_timezone
-from changeradar.git import without_credentials
-from changeradar.i18n import check_language
+from changeradar.i18n import LANGUAGES
+from changeradar.inline import commonmark
 from changeradar.model import (
     Analysis,
-    CommitReport,
     DayReport,
     DiffStatus,
     FileChange,
     FileStatus,
     Level,
-    RepoRef,
     SignalAction,
     SignalKind,
 )
-from changeradar.render.summary import summarise_day
-from changeradar.render.view import commit_anchors
-from changeradar.score import describe_reason
+from changeradar.render.view import CommitView, ReportView, build_view
 
 SCHEMA_VERSION = "1.1"
 
@@ -173,7 +169,7 @@ class ReportDocument(_Part):
     branch: str
     timezone: str = Field(description="The IANA zone every time of the report is given in.")
     window: WindowDocument
-    language: Literal["zh", "en"]
+    language: Literal[LANGUAGES]  # type: ignore[valid-type]  # the catalogues' languages
     analyzer: str
     model: str | None
     summary: SummaryDocument
@@ -188,12 +184,11 @@ class ReportDocument(_Part):
 
 def build_document(report: DayReport) -> ReportDocument:
     """The JSON document of a report; times are given in the report's zone."""
-    check_language(report.language)
-    summary = summarise_day(report.commits)
-    anchors = commit_anchors(report.commits)
+    view = build_view(report)
+    summary = view.summary
     return ReportDocument(
         schema_version=SCHEMA_VERSION,
-        repo=_repo(report.repo),
+        repo=RepoDocument(name=view.repo_name, source=view.repo_source, web_url=report.repo.web_url),
         branch=report.branch,
         timezone=report.timezone,
         window=WindowDocument(start=report.window.start, end=report.window.end, label=report.window.label),
@@ -210,10 +205,8 @@ def build_document(report: DayReport) -> ReportDocument:
         stats=StatsDocument(**_fields(report.stats, StatsDocument)),
         highlights=report.highlights,
         failures=report.failures,
-        shallow_since=report.shallow_since.astimezone(ZoneInfo(report.timezone))
-        if report.shallow_since
-        else None,
-        commits=[_commit(report, commit, anchors[commit.commit.sha]) for commit in report.commits],
+        shallow_since=report.shallow_since.astimezone(view.zone) if report.shallow_since else None,
+        commits=[_commit(report, view, commit) for commit in view.commits],
     )
 
 
@@ -231,15 +224,16 @@ def main() -> None:
     print(schema_text(), end="")
 
 
-def _commit(report: DayReport, commit_report: CommitReport, anchor: str) -> CommitDocument:
+def _commit(report: DayReport, view: ReportView, commit_view: CommitView) -> CommitDocument:
+    commit_report = commit_view.report
     commit = commit_report.commit
     importance = commit_report.importance
     pr = commit_report.pr_number
-    zone = ZoneInfo(check_timezone(report.timezone))
+    zone = view.zone
     return CommitDocument(
         sha=commit.sha,
         short_sha=commit.short_sha,
-        anchor=anchor,
+        anchor=commit_view.anchor,
         subject=commit.subject,
         body=commit.body,
         author=commit.author_name,
@@ -265,9 +259,9 @@ def _commit(report: DayReport, commit_report: CommitReport, anchor: str) -> Comm
                     rule=reason.rule,
                     weight=reason.weight,
                     subject=reason.subject,
-                    text=describe_reason(reason, report.language),
+                    text=commonmark(sentence),
                 )
-                for reason in importance.reasons
+                for reason, sentence in zip(importance.reasons, commit_view.reasons, strict=True)
             ],
         ),
         analysis=commit_report.analysis,
@@ -286,10 +280,6 @@ def _file(file: FileChange) -> FileDocument:
 def _fields(source: object, document: type[BaseModel]) -> dict[str, object]:
     """The attributes of a model dataclass that a document model has fields of the same name for."""
     return {name: getattr(source, name) for name in document.model_fields}
-
-
-def _repo(repo: RepoRef) -> RepoDocument:
-    return RepoDocument(name=repo.name, source=without_credentials(repo.source), web_url=repo.web_url)
 
 
 def _dumps(data: object) -> str:

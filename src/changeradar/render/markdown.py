@@ -1,8 +1,11 @@
 """The Markdown report, in the layout of the reference report, through Jinja2 templates a user can override.
 
-Templates are looked up in the user's folder first, then in the package, per language:
-`report.<language>.md.j2` (which extends `_report.md.j2` and includes `_commit.md.j2`). The output is
-deterministic — no generation time, nothing that changes between runs — so a re-run is byte-identical.
+A serialiser of `view.ReportView`: the templates lay the view out and escape in their filters (`line`
+for a typed line, `text` / `heading` for plain text, `prose` / `cell` for analysis prose). Templates are
+looked up in the user's folder first, then in the package: `report.<language>.md.j2` when there is one
+(a user's layout for one language), else `_report.md.j2`, which includes `_commit.md.j2`; a new language
+needs no template. The output is deterministic — no generation time, nothing that changes between runs —
+so a re-run is byte-identical.
 """
 
 from __future__ import annotations
@@ -16,7 +19,13 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from changeradar.errors import BadInput
 from changeradar.i18n import check_language, text
 from changeradar.model import DayReport
-from changeradar.render.escape import inline_code, markdown_prose, markdown_text
+from changeradar.render.escape import (
+    inline_code,
+    markdown_heading,
+    markdown_line,
+    markdown_prose,
+    markdown_text,
+)
 from changeradar.render.view import HIGHLIGHTS_ANCHOR, STATS_ANCHOR, build_view
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -27,7 +36,8 @@ def render_markdown(report: DayReport, templates_dir: Path | None = None) -> str
     language = check_language(report.language)
     environment = markdown_environment(templates_dir)
     try:
-        rendered = environment.get_template(f"report.{language}.md.j2").render(
+        template = environment.select_template([f"report.{language}.md.j2", "_report.md.j2"])
+        rendered = template.render(
             view=build_view(report),
             report=report,
             t=partial(text, language),
@@ -56,7 +66,9 @@ def markdown_environment(templates_dir: Path | None = None) -> Environment:
         keep_trailing_newline=True,
     )
     environment.filters.update(
+        line=markdown_line,
         text=markdown_text,
+        heading=markdown_heading,
         prose=markdown_prose,
         cell=partial(markdown_prose, in_table=True),
         code=inline_code,

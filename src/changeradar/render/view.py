@@ -1,7 +1,11 @@
-"""What the Markdown templates lay out: a day report turned into ready, escaped Markdown fragments.
+"""The report as a format-neutral view: every word chosen, every count made, every anchor fixed; nothing
+escaped.
 
-Templates stay simple and safe: every piece of untrusted text reaching them here is already escaped,
-and every word comes from `changeradar.i18n`. Anchors are explicit so that every link resolves.
+`build_view(day)` does all the wording — reasons, counts, anchors, "… and N more", the facts block, the
+context line, the line the command prints after a run — from `changeradar.i18n`, as typed
+`inline.Line`s (our words, plain text, code, links, analysis prose). Renderers are serialisers: the
+Markdown templates write lines through the `line` filter, the JSON reads the view and the model, and an
+HTML page or a chat card can take the same view without un-escaping anything.
 """
 
 from __future__ import annotations
@@ -14,31 +18,36 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from changeradar.config import check_timezone
+from changeradar.git import without_credentials
 from changeradar.i18n import (
     change_type_label,
+    evidence_in,
     has_message,
     join_clauses,
     join_items,
+    join_lines,
     join_sentences,
-    level_label,
+    line,
     text,
 )
+from changeradar.inline import Code, Line, Link, Prose, Text, Words, commonmark
 from changeradar.model import (
     Analysis,
     AnalysisStats,
     CommitReport,
     DayReport,
     DiffStatus,
+    Reason,
     Signal,
     SignalKind,
 )
-from changeradar.render.escape import inline_code, markdown_heading, markdown_prose, markdown_text
 from changeradar.render.summary import LEVELS, DaySummary, summarise_day
-from changeradar.score import describe_reason
 
 SHORT_SHA = 7
 MAX_FACTS = 15  # per commit in the Markdown; a refactor can move a hundred API names
 TOP_AREAS = 8
+SHOWN_REASON_ITEMS = 3  # items a reason names as code before "… and N more"
+REASON_ITEM_SEPARATOR = ", "  # between the items of a reason's subject (see `score.LIST_SEPARATOR`)
 STATS_ANCHOR = "stats"
 HIGHLIGHTS_ANCHOR = "highlights"
 # The facts block, in the order a reader checks them; tests are listed together on one line.
@@ -58,50 +67,55 @@ _NOT_IN_ANCHOR = re.compile(r"[^a-z0-9]+")
 @dataclass(frozen=True, slots=True)
 class CommitView:
     report: CommitReport
-    analysis: Analysis
+    analysis: Analysis  # its texts are analysis prose (CommonMark inline), written by the analyser
     level: str  # "high" / "medium" / "low"
     anchor: str
     short_sha: str
     time: str  # "YYYY-MM-DD HH:MM:SS" in the report's zone
-    author: str  # Markdown
-    heading: str  # Markdown
-    link_text: str  # Markdown: the subject as a link label
-    table_message: str  # Markdown: the subject linked to its section, its "(#N)" to the pull request
+    author: str  # plain text
+    subject: str  # plain text
+    table_message: Line  # the subject linked to its section, its "(#N)" to the pull request
     commit_url: str | None
     pr_number: int | None
     pr_url: str | None
-    change_types: str
-    importance: str  # Markdown: level, score, reasons, and the analyser's view when it differs
-    one_line_summary: str  # Markdown
-    facts: tuple[str, ...]  # Markdown
-    remarks: tuple[str, ...]  # Markdown: what was not verified, fallback notes, partial view
+    change_types: Line
+    reasons: tuple[Line, ...]  # one sentence per reason of the importance, in the reasons' order
+    importance: Line  # level, score, reasons, and the analyser's view when it differs
+    one_line_summary: Line
+    facts: tuple[Line, ...]
+    remarks: tuple[Line, ...]  # what was not verified, fallback notes, partial view
 
 
 @dataclass(frozen=True, slots=True)
 class TierView:
     level: str
     anchor: str
-    title: str
+    title: Line
     commits: tuple[CommitView, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class ReportView:
-    title: str
+    language: str
+    zone: ZoneInfo  # every time of the report is given in it
+    title: Line
+    repo_name: str  # plain text: "owner/name"
+    repo_source: str  # where it was read from, credentials masked
     repo_anchor: str
-    repo_heading: str  # Markdown
-    context: str  # Markdown
-    failures: tuple[str, ...]  # Markdown
-    highlights: tuple[str, ...]  # Markdown
-    empty_line: str
-    stats_line: str
-    areas_line: str | None  # Markdown
+    context: Line
+    failures: tuple[Line, ...]
+    highlights: tuple[Line, ...]
+    empty_line: Line
+    stats_line: Line
+    areas_line: Line | None
+    summary: DaySummary
     commits: tuple[CommitView, ...]  # newest first
     tiers: tuple[TierView, ...]  # non-empty tiers, most important first
+    run_summary: str  # the line the command prints after a run, in English: it goes to a log
 
 
 def build_view(report: DayReport) -> ReportView:
-    """Every fragment the report templates need, in the report's language."""
+    """Every line a report shows, in the report's language."""
     language = report.language
     summary = summarise_day(report.commits)
     anchors = commit_anchors(report.commits)
@@ -114,21 +128,24 @@ def build_view(report: DayReport) -> ReportView:
         TierView(
             level=level.value,
             anchor=f"tier-{level.value}",
-            title=text(language, f"tier.{level.value}", n=summary.count(level)),
+            title=line(language, f"tier.{level.value}", n=summary.count(level)),
             commits=tuple(commit for commit in commits if commit.level == level.value),
         )
         for level in LEVELS
         if summary.count(level)
     )
     return ReportView(
-        title=text(language, "title", label=report.window.label),
+        language=language,
+        zone=zone,
+        title=line(language, "title", label=Words(report.window.label)),
+        repo_name=report.repo.name,
+        repo_source=without_credentials(report.repo.source),
         repo_anchor=repo_anchor(report.repo.name),
-        repo_heading=markdown_heading(report.repo.name),
-        context=_context_line(report),
-        failures=tuple(markdown_prose(failure) for failure in report.failures),
-        highlights=tuple(markdown_prose(item) for item in report.highlights),
-        empty_line=text(language, f"empty.{period}"),
-        stats_line=text(
+        context=_context_line(report, zone),
+        failures=tuple((Prose(failure),) for failure in report.failures),
+        highlights=tuple((Prose(item),) for item in report.highlights),
+        empty_line=line(language, f"empty.{period}"),
+        stats_line=line(
             language,
             f"stats.{period}",
             n=summary.total,
@@ -137,8 +154,10 @@ def build_view(report: DayReport) -> ReportView:
             low=summary.low,
         ),
         areas_line=_areas_line(summary, language),
+        summary=summary,
         commits=commits,
         tiers=tiers,
+        run_summary=run_summary(report, summary),
     )
 
 
@@ -164,11 +183,45 @@ def repo_anchor(name: str) -> str:
     return _NOT_IN_ANCHOR.sub("-", name.lower()).strip("-") or "repository"
 
 
+def reason_line(reason: Reason, language: str) -> Line:
+    """The reader's sentence for a reason; a rule with no message reads as "rule: subject"."""
+    key = f"reason.{reason.rule}"
+    if not has_message(key):  # a rule from a newer version, say: no words for it, only its name
+        return (Prose(f"{reason.rule}: {reason.subject}" if reason.subject else reason.rule),)
+    items = [item for item in reason.subject.split(REASON_ITEM_SEPARATOR) if item]
+    code = join_items(((Code(item),) for item in items), language, SHOWN_REASON_ITEMS, "reason.more")
+    return line(language, key, subject=Prose(evidence_in(language, reason.subject)), code=code)
+
+
+def describe_reason(reason: Reason, language: str) -> str:
+    """The reason's sentence as CommonMark inline text, as the JSON carries it."""
+    return commonmark(reason_line(reason, language))
+
+
+def run_summary(report: DayReport, summary: DaySummary) -> str:
+    """One line for the log of a scheduled run: what was reported, how it was analysed, what it cost."""
+    line = (
+        f"{report.repo.name} {report.window.label}: {summary.total} commits "
+        f"(high {summary.high}, medium {summary.medium}, low {summary.low})"
+    )
+    if report.incomplete_commits:
+        line += f"; {report.incomplete_commits} not read fully"
+    stats = report.stats
+    if report.model is None:
+        return f"{line}; analysed {report.analyzer}"
+    line += (
+        f"; {report.analyzer}:{report.model} {stats.by_model}, from cache {stats.from_cache}, "
+        f"fallback {stats.fallback}; tokens {stats.prompt_tokens:,} in, {stats.completion_tokens:,} out"
+    )
+    return line + (f"; ${stats.cost_usd:.4f}" if stats.cost_usd is not None else "")
+
+
 def _commit_view(report: DayReport, commit_report: CommitReport, anchor: str, zone: ZoneInfo) -> CommitView:
     language = report.language
     commit = commit_report.commit
     analysis = commit_report.analysis
     pr_url = report.repo.pull_url(commit_report.pr_number) if commit_report.pr_number else None
+    reasons = tuple(reason_line(reason, language) for reason in commit_report.importance.reasons)
     return CommitView(
         report=commit_report,
         analysis=analysis,
@@ -176,138 +229,141 @@ def _commit_view(report: DayReport, commit_report: CommitReport, anchor: str, zo
         anchor=anchor,
         short_sha=commit.short_sha,
         time=commit.committed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
-        author=markdown_text(commit.author_name),
-        heading=markdown_heading(commit.subject),
-        link_text=markdown_text(commit.subject),
+        author=commit.author_name,
+        subject=commit.subject,
         table_message=_table_message(report, commit_report, anchor),
         commit_url=report.repo.commit_url(commit.sha),
         pr_number=commit_report.pr_number,
         pr_url=pr_url,
-        change_types=text(language, "type.separator").join(
-            change_type_label(change_type, language) for change_type in analysis.change_types
+        change_types=(
+            Words(
+                text(language, "type.separator").join(
+                    change_type_label(change_type, language) for change_type in analysis.change_types
+                )
+            ),
         ),
-        importance=_importance(commit_report, language),
-        one_line_summary=markdown_prose(join_sentences(analysis.summary, language)),
+        reasons=reasons,
+        importance=_importance(commit_report, reasons, language),
+        one_line_summary=(Prose(join_sentences(analysis.summary, language)),),
         facts=tuple(_facts(commit_report.signals, language)),
         remarks=tuple(_remarks(commit_report, language)),
     )
 
 
-def _table_message(report: DayReport, commit_report: CommitReport, anchor: str) -> str:
+def _table_message(report: DayReport, commit_report: CommitReport, anchor: str) -> Line:
     """The subject linked to its section; its trailing `(#N)` becomes a link to the pull request."""
     commit, number = commit_report.commit, commit_report.pr_number
     pull_url = report.repo.pull_url(number) if number else None
     if pull_url is None:
-        return f"[{markdown_text(commit.subject)}](#{anchor})"
-    return f"[{markdown_text(commit.title)}](#{anchor}) ([#{number}]({pull_url}))"
-
-
-def _importance(commit_report: CommitReport, language: str) -> str:
-    importance = commit_report.importance
-    line = text(
-        language,
-        "importance.line",
-        level=level_label(importance.level, language),
-        score=f"{importance.score:g}",
+        return (Link((Text(commit.subject),), f"#{anchor}"),)
+    return (
+        Link((Text(commit.title),), f"#{anchor}"),
+        Words(" ("),
+        Link((Words(f"#{number}"),), pull_url),
+        Words(")"),
     )
-    reasons = [markdown_prose(describe_reason(reason, language)) for reason in importance.reasons]
+
+
+def _importance(commit_report: CommitReport, reasons: tuple[Line, ...], language: str) -> Line:
+    importance = commit_report.importance
+    level = line(language, f"level.{importance.level.value}")
+    parts = line(language, "importance.line", level=level, score=Words(f"{importance.score:g}"))
     if reasons:
-        line += text(language, "importance.reasons", reasons=join_clauses(reasons, language))
+        parts += line(language, "importance.reasons", reasons=join_clauses(reasons, language))
     suggested = commit_report.analysis.suggested_level
     if suggested is not None and suggested is not importance.level:
         reason = commit_report.analysis.suggested_level_reason
         key = "importance.suggested_reason" if reason else "importance.suggested"
-        line += text(language, key, level=level_label(suggested, language), reason=markdown_prose(reason))
-    return line
+        parts += line(language, key, level=line(language, f"level.{suggested.value}"), reason=Prose(reason))
+    return parts
 
 
-def _facts(signals: Sequence[Signal], language: str) -> Iterable[str]:
+def _facts(signals: Sequence[Signal], language: str) -> Iterable[Line]:
     """One verifiable line per notable signal, with the file and line it was found at; a long list is cut
     to its first `MAX_FACTS`, the JSON keeping them all."""
     notable = [signal for kind in FACT_KINDS for signal in signals if signal.kind is kind]
     yield from (_fact_line(signal, language) for signal in notable[:MAX_FACTS])
     if len(notable) > MAX_FACTS:
-        yield text(language, "fact.more", n=len(notable) - MAX_FACTS)
-    tests = [inline_code(signal.name) for signal in signals if signal.kind is SignalKind.TESTS]
+        yield line(language, "fact.more", n=len(notable) - MAX_FACTS)
+    tests = [(Code(signal.name),) for signal in signals if signal.kind is SignalKind.TESTS]
     if tests:
-        yield text(language, "fact.tests", names=join_items(tests, language))
+        yield line(language, "fact.tests", names=join_items(tests, language))
 
 
-def _fact_line(signal: Signal, language: str) -> str:
+def _fact_line(signal: Signal, language: str) -> Line:
     specific = f"fact.{signal.kind.value}.{signal.action.value}"
     key = specific if has_message(specific) else f"fact.{signal.kind.value}"
-    name = inline_code(signal.name)
+    name: Line = (Code(signal.name),)
     if signal.kind is SignalKind.DEPENDENCY and signal.detail:
-        name = f"{name} {inline_code(signal.detail)}"
-    what = text(language, key, name=name)
+        name += (Words(" "), Code(signal.detail))
+    what = line(language, key, name=name)
     if signal.path is None or (signal.path == signal.name and signal.line is None):
         return what
     where = f"{signal.path}:{signal.line}" if signal.line is not None else signal.path
-    return text(language, "at", what=what, where=inline_code(where))
+    return line(language, "at", what=what, where=Code(where))
 
 
-def _remarks(commit_report: CommitReport, language: str) -> Iterable[str]:
+def _remarks(commit_report: CommitReport, language: str) -> Iterable[Line]:
     commit = commit_report.commit
     if commit.diff_status is not DiffStatus.COMPLETE:
-        error = markdown_text(commit.diff_error)
-        yield text(language, f"diff.{commit.diff_status.value}", error=error)
+        yield line(language, f"diff.{commit.diff_status.value}", error=Text(commit.diff_error))
     if commit_report.unverified:
-        items = join_items((inline_code(item) for item in commit_report.unverified), language)
-        yield text(language, "unverified", items=items)
+        items = join_items(((Code(item),) for item in commit_report.unverified), language)
+        yield line(language, "unverified", items=items)
     for note in commit_report.notes:
-        yield text(language, "note", note=markdown_prose(note))
+        yield line(language, "note", note=Prose(note))
     share = commit_report.seen_share
     if share is not None and share < 1:
-        yield text(language, "seen_share", percent=int(share * 100))
+        yield line(language, "seen_share", percent=int(share * 100))
 
 
-def _context_line(report: DayReport) -> str:
+def _context_line(report: DayReport, zone: ZoneInfo) -> Line:
     """Branch, zone, analyser and model, commit count, commits not read fully, a shallow clone's cut; and,
     when a model ran, how its analyses were had."""
     language = report.language
-    analyzer = markdown_text(report.analyzer)
+    analyzer = Text(report.analyzer)
     parts = [
-        text(language, "context.branch", branch=inline_code(report.branch)),
-        text(language, "context.timezone", zone=markdown_text(report.timezone)),
-        text(language, "context.analyzer_model", analyzer=analyzer, model=markdown_text(report.model))
+        line(language, "context.branch", branch=Code(report.branch)),
+        line(language, "context.timezone", zone=Text(report.timezone)),
+        line(language, "context.analyzer_model", analyzer=analyzer, model=Text(report.model))
         if report.model
-        else text(language, "context.analyzer", analyzer=analyzer),
-        text(language, "context.commits", n=len(report.commits)),
+        else line(language, "context.analyzer", analyzer=analyzer),
+        line(language, "context.commits", n=len(report.commits)),
     ]
     if report.incomplete_commits:
-        parts.append(text(language, "context.incomplete", n=report.incomplete_commits))
+        parts.append(line(language, "context.incomplete", n=report.incomplete_commits))
     if report.shallow_since is not None:
-        date = report.shallow_since.astimezone(ZoneInfo(check_timezone(report.timezone)))
-        parts.append(text(language, "context.shallow", date=date.strftime("%Y-%m-%d %H:%M")))
+        date = report.shallow_since.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        parts.append(line(language, "context.shallow", date=Words(date)))
     if report.model:  # how many a model answered (or the cache, or the offline fallback) and at what cost
         parts.extend(_stats_parts(report.stats, len(report.commits), language))
-    return text(language, "context.separator").join(parts)
+    return join_lines(parts, text(language, "context.separator"))
 
 
-def _stats_parts(stats: AnalysisStats, total: int, language: str) -> Iterable[str]:
+def _stats_parts(stats: AnalysisStats, total: int, language: str) -> Iterable[Line]:
     analysed = stats.by_model + stats.from_cache
     if analysed or stats.fallback:
-        yield text(language, "context.coverage", analysed=analysed, n=total)
+        yield line(language, "context.coverage", analysed=analysed, n=total)
     if stats.from_cache:
-        yield text(language, "context.cached", cached=stats.from_cache)
+        yield line(language, "context.cached", cached=stats.from_cache)
     if stats.fallback:
-        yield text(language, "context.fallback", fallback=stats.fallback)
+        yield line(language, "context.fallback", fallback=stats.fallback)
     if stats.prompt_tokens or stats.completion_tokens:
-        yield text(
+        yield line(
             language,
             "context.tokens",
-            prompt=f"{stats.prompt_tokens:,}",
-            completion=f"{stats.completion_tokens:,}",
+            prompt=Words(f"{stats.prompt_tokens:,}"),
+            completion=Words(f"{stats.completion_tokens:,}"),
         )
     if stats.cost_usd is not None:
-        yield text(language, "context.cost", cost=f"{stats.cost_usd:.2f}")
+        yield line(language, "context.cost", cost=Words(f"{stats.cost_usd:.2f}"))
 
 
-def _areas_line(summary: DaySummary, language: str) -> str | None:
+def _areas_line(summary: DaySummary, language: str) -> Line | None:
     if not summary.areas:
         return None
-    areas = " · ".join(f"{markdown_text(area.name)} ({area.commits})" for area in summary.areas[:TOP_AREAS])
-    return text(language, "stats.areas", areas=areas)
+    areas = [(Text(area.name), Words(f" ({area.commits})")) for area in summary.areas[:TOP_AREAS]]
+    return line(language, "stats.areas", areas=join_lines(areas, " · "))
 
 
 def _is_range(report: DayReport) -> bool:
