@@ -77,7 +77,7 @@ def run_child(args: argparse.Namespace) -> dict:
 def run_pipeline_once(args: argparse.Namespace) -> dict:
     from changeradar.config import Settings
     from changeradar.pipeline import ReportRequest, build_report
-    from changeradar.publish import render
+    from changeradar.outputs.formats import render_format
     from changeradar.store import Store
     from changeradar.window import range_window
 
@@ -88,7 +88,7 @@ def run_pipeline_once(args: argparse.Namespace) -> dict:
         with Store.open(Path(cache)) as store:
             report = build_report(request, Settings(), store, Path(cache))
             for file_format in ("md", "json"):
-                render(report, file_format)
+                render_format(report, file_format)
         seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"seconds": seconds, "commits": len(report.commits), "peak_mib": peak_kib / 1024}
