@@ -283,13 +283,15 @@ def describe_validation_error(error: ValidationError, within: str = "") -> str:
     first = error.errors()[0]
     parts = [within] if within else []
     parts += [str(part) for part in _user_path(first["loc"])]
-    key = ".".join(parts) or "(top level)"
+    key = ".".join(parts)
     if first["type"] == "extra_forbidden":
         return f"unknown key {key!r}"
-    bad = first.get("input")
-    shown = f" (got {bad!r})" if bad is not None and not isinstance(bad, dict | list) else ""
     # Our own validators' words, without pydantic's "Value error, " in front.
     message = str(first["ctx"]["error"]) if first["type"] == "value_error" else first["msg"]
+    if not key:  # a check across keys: its words name them
+        return message
+    bad = first.get("input")
+    shown = f" (got {bad!r})" if bad is not None and not isinstance(bad, dict | list) else ""
     return f"bad value for {key!r}: {message}{shown}"
 
 
