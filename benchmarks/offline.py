@@ -76,8 +76,8 @@ def run_child(args: argparse.Namespace) -> dict:
 
 def run_pipeline_once(args: argparse.Namespace) -> dict:
     from changeradar.config import Settings
-    from changeradar.pipeline import ReportRequest, build_report
     from changeradar.outputs.formats import render_format
+    from changeradar.pipeline import ReportRequest, build_report
     from changeradar.store import Store
     from changeradar.window import range_window
 

@@ -13,15 +13,17 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
 import click
 
 from changeradar import __version__
 from changeradar.config import (
+    DEFAULT_FORMATS,
     DEFAULT_TIMEZONE,
     FilesOutputSettings,
+    Format,
     OutputSettings,
     RepositorySettings,
     Settings,
@@ -46,7 +48,6 @@ if TYPE_CHECKING:  # rich is imported only when bars are drawn: it costs start-u
     from rich.progress import Progress
 
 CONFIG_NAME = "changeradar.toml"
-FORMATS = ("md", "json")
 STDOUT = "-"
 
 
@@ -268,7 +269,9 @@ def _settings(presentation: dict) -> Settings:
     return settings.model_copy(update=updates)
 
 
-def _outputs(configured: list[OutputSettings], out: str | None, formats: str | None) -> list[OutputSettings]:
+def _outputs(
+    configured: Sequence[OutputSettings], out: str | None, formats: str | None
+) -> list[OutputSettings]:
     """The run's outputs: `--out -` prints one format (Markdown unless --format says) and `--out DIR` writes
     files there, each instead of the configured outputs; `--format` alone sets the configured files' and
     standard output's formats."""
@@ -279,11 +282,11 @@ def _outputs(configured: list[OutputSettings], out: str | None, formats: str | N
         first_files = next((table for table in configured if isinstance(table, FilesOutputSettings)), None)
         return [FilesOutputSettings(folder=Path(out), formats=chosen or _formats_of(first_files))]
     if chosen is None:
-        return configured
+        return list(configured)
     return [_with_formats(table, chosen, formats) for table in configured]
 
 
-def _with_formats(table: OutputSettings, chosen: list[str], option: str | None) -> OutputSettings:
+def _with_formats(table: OutputSettings, chosen: list[Format], option: str | None) -> OutputSettings:
     if isinstance(table, FilesOutputSettings):
         return table.model_copy(update={"formats": chosen})
     if isinstance(table, StdoutOutputSettings):
@@ -291,7 +294,7 @@ def _with_formats(table: OutputSettings, chosen: list[str], option: str | None) 
     return table  # another package's output has its own settings
 
 
-def _one_format(chosen: list[str] | None, what: str, option: str | None) -> str:
+def _one_format(chosen: list[Format] | None, what: str, option: str | None) -> Format:
     if chosen is None:
         return "md"
     if len(chosen) > 1:
@@ -299,18 +302,18 @@ def _one_format(chosen: list[str] | None, what: str, option: str | None) -> str:
     return chosen[0]
 
 
-def _formats_of(table: FilesOutputSettings | None) -> list[str]:
+def _formats_of(table: FilesOutputSettings | None) -> list[Format]:
     return list((table or FilesOutputSettings()).formats)
 
 
-def _formats(value: str) -> list[str]:
+def _formats(value: str) -> list[Format]:
     formats = [part.strip() for part in value.split(",") if part.strip()]
     for file_format in formats:
-        if file_format not in FORMATS:
-            raise BadInput(f"bad --format value {file_format!r} (choose from: {', '.join(FORMATS)})")
+        if file_format not in DEFAULT_FORMATS:
+            raise BadInput(f"bad --format value {file_format!r} (choose from: {', '.join(DEFAULT_FORMATS)})")
     if not formats:
-        raise BadInput(f"bad --format value {value!r} (choose from: {', '.join(FORMATS)})")
-    return list(dict.fromkeys(formats))
+        raise BadInput(f"bad --format value {value!r} (choose from: {', '.join(DEFAULT_FORMATS)})")
+    return [cast(Format, file_format) for file_format in dict.fromkeys(formats)]
 
 
 def _configured_repository(settings: Settings, repo: str) -> RepositorySettings | None:

@@ -30,6 +30,7 @@ from changeradar.errors import BadInput
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 Language = Literal["zh", "en"]
 Format = Literal["md", "json"]
+DEFAULT_FORMATS: tuple[Format, ...] = ("md", "json")
 # One folder level per part of `owner/name`: reports are written under `{output}/{year}/{owner}/{name}/`.
 _NAME_PART = re.compile(r"[\w.-]+")
 
@@ -141,7 +142,7 @@ class FilesOutputSettings(OutputSettings):
 
     type: Literal["files"] = "files"
     folder: Path = Path("reports")
-    formats: list[Format] = Field(default_factory=lambda: ["md", "json"], min_length=1)
+    formats: list[Format] = Field(default_factory=lambda: list(DEFAULT_FORMATS), min_length=1)
 
 
 class StdoutOutputSettings(OutputSettings):
@@ -178,7 +179,7 @@ OutputTable = Annotated[
 class Settings(_Section):
     # The short form of one `files` output, as configs written before `[[outputs]]` say it.
     output: Path = Path("reports")
-    formats: list[Format] = Field(default_factory=lambda: ["md", "json"], min_length=1)
+    formats: list[Format] = Field(default_factory=lambda: list(DEFAULT_FORMATS), min_length=1)
     outputs: list[OutputTable] = Field(default_factory=list)
     timezone: str = DEFAULT_TIMEZONE
     language: Language = "zh"
