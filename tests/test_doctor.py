@@ -37,6 +37,7 @@ def test_a_sound_offline_setup_passes_every_check(fixture_day_repo: Path, tmp_pa
         "✓ repository",
         "✓ report names",
         "✓ analyzer",
+        "✓ output files",
     ]
 
 
@@ -64,7 +65,11 @@ def test_with_the_llm_analyser_the_endpoint_is_checked_too(
     config.write_text(f'cache_dir = "cache"\n{analyzer}model = "{TEST_MODEL}"\n', encoding="utf-8")
     code, lines = run_doctor(config, capsys)
     assert code == 0
-    assert [line.split(":")[0] for line in lines][-2:] == ["✓ llm models", "✓ llm structured answer"]
+    assert [line.split(":")[0] for line in lines][-3:] == [
+        "✓ llm models",
+        "✓ llm structured answer",
+        "✓ output files",
+    ]
 
     config.write_text(f'cache_dir = "cache"\n{analyzer}model = "no-such-model"\n', encoding="utf-8")
     code, lines = run_doctor(config, capsys)

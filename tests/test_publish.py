@@ -1,4 +1,5 @@
-"""publish: where reports are written — one file per distinct window, always inside the output folder."""
+"""The `files` output: where reports are written — one file per distinct window, always inside the output
+folder, atomically, with the modes the umask gives."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from changeradar.config import FilesOutputSettings
 from changeradar.errors import BadInput
 from changeradar.model import DayReport, RepoRef
-from changeradar.publish import report_folder, report_stem, write_report
+from changeradar.outputs import OutputContext
+from changeradar.outputs.files import FilesOutput, report_folder, report_stem
+from changeradar.render.view import build_view
+from changeradar.store import Store
 from changeradar.window import day_window, last_window, range_window
 
 TODAY = day_window("2026-01-05", "Asia/Shanghai")
@@ -76,11 +81,60 @@ def test_a_plain_name_is_a_folder_below_the_year(tmp_path: Path) -> None:
 def test_report_files_follow_the_umask_and_leave_no_temporary_file(
     tmp_path: Path, umask: int, mode: int
 ) -> None:
+    report = empty_report()
+    output = FilesOutput(FilesOutputSettings(folder=tmp_path / "out"), OutputContext())
     previous = os.umask(umask)
     try:
-        written = write_report(empty_report(), tmp_path, ["md", "json"])
+        with Store.open(tmp_path / "cache") as store:
+            written = [
+                Path(path)
+                for path in output.deliver(report, output.render(report, build_view(report)), store)
+            ]
     finally:
         os.umask(previous)
 
     assert [stat.S_IMODE(path.stat().st_mode) for path in written] == [mode, mode]
     assert sorted(path.name for path in written[0].parent.iterdir()) == ["2026-01-05.json", "2026-01-05.md"]
+
+
+def test_the_files_output_writes_what_it_rendered(tmp_path: Path) -> None:
+    report = empty_report()
+    output = FilesOutput(FilesOutputSettings(folder=tmp_path, formats=["json"]), OutputContext())
+    rendered = output.render(report, build_view(report))
+
+    with Store.open(tmp_path / "cache") as store:
+        (written,) = output.deliver(report, rendered, store)
+
+    assert list(rendered) == ["json"]
+    assert Path(written) == tmp_path / "2026" / "acme" / "widget" / "2026-01-05.json"
+    assert Path(written).read_text(encoding="utf-8") == rendered["json"]
+
+
+def test_doctor_names_an_output_folder_below_a_file(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    folder = tmp_path / "a-file" / "reports"
+
+    (check,) = FilesOutput(FilesOutputSettings(folder=folder), OutputContext()).checks()
+
+    assert not check.ok
+    assert check.detail == f"{folder}: {tmp_path / 'a-file'} is not a folder"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to any folder")
+def test_doctor_names_an_output_folder_it_cannot_write(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    try:
+        (check,) = FilesOutput(FilesOutputSettings(folder=locked / "reports"), OutputContext()).checks()
+    finally:
+        locked.chmod(0o700)
+
+    assert not check.ok
+    assert check.detail.endswith(f"{locked} is not writable")
+
+
+def test_doctor_passes_an_output_folder_that_a_run_will_create(tmp_path: Path) -> None:
+    (check,) = FilesOutput(FilesOutputSettings(folder=tmp_path / "new" / "reports"), OutputContext()).checks()
+
+    assert check.ok
+    assert check.detail == f"{tmp_path / 'new' / 'reports'} (md, json)"

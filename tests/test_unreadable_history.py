@@ -11,7 +11,7 @@ import pytest
 from changeradar.cli import main
 from changeradar.collect import collect_commits
 from changeradar.model import Commit, DiffStatus, Window
-from changeradar.publish import report_stem
+from changeradar.outputs.files import report_stem
 from changeradar.window import day_window, range_window
 from gitrepo import GitRepo
 

@@ -12,16 +12,21 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
 import click
 
 from changeradar import __version__
 from changeradar.config import (
+    DEFAULT_FORMATS,
     DEFAULT_TIMEZONE,
+    FilesOutputSettings,
+    Format,
+    OutputSettings,
     RepositorySettings,
     Settings,
+    StdoutOutputSettings,
     check_report_name,
     check_timezone,
     check_web_url,
@@ -30,8 +35,8 @@ from changeradar.config import (
 from changeradar.errors import BadInput, ChangeradarError
 from changeradar.i18n import LANGUAGES
 from changeradar.model import DayReport, Window
+from changeradar.outputs import Output, OutputContext, create_outputs, deliver_report
 from changeradar.pipeline import ReportRequest, build_report, no_progress
-from changeradar.publish import render, write_report
 from changeradar.render.view import build_view
 from changeradar.repository import find_name_collisions
 from changeradar.scaffold import write_starter_files
@@ -43,7 +48,6 @@ if TYPE_CHECKING:  # rich is imported only when bars are drawn: it costs start-u
     from rich.progress import Progress
 
 CONFIG_NAME = "changeradar.toml"
-FORMATS = ("md", "json")
 STDOUT = "-"
 
 
@@ -171,7 +175,7 @@ def report(
     if web_url is not None:
         overrides["web_url"] = check_web_url(web_url, "--web-url")
     request = _request(configured.model_copy(update=overrides), settings, presentation, window, branch)
-    return _report_and_publish([request], settings, _output(presentation), keep_going=False)
+    return _report_and_publish([request], settings, keep_going=False)
 
 
 @cli.command()
@@ -191,7 +195,7 @@ def run(date: str | None, **presentation) -> int:
         timezone = _timezone(presentation["tz"], configured, settings)
         window = day_window(date or yesterday(timezone, datetime.now(ZoneInfo(timezone))), timezone)
         requests.append(_request(configured, settings, presentation, window, None))
-    return _report_and_publish(requests, settings, _output(presentation), keep_going=True)
+    return _report_and_publish(requests, settings, keep_going=True)
 
 
 @cli.command()
@@ -212,7 +216,7 @@ def backfill(first: str, last_day: str, **presentation) -> int:
         timezone = _timezone(presentation["tz"], configured, settings)
         for day in days_between(first, last_day):
             requests.append(_request(configured, settings, presentation, day_window(day, timezone), None))
-    return _report_and_publish(requests, settings, _output(presentation), keep_going=True)
+    return _report_and_publish(requests, settings, keep_going=True)
 
 
 @cli.command()
@@ -252,43 +256,64 @@ def _settings(presentation: dict) -> Settings:
         for key, option in (("name", "analyzer"), ("model", "model"))
         if presentation[option] is not None
     }
-    updates: dict = {"analyzer": settings.analyzer.model_copy(update=analyzer_updates)}
-    if presentation["formats"] is not None:
-        updates["formats"] = _formats(presentation["formats"])
+    updates: dict = {
+        "analyzer": settings.analyzer.model_copy(update=analyzer_updates),
+        "outputs": _outputs(settings.outputs, presentation["out"], presentation["formats"]),
+    }
     if presentation["lang"] is not None:
         updates["language"] = presentation["lang"]
     if presentation["include_merges"] is not None:
         updates["include_merges"] = presentation["include_merges"]
-    if presentation["out"] is not None and presentation["out"] != STDOUT:
-        updates["output"] = Path(presentation["out"])
     if presentation["cache_dir"] is not None:
         updates["cache_dir"] = presentation["cache_dir"]
     return settings.model_copy(update=updates)
 
 
-def _output(presentation: dict) -> str | None:
-    """The one format to print on standard output with `--out -` (Markdown unless --format says), or None
-    to write files."""
-    if presentation["out"] != STDOUT:
-        return None
-    if presentation["formats"] is None:
+def _outputs(
+    configured: Sequence[OutputSettings], out: str | None, formats: str | None
+) -> list[OutputSettings]:
+    """The run's outputs: `--out -` prints one format (Markdown unless --format says) and `--out DIR` writes
+    files there, each instead of the configured outputs; `--format` alone sets the configured files' and
+    standard output's formats."""
+    chosen = _formats(formats) if formats is not None else None
+    if out == STDOUT:
+        return [StdoutOutputSettings(format=_one_format(chosen, "--out -", formats))]
+    if out is not None:
+        first_files = next((table for table in configured if isinstance(table, FilesOutputSettings)), None)
+        return [FilesOutputSettings(folder=Path(out), formats=chosen or _formats_of(first_files))]
+    if chosen is None:
+        return list(configured)
+    return [_with_formats(table, chosen, formats) for table in configured]
+
+
+def _with_formats(table: OutputSettings, chosen: list[Format], option: str | None) -> OutputSettings:
+    if isinstance(table, FilesOutputSettings):
+        return table.model_copy(update={"formats": chosen})
+    if isinstance(table, StdoutOutputSettings):
+        return table.model_copy(update={"format": _one_format(chosen, "standard output", option)})
+    return table  # another package's output has its own settings
+
+
+def _one_format(chosen: list[Format] | None, what: str, option: str | None) -> Format:
+    if chosen is None:
         return "md"
-    formats = _formats(presentation["formats"])
-    if len(formats) > 1:
-        raise BadInput(
-            f"--out - prints one format, not --format {presentation['formats']!r} (choose md or json)"
-        )
-    return formats[0]
+    if len(chosen) > 1:
+        raise BadInput(f"{what} prints one format, not --format {option!r} (choose md or json)")
+    return chosen[0]
 
 
-def _formats(value: str) -> list[str]:
+def _formats_of(table: FilesOutputSettings | None) -> list[Format]:
+    return list((table or FilesOutputSettings()).formats)
+
+
+def _formats(value: str) -> list[Format]:
     formats = [part.strip() for part in value.split(",") if part.strip()]
     for file_format in formats:
-        if file_format not in FORMATS:
-            raise BadInput(f"bad --format value {file_format!r} (choose from: {', '.join(FORMATS)})")
+        if file_format not in DEFAULT_FORMATS:
+            raise BadInput(f"bad --format value {file_format!r} (choose from: {', '.join(DEFAULT_FORMATS)})")
     if not formats:
-        raise BadInput(f"bad --format value {value!r} (choose from: {', '.join(FORMATS)})")
-    return list(dict.fromkeys(formats))
+        raise BadInput(f"bad --format value {value!r} (choose from: {', '.join(DEFAULT_FORMATS)})")
+    return [cast(Format, file_format) for file_format in dict.fromkeys(formats)]
 
 
 def _configured_repository(settings: Settings, repo: str) -> RepositorySettings | None:
@@ -354,9 +379,7 @@ def _request(
     )
 
 
-def _report_and_publish(
-    requests: list[ReportRequest], settings: Settings, stdout_format: str | None, keep_going: bool
-) -> int:
+def _report_and_publish(requests: list[ReportRequest], settings: Settings, keep_going: bool) -> int:
     """Build and publish each report; with `keep_going`, a report that fails is named and the rest still run.
 
     Exit code 1 when any report failed or any commit in one could not be fully analysed.
@@ -366,10 +389,11 @@ def _report_and_publish(
     failures = 0
     summary = ""
     with Store.open(cache_dir) as store, _feedback() as feedback:
+        outputs = create_outputs(settings.outputs, OutputContext(feedback.echo, settings.templates_dir))
         for request in requests:
             try:
                 day = build_report(request, settings, store, cache_dir, feedback.progress)
-                written = _publish(day, settings, stdout_format, feedback)
+                written = _publish(day, outputs, store, feedback)
             except ChangeradarError as error:
                 if not keep_going:
                     raise
@@ -392,14 +416,18 @@ def _report_and_publish(
     return 1 if failures or failed_reports else 0
 
 
-def _publish(
-    day: DayReport, settings: Settings, stdout_format: str | None, feedback: _Feedback
-) -> list[Path]:
-    """Print the report in `stdout_format`, or write its files; the paths written."""
-    if stdout_format is not None:
-        feedback.echo(render(day, stdout_format, settings.templates_dir))
-        return []
-    return write_report(day, settings.output, settings.formats, settings.templates_dir)
+def _publish(day: DayReport, outputs: list[Output], store: Store, feedback: _Feedback) -> list[str]:
+    """Deliver the report to every output; where it went. An output that had this content already says so."""
+    written: list[str] = []
+    for delivery in deliver_report(outputs, day, build_view(day), store):
+        if delivery.skipped:
+            feedback.say(
+                f"changeradar: {day.repo.name} {day.window.label}: {delivery.output} has this report already"
+                f" ({', '.join(delivery.references) or 'delivered before'})"
+            )
+        else:
+            written += delivery.references
+    return written
 
 
 def batch_summary(reports: int, failed: Sequence[str]) -> str:

@@ -10,17 +10,27 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from changeradar.errors import BadInput
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 Language = Literal["zh", "en"]
 Format = Literal["md", "json"]
+DEFAULT_FORMATS: tuple[Format, ...] = ("md", "json")
 # One folder level per part of `owner/name`: reports are written under `{output}/{year}/{owner}/{name}/`.
 _NAME_PART = re.compile(r"[\w.-]+")
 
@@ -117,9 +127,65 @@ class RepositorySettings(_Section):
         return value
 
 
+class OutputSettings(_Section):
+    """One `[[outputs]]` table. `name` tells two outputs of one type apart in the record of deliveries.
+
+    An output from another package subclasses this with its own keys and a `type` of its own.
+    """
+
+    type: str = Field(min_length=1)
+    name: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The output as the deliveries record knows it."""
+        return self.name or self.type
+
+
+class FilesOutputSettings(OutputSettings):
+    """Files under `{folder}/{year}/{owner}/{name}/`, one per format."""
+
+    type: Literal["files"] = "files"
+    folder: Path = Path("reports")
+    formats: list[Format] = Field(default_factory=lambda: list(DEFAULT_FORMATS), min_length=1)
+
+
+class StdoutOutputSettings(OutputSettings):
+    """The report in one format on standard output."""
+
+    type: Literal["stdout"] = "stdout"
+    format: Format = "md"
+
+
+class PluginOutputSettings(OutputSettings):
+    """A table for an output from another package: its keys are checked by that output's own settings model
+    once the package is loaded, never here (loading it is left until a run or `doctor` needs it)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+_BUILTIN_OUTPUT_TYPES = ("files", "stdout")
+
+
+def _output_tag(table: Any) -> str:
+    kind = table.get("type") if isinstance(table, dict) else getattr(table, "type", None)
+    return kind if kind in _BUILTIN_OUTPUT_TYPES else "plugin"
+
+
+OutputTable = Annotated[
+    Annotated[FilesOutputSettings, Tag("files")]
+    | Annotated[StdoutOutputSettings, Tag("stdout")]
+    | Annotated[PluginOutputSettings, Tag("plugin")],
+    Discriminator(_output_tag),
+]
+"""An `[[outputs]]` table, told apart by its `type`."""
+
+
 class Settings(_Section):
+    # The short form of one `files` output, as configs written before `[[outputs]]` say it.
     output: Path = Path("reports")
-    formats: list[Format] = Field(default_factory=lambda: ["md", "json"], min_length=1)
+    formats: list[Format] = Field(default_factory=lambda: list(DEFAULT_FORMATS), min_length=1)
+    outputs: list[OutputTable] = Field(default_factory=list)
     timezone: str = DEFAULT_TIMEZONE
     language: Language = "zh"
     cache_dir: Path | None = None  # default: the user cache folder
@@ -134,6 +200,16 @@ class Settings(_Section):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         return check_timezone(value)
+
+    @model_validator(mode="after")
+    def _outputs_from_the_short_form(self) -> Settings:
+        """No `[[outputs]]`: one `files` output from `output` and `formats` (or their defaults)."""
+        short_form = sorted({"output", "formats"} & self.model_fields_set)
+        if self.outputs and short_form:
+            raise ValueError(f"use [[outputs]] or {' and '.join(short_form)}, not both")
+        if not self.outputs:
+            self.outputs = [FilesOutputSettings(folder=self.output, formats=self.formats)]
+        return self
 
 
 def check_timezone(name: str) -> str:
@@ -219,27 +295,46 @@ def parse_settings(raw: dict, origin: str = "config") -> Settings:
     try:
         return Settings.model_validate(raw)
     except ValidationError as error:
-        raise BadInput(f"{origin}: {_describe(error)}") from None
+        raise BadInput(f"{origin}: {describe_validation_error(error)}") from None
 
 
-def _describe(error: ValidationError) -> str:
-    """The first problem as `key.path: what is wrong`, naming the key as the user wrote it."""
+def describe_validation_error(error: ValidationError, within: str = "") -> str:
+    """The first problem as `key.path: what is wrong`, naming the key as the user wrote it (below `within`,
+    the path of the table that was validated)."""
     first = error.errors()[0]
-    key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    parts = [within] if within else []
+    parts += [str(part) for part in _user_path(first["loc"])]
+    key = ".".join(parts)
     if first["type"] == "extra_forbidden":
         return f"unknown key {key!r}"
-    bad = first.get("input")
-    shown = f" (got {bad!r})" if bad is not None and not isinstance(bad, dict | list) else ""
     # Our own validators' words, without pydantic's "Value error, " in front.
     message = str(first["ctx"]["error"]) if first["type"] == "value_error" else first["msg"]
+    if not key:  # a check across keys: its words name them
+        return message
+    bad = first.get("input")
+    shown = f" (got {bad!r})" if bad is not None and not isinstance(bad, dict | list) else ""
     return f"bad value for {key!r}: {message}{shown}"
+
+
+def _user_path(location: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """pydantic's location without the tag it adds below a tagged union: `outputs.0.files.folder` is the
+    user's `outputs.0.folder`."""
+    if location[:1] == ("outputs",) and len(location) > 2:
+        return (*location[:2], *location[3:])
+    return location
 
 
 def _resolve_paths(settings: Settings, base: Path) -> Settings:
     def resolve(path: Path | None) -> Path | None:
         return path if path is None or path.is_absolute() else base / path
 
-    updates = {"output": resolve(settings.output)}
+    updates: dict[str, Any] = {"output": resolve(settings.output)}
+    updates["outputs"] = [
+        table.model_copy(update={"folder": resolve(table.folder)})
+        if isinstance(table, FilesOutputSettings)
+        else table
+        for table in settings.outputs
+    ]
     for key in ("cache_dir", "templates_dir"):
         updates[key] = resolve(getattr(settings, key))
     analyzer = settings.analyzer.model_copy(update={"prompt_dir": resolve(settings.analyzer.prompt_dir)})

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
+from changeradar.checks import Check
 from changeradar.config import RepositorySettings, Settings, load_config
 from changeradar.errors import BadInput, ChangeradarError
 from changeradar.git import without_credentials
+from changeradar.outputs import OutputContext, create_outputs
 from changeradar.repository import (
     check_branch,
     check_remote,
@@ -25,13 +26,6 @@ from changeradar.repository import (
 from changeradar.store import Store, default_cache_dir
 
 MINIMUM_GIT = (2, 31)  # --diff-merges=first-parent
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str  # one line: what was found, or what is wrong
 
 
 def run_checks(config_path: Path | None) -> list[Check]:
@@ -49,7 +43,7 @@ def run_checks(config_path: Path | None) -> list[Check]:
         checks += check_endpoint(settings.analyzer)
     else:
         checks.append(Check("analyzer", True, f"{settings.analyzer.name} (no endpoint to check)"))
-    return checks
+    return checks + check_outputs(settings)
 
 
 def check_git() -> Check:
@@ -100,6 +94,15 @@ def check_repository(repository: RepositorySettings, cache_dir: Path) -> Check:
         problem = str(error)
         return Check("repository", False, problem if shown in problem else f"{shown}: {problem}")
     return Check("repository", True, f"{shown} (branch {branch})")
+
+
+def check_outputs(settings: Settings) -> list[Check]:
+    """Each configured output's own checks; an output that cannot be loaded is one failed check naming it."""
+    try:
+        outputs = create_outputs(settings.outputs, OutputContext(templates_dir=settings.templates_dir))
+    except BadInput as error:
+        return [Check("outputs", False, str(error))]
+    return [check for output in outputs for check in output.checks()]
 
 
 def _load(config_path: Path | None) -> tuple[Settings | None, Check]:

@@ -1,4 +1,5 @@
-"""The SQLite store: analyses cached so that a re-run costs nothing, and the history of runs.
+"""The SQLite store: analyses cached so that a re-run costs nothing, the history of runs, and what each
+output delivered, so that a re-run delivers once.
 
 WAL journaling and one transaction per write mean a run killed at any moment leaves the store as it was
 after its last completed write. Schema changes are named migrations applied in order, each in its own
@@ -73,6 +74,21 @@ _MIGRATIONS: tuple[tuple[str, str], ...] = (
     (
         "say why a run failed",
         "ALTER TABLE runs ADD COLUMN error TEXT",
+    ),
+    (
+        "record deliveries",
+        """
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            repo TEXT NOT NULL,
+            window TEXT NOT NULL,
+            output TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            reference TEXT NOT NULL,
+            delivered_at TEXT NOT NULL
+        );
+        CREATE INDEX deliveries_by_content ON deliveries (repo, window, output, content_hash)
+        """,
     ),
 )
 
@@ -242,6 +258,27 @@ class Store:
             db.execute(
                 "UPDATE runs SET finished_at = ?, status = 'failed', error = ? WHERE id = ?",
                 (_now(), error, run_id),
+            )
+
+    def delivered(self, repo: str, window: str, output: str, content_hash: str) -> tuple[str, ...] | None:
+        """Where `output` first delivered this content for `repo` and `window`, or None if it never did."""
+        with self._sqlite_errors():
+            row = self._db.execute(
+                "SELECT reference FROM deliveries WHERE repo = ? AND window = ? AND output = ?"
+                " AND content_hash = ? ORDER BY id LIMIT 1",
+                (repo, window, output, content_hash),
+            ).fetchone()
+        return tuple(row[0].splitlines()) if row else None
+
+    def record_delivery(
+        self, repo: str, window: str, output: str, content_hash: str, references: tuple[str, ...]
+    ) -> None:
+        """One delivery; `references` (paths, message addresses) are kept one per line."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO deliveries (repo, window, output, content_hash, reference, delivered_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (repo, window, output, content_hash, "\n".join(references), _now()),
             )
 
     def runs(self) -> list[dict]:

@@ -1,7 +1,8 @@
 """Analysers explain commits. Each one is a module here that registers itself by name.
 
 A new analyser is one new module with a class decorated by `@register_analyzer`; the pipeline finds it
-by the `name` the user configures and never imports it directly.
+by the `name` the user configures and never imports it directly. Another package can offer one through
+the `changeradar.analyzers` entry-point group, read only when a config names an analyser not built in.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from changeradar.errors import BadInput
 from changeradar.model import Analysis, Commit, CommitReport, Importance, RepoRef, Signal
+from changeradar.plugins import ANALYZERS_GROUP, load_plugin, plugin_names
 
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings
@@ -82,13 +84,19 @@ def register_analyzer(cls: type) -> type:
 
 
 def available_analyzers() -> list[str]:
-    return sorted({*_ANALYZERS, *_BUILTIN_MODULES})
+    return sorted({*_ANALYZERS, *_BUILTIN_MODULES, *plugin_names(ANALYZERS_GROUP)})
 
 
 def create_analyzer(settings: AnalyzerSettings) -> Analyzer:
     """The analyser the settings name, built from them."""
     if settings.name not in _ANALYZERS and settings.name in _BUILTIN_MODULES:
         importlib.import_module(_BUILTIN_MODULES[settings.name])
+    elif settings.name not in _ANALYZERS:
+        plugin = load_plugin(ANALYZERS_GROUP, settings.name)
+        if plugin is not None and not isinstance(plugin, type):
+            raise BadInput(f"plugin {settings.name!r} of {ANALYZERS_GROUP} is not an analyser class")
+        if plugin is not None:
+            _ANALYZERS[settings.name] = plugin
     try:
         cls = _ANALYZERS[settings.name]
     except KeyError:

@@ -1,4 +1,4 @@
-"""Writing rendered reports where readers (and the site builder) expect them.
+"""The `files` output: rendered reports written where readers (and the site builder) expect them.
 
 Layout: `{output}/{year}/{owner}/{name}/{date}.md` and `.json` — the reference tool's layout, with the
 owner so two repositories named alike never collide. A window that is not made of whole days is named by
@@ -10,14 +10,48 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
+from changeradar.checks import Check
+from changeradar.config import FilesOutputSettings
 from changeradar.errors import BadInput
 from changeradar.model import DayReport, Window
-from changeradar.render.json_document import render_json
-from changeradar.render.markdown import render_markdown
+from changeradar.outputs import OutputContext, Rendered
+from changeradar.outputs.formats import render_format
+
+if TYPE_CHECKING:
+    from changeradar.render.view import ReportView
+    from changeradar.store import Store
+
+
+class FilesOutput:
+    name: ClassVar[str] = "files"
+    settings_model: ClassVar[type[FilesOutputSettings]] = FilesOutputSettings
+    redelivers: ClassVar[bool] = True  # rewriting a file is harmless, and puts back one deleted or edited
+
+    def __init__(self, settings: FilesOutputSettings, context: OutputContext) -> None:
+        self.settings = settings
+        self._templates_dir = context.templates_dir
+
+    def checks(self) -> list[Check]:
+        folder = self.settings.folder
+        formats = ", ".join(self.settings.formats)
+        problem = _unwritable(folder)
+        if problem:
+            return [Check(f"output {self.settings.key}", False, f"{folder}: {problem}")]
+        return [Check(f"output {self.settings.key}", True, f"{folder} ({formats})")]
+
+    def render(self, day: DayReport, view: ReportView) -> Rendered:
+        return {
+            file_format: render_format(day, file_format, self._templates_dir)
+            for file_format in self.settings.formats
+        }
+
+    def deliver(self, day: DayReport, rendered: Rendered, store: Store) -> tuple[str, ...]:
+        return tuple(str(path) for path in write_report(day, self.settings.folder, rendered))
 
 
 def report_stem(window: Window) -> str:
@@ -40,27 +74,31 @@ def report_folder(output: Path, report: DayReport) -> Path:
     return folder
 
 
-def write_report(
-    report: DayReport, output: Path, formats: Sequence[str], templates_dir: Path | None = None
-) -> list[Path]:
-    """Render `report` in each format and write the files atomically; returns the paths written."""
+def write_report(report: DayReport, output: Path, rendered: Mapping[str, str]) -> list[Path]:
+    """Write each format's text to its file atomically; returns the paths written."""
     folder = report_folder(output, report)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BadInput(f"cannot write to output folder {output}: {error.strerror or error}") from None
     written = []
-    for file_format in formats:
+    for file_format, text in rendered.items():
         path = folder / f"{report_stem(report.window)}.{file_format}"
-        _write_atomically(path, render(report, file_format, templates_dir))
+        _write_atomically(path, text)
         written.append(path)
     return written
 
 
-def render(report: DayReport, file_format: str, templates_dir: Path | None = None) -> str:
-    if file_format == "json":
-        return render_json(report)
-    return render_markdown(report, templates_dir)
+def _unwritable(folder: Path) -> str | None:
+    """Why a run could not write below `folder` (created if need be), or None if it could."""
+    existing = next((path for path in (folder, *folder.parents) if path.exists()), None)
+    if existing is None:
+        return None
+    if not existing.is_dir():
+        return f"{existing} is not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"{existing} is not writable"
+    return None
 
 
 def _is_midnight(moment: datetime) -> bool:
