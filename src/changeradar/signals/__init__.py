@@ -40,6 +40,7 @@ def extract_signals(
         env_vars,
         files,
         markers,
+        schemas,
         security,
     )
 
@@ -53,6 +54,7 @@ def extract_signals(
         env_vars.extract,
         cli_options.extract,
         api.extract,
+        schemas.extract,
         security.extract,
     )
     try:

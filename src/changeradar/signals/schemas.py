@@ -1,0 +1,103 @@
+"""Interfaces that are not code, in YAML and JSON files: CRDs, Helm charts, manifests' env, OpenAPI specs.
+
+Each file is first routed by its path and patch (cheap) to the families that may find something in it;
+only then are both sides read whole and parsed, once, for every family that applies. Files no user
+deploys or calls (tests, CI, examples, samples, fixtures) are not read at all.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+
+from changeradar.model import Commit, FileChange, FileStatus, Signal
+from changeradar.signals import BlobSource, SignalContext, helm, kubernetes_crd, manifest_env, openapi
+from changeradar.signals.dependencies import Side, hunk_runs, side_text
+from changeradar.signals.outline import Node, Untouched, read_json, read_yaml
+from changeradar.signals.paths import file_kind, matches_any
+
+Family = Callable[[FileChange, list[Node], list[Node]], Iterator[Signal]]
+
+_YAML = ("yaml", "yml")
+_NOT_SHIPPED = ("samples/", "sample/", "testdata/", "e2e/", "fixtures/", "hack/")
+
+
+def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
+    """Facts of every interface family each YAML or JSON file of the commit may hold."""
+    for file in commit.files:
+        families = _families(file)
+        if not families:
+            continue
+        sides = whole_sides(file, context.blobs)
+        if sides is None:
+            continue
+        old, new = (_outline(file, side, text) for side, text in zip(Side, sides, strict=True))
+        for family in families:
+            yield from family(file, old, new)
+
+
+def _families(file: FileChange) -> list[Family]:
+    extension = file.path.rpartition(".")[2]
+    if file.binary or extension not in (*_YAML, "json") or matches_any(_NOT_SHIPPED, file.path):
+        return []
+    kind = file_kind(file.path)
+    if extension == "json" or kind == "docs":  # specs are often published with the docs
+        return [openapi.compare] if kind in ("core", "docs") and openapi.may_apply(file) else []
+    if kind != "core":
+        return []
+    families: list[Family] = []
+    if kubernetes_crd.may_apply(file):
+        families.append(kubernetes_crd.compare)
+    if helm.is_values_file(file.path):
+        families.append(helm.compare_values)
+    if helm.may_hold_manifests(file):
+        families.append(helm.compare_manifests)
+    if manifest_env.may_apply(file):
+        families.append(manifest_env.compare)
+    if openapi.may_apply(file):
+        families.append(openapi.compare)
+    return families
+
+
+def _outline(file: FileChange, side: Side, text: str) -> list[Node]:
+    if file.path.endswith(".json"):
+        document = read_json(text)
+        return [document] if document is not None else []
+    return read_yaml(text, _untouched_on(file, side))
+
+
+def _untouched_on(file: FileChange, side: Side) -> Untouched | None:
+    """Whether a line range of one side lies outside every hunk (context lines included).
+
+    Such a range is the same text on the other side, also outside every hunk, so skipping it on both
+    sides changes no comparison. None (nothing skipped) when the patch was cut short or is all there is.
+    """
+    if file.status is not FileStatus.MODIFIED or file.patch_truncated:
+        return None
+    spans = [(run[0].number, run[-1].number) for run in hunk_runs(file, side) if run]
+    starts = [first for first, _ in spans]
+
+    def untouched(first: int, last: int) -> bool:
+        index = bisect_right(starts, last) - 1  # the last hunk starting at or before `last`
+        return index < 0 or spans[index][1] < first
+
+    return untouched
+
+
+def whole_sides(file: FileChange, blobs: BlobSource | None) -> tuple[str, str] | None:
+    """Both sides' whole content ("" where the file does not exist); None when one cannot be had.
+
+    A file that comes or goes is all in its patch, which stands in when its blob cannot be read.
+    """
+    old, new = (side_text(file, side, blobs) for side in Side)
+    if file.status is FileStatus.ADDED and new is None:
+        new = _from_patch(file, "+")
+    if file.status is FileStatus.DELETED and old is None:
+        old = _from_patch(file, "-")
+    return (old, new) if old is not None and new is not None else None
+
+
+def _from_patch(file: FileChange, sign: str) -> str | None:
+    if file.patch_truncated:
+        return None
+    return "\n".join(line[1:] for line in file.patch.splitlines() if line.startswith(sign))
