@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -68,19 +68,29 @@ _DOCUMENT_MARK = re.compile(r"(?:---|\.\.\.)(?:\s|$)")
 _PROPERTIES = re.compile(r"(?:[&!][^\s]*\s*)+")  # anchors and tags before a value: `&base`, `!!str`
 
 
-Untouched = Callable[[int, int], bool]
-"""Whether a commit left lines first..last (1-based) and everything near them as they were."""
+class Hunk(NamedTuple):
+    """Lines `first`..`last` (1-based) that a commit changed, whose deepest line is indented `depth`."""
+
+    first: int
+    last: int
+    depth: int
 
 
-def read_yaml(text: str, untouched: Untouched | None = None) -> list[Node]:
+# Columns below the shallowest line between a line and the nearest hunk at which lines are still read:
+# two levels, so a changed `required` list still sees its fields and their types.
+MARGIN = 4
+
+
+def read_yaml(text: str, hunks: Sequence[Hunk] = ()) -> list[Node]:
     """The documents of a YAML stream, each the root node of its outline (empty documents left out).
 
-    With `untouched`, a nested block the commit did not touch keeps only its own scalar keys: what it
-    holds deeper is equal on both sides, and skipping it spares most of the work on a large file.
+    With `hunks`, only the lines that place them are read (see `_lines_around`): on a megabyte file
+    that is most of the saving. A line left out is deeper than a line read after or before it, so what
+    is read stays a well-formed outline, with some blocks cut short.
     """
     documents: list[Node] = []
-    for lines in _documents(text):
-        reader = _YamlReader(lines, untouched)
+    for lines in _documents(text, hunks):
+        reader = _YamlReader(lines)
         position = 0
         while position < len(lines):  # lines left of the first block's indentation start another block
             node, position = reader.block(position, lines[position].indent)
@@ -88,9 +98,9 @@ def read_yaml(text: str, untouched: Untouched | None = None) -> list[Node]:
     return documents
 
 
-def _documents(text: str) -> Iterator[list[_Line]]:
+def _documents(text: str, hunks: Sequence[Hunk]) -> Iterator[list[_Line]]:
     lines: list[_Line] = []
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in _numbered_lines(text, hunks):
         content = raw.lstrip(" ")
         if not content or content[0] == "#" or content.isspace():
             continue
@@ -108,13 +118,57 @@ def _documents(text: str) -> Iterator[list[_Line]]:
         yield lines
 
 
+def _numbered_lines(text: str, hunks: Sequence[Hunk]) -> Iterator[tuple[int, str]]:
+    raw_lines = text.split("\n")
+    numbers = _lines_around(text, hunks) if hunks else range(1, len(raw_lines) + 1)
+    return ((number, raw_lines[number - 1]) for number in numbers)
+
+
+def _lines_around(text: str, hunks: Sequence[Hunk]) -> list[int]:
+    """Every line of every hunk and, outside them, each line indented no deeper than `MARGIN` below the
+    shallowest line between it and the nearest hunk: the keys above a change and beside them, not what
+    the keys beside it hold.
+
+    Between two hunks the text is the same on both sides of a commit and so is what this keeps, so two
+    outlines read this way differ only where the whole texts do.
+    """
+    starts = _LINE_START.findall(text)  # (indentation, first character) of every line, at C speed
+    depths = [len(spaces) if first not in ("", "#") else None for spaces, first in starts]
+    keep = [False] * len(depths)
+    edges = sorted(hunks)
+    for hunk in edges:
+        for index in range(hunk.first - 1, min(hunk.last, len(keep))):
+            keep[index] = True
+    bounds = [(0, 0), *((hunk.first - 1, hunk.last) for hunk in edges), (len(depths), len(depths))]
+    reach = [MARGIN, *(hunk.depth + MARGIN for hunk in edges), MARGIN]
+    for (_, gap_start), (gap_end, _), depth_before, depth_after in zip(
+        bounds, bounds[1:], reach, reach[1:], strict=False
+    ):
+        _keep_stairs(depths, keep, range(gap_start, gap_end), depth_before)
+        _keep_stairs(depths, keep, range(gap_end - 1, gap_start - 1, -1), depth_after)
+    return [index + 1 for index, kept in enumerate(keep) if kept]
+
+
+def _keep_stairs(depths: list[int | None], keep: list[bool], indexes: range, reach: int) -> None:
+    """Walking away from a hunk, keep each line within `reach`, which shrinks to `MARGIN` below the
+    shallowest line passed."""
+    for index in indexes:
+        depth = depths[index]
+        if depth is None:
+            continue
+        if depth <= reach:
+            keep[index] = True
+            reach = min(reach, depth + MARGIN)
+
+
+_LINE_START = re.compile(r"^( *)([^ \n]?)", re.MULTILINE)
+
+
 class _YamlReader:
     """Recursive descent over one document's lines; each method returns a node and the position after it."""
 
-    def __init__(self, lines: list[_Line], untouched: Untouched | None) -> None:
+    def __init__(self, lines: list[_Line]) -> None:
         self.lines = lines
-        self.untouched = untouched
-        self.block_ends = _block_ends(lines) if untouched is not None else []
 
     def block(self, position: int, indent: int) -> tuple[Node, int]:
         """The node whose first line is `lines[position]`, at `indent`."""
@@ -159,7 +213,7 @@ class _YamlReader:
             if rest and not rest.startswith("#"):
                 child, position = _value(lines, position, indent, rest, line.number)
             elif following is not None and following.indent > indent:
-                child, position = self.nested(position, following.indent, line.number)
+                child, position = self.block(position, following.indent)
             elif following is not None and following.indent == indent and _is_item(following.text):
                 child, position = self.sequence(position, indent)  # `key:` with its list at the same column
             else:
@@ -168,34 +222,6 @@ class _YamlReader:
             node.keys[_unescaped(name, key)] = child
             position = _skip_deeper(lines, position, indent)
         return node, position
-
-    def nested(self, position: int, indent: int, key_line: int) -> tuple[Node, int]:
-        """A key's block below it: read whole, or only its scalar keys when the commit left it alone."""
-        if self.untouched is None or not self.untouched(key_line, key_line):
-            return self.block(position, indent)
-        # The key's block as written ends no later than this; a key after a list dash ends sooner.
-        widest_end = self.block_ends[position - 1]
-        if not self.untouched(key_line, self.lines[widest_end - 1].number):
-            return self.block(position, indent)
-        end = _skip_deeper(self.lines, position, indent - 1)
-        node = Node(key_line)
-        for line in self.lines[position:end]:
-            if line.indent == indent and (key := _KEY.match(line.text)):
-                rest = line.text[key.end() :]
-                if rest and not rest.startswith("#") and not _BLOCK_SCALAR.match(rest):
-                    node.keys[_unescaped(key[key.lastindex or 0], key)] = Node(line.number, _unquoted(rest))
-        return node, end
-
-
-def _block_ends(lines: list[_Line]) -> list[int]:
-    """For each line, the position of the first line after it that is not indented deeper."""
-    ends = [len(lines)] * len(lines)
-    open_lines: list[int] = []
-    for position, line in enumerate(lines):
-        while open_lines and lines[open_lines[-1]].indent >= line.indent:
-            ends[open_lines.pop()] = position
-        open_lines.append(position)
-    return ends
 
 
 def _is_item(text: str) -> bool:

@@ -7,13 +7,12 @@ deploys or calls (tests, CI, examples, samples, fixtures) are not read at all.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Iterator
 
 from changeradar.model import Commit, FileChange, FileStatus, Signal
 from changeradar.signals import BlobSource, SignalContext, helm, kubernetes_crd, manifest_env, openapi
 from changeradar.signals.dependencies import Side, hunk_runs, side_text
-from changeradar.signals.outline import Node, Untouched, read_json, read_yaml
+from changeradar.signals.outline import Hunk, Node, read_json, read_yaml
 from changeradar.signals.paths import file_kind, matches_any
 
 Family = Callable[[FileChange, list[Node], list[Node]], Iterator[Signal]]
@@ -63,25 +62,27 @@ def _outline(file: FileChange, side: Side, text: str) -> list[Node]:
     if file.path.endswith(".json"):
         document = read_json(text)
         return [document] if document is not None else []
-    return read_yaml(text, _untouched_on(file, side))
+    return read_yaml(text, _hunks(file, side))
 
 
-def _untouched_on(file: FileChange, side: Side) -> Untouched | None:
-    """Whether a line range of one side lies outside every hunk (context lines included).
-
-    Such a range is the same text on the other side, also outside every hunk, so skipping it on both
-    sides changes no comparison. None (nothing skipped) when the patch was cut short or is all there is.
-    """
+def _hunks(file: FileChange, side: Side) -> list[Hunk]:
+    """The hunks of one side, each as deep as its deepest line on either side, for `read_yaml` to read
+    only what places them; none (the whole file is read) when the patch is all there is or was cut."""
     if file.status is not FileStatus.MODIFIED or file.patch_truncated:
-        return None
-    spans = [(run[0].number, run[-1].number) for run in hunk_runs(file, side) if run]
-    starts = [first for first, _ in spans]
+        return []
+    old_runs, new_runs = hunk_runs(file, Side.OLD), hunk_runs(file, Side.NEW)
+    if len(old_runs) != len(new_runs):
+        return []
+    hunks = []
+    for old, new in zip(old_runs, new_runs, strict=True):
+        run = old if side is Side.OLD else new
+        depth = max(_indentation(line.text) for line in (*old, *new))
+        hunks.append(Hunk(run[0].number, run[-1].number, depth))
+    return hunks
 
-    def untouched(first: int, last: int) -> bool:
-        index = bisect_right(starts, last) - 1  # the last hunk starting at or before `last`
-        return index < 0 or spans[index][1] < first
 
-    return untouched
+def _indentation(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
 
 
 def whole_sides(file: FileChange, blobs: BlobSource | None) -> tuple[str, str] | None:
