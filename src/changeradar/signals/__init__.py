@@ -40,6 +40,7 @@ def extract_signals(
         env_vars,
         files,
         markers,
+        protobuf,
         schemas,
         security,
     )
@@ -55,6 +56,7 @@ def extract_signals(
         cli_options.extract,
         api.extract,
         schemas.extract,
+        protobuf.extract,
         security.extract,
     )
     try:
