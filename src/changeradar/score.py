@@ -25,6 +25,7 @@ from changeradar.scoring_rules import (
     RULES,
 )
 from changeradar.signals.files import SOURCE_SUFFIXES
+from changeradar.signals.interfaces import Surface, is_breaking, surface_of
 from changeradar.signals.paths import file_kind
 
 # Facts whose signals each rule gathers; the reason's subject lists what they name.
@@ -44,6 +45,17 @@ SIGNAL_RULES: tuple[tuple[str, SignalKind, SignalAction | None], ...] = (
     ("dependency_added", SignalKind.DEPENDENCY, SignalAction.ADDED),
     ("dependency_removed", SignalKind.DEPENDENCY, SignalAction.REMOVED),
     ("dependency_changed", SignalKind.DEPENDENCY, SignalAction.CHANGED),
+)
+# Interface facts (api signals whose detail names a schema or deployment interface), by their own rules:
+# (rule, surface, action, breaking). A breaking change is scored once, as breaking.
+INTERFACE_RULES: tuple[tuple[str, Surface, SignalAction, bool], ...] = (
+    ("schema_breaking", Surface.SCHEMA, SignalAction.CHANGED, True),
+    ("schema_removed", Surface.SCHEMA, SignalAction.REMOVED, False),
+    ("schema_added", Surface.SCHEMA, SignalAction.ADDED, False),
+    ("schema_changed", Surface.SCHEMA, SignalAction.CHANGED, False),
+    ("deployment_added", Surface.DEPLOYMENT, SignalAction.ADDED, False),
+    ("deployment_removed", Surface.DEPLOYMENT, SignalAction.REMOVED, False),
+    ("deployment_changed", Surface.DEPLOYMENT, SignalAction.CHANGED, False),
 )
 # Facts that are user-facing surface only where users meet them: not in tests, docs, CI or tooling.
 SURFACE_KINDS = frozenset({SignalKind.CLI_OPTION, SignalKind.ENV_VAR, SignalKind.API, SignalKind.MODULE})
@@ -141,12 +153,24 @@ class _CommitFacts:
 
     def named(self, kind: SignalKind, action: SignalAction | None = None) -> list[str]:
         """What the signals of this kind (and action) name, in order, once each; surface facts only where
-        users meet them."""
+        users meet them, and interface facts only by their own rules."""
         return _unique(
             _signal_label(signal)
             for signal in self.signals
             if signal.kind is kind
             and (action is None or signal.action is action)
+            and not self._peripheral(signal)
+            and surface_of(signal) is None
+        )
+
+    def interfaces(self, surface: Surface, action: SignalAction, breaking: bool) -> list[str]:
+        """What the interface facts of this surface and action name, once each, where users meet them."""
+        return _unique(
+            signal.name
+            for signal in self.signals
+            if signal.action is action
+            and surface_of(signal) is surface
+            and is_breaking(signal) is breaking
             and not self._peripheral(signal)
         )
 
@@ -160,6 +184,13 @@ ReasonSource = Callable[[_CommitFacts, dict[str, float]], Iterable[Reason]]
 def _signal_reasons(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Reason]:
     for rule, kind, action in SIGNAL_RULES:
         names = facts.named(kind, action)
+        if names and weights[rule]:
+            yield Reason(rule, weights[rule], LIST_SEPARATOR.join(names))
+
+
+def _interface_reasons(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Reason]:
+    for rule, surface, action, breaking in INTERFACE_RULES:
+        names = facts.interfaces(surface, action, breaking)
         if names and weights[rule]:
             yield Reason(rule, weights[rule], LIST_SEPARATOR.join(names))
 
@@ -182,7 +213,12 @@ def _size_reason(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Rea
         yield Reason("core_lines", weight, f"{facts.core_lines:,}")
 
 
-_ADDITIVE_RULES: tuple[ReasonSource, ...] = (_signal_reasons, _change_type_reason, _size_reason)
+_ADDITIVE_RULES: tuple[ReasonSource, ...] = (
+    _signal_reasons,
+    _interface_reasons,
+    _change_type_reason,
+    _size_reason,
+)
 
 
 def _cap(facts: _CommitFacts, score: float, settings: ImportanceSettings) -> Reason | None:

@@ -31,6 +31,25 @@ RULES: dict[str, Rule] = {
     "api_added": Rule("adds public API {code}", "新增公开接口 {code}", 1.0),
     "api_removed": Rule("removes public API {code}", "移除公开接口 {code}", 1.0),
     "api_changed": Rule("changes the signature of {code}", "修改接口签名 {code}", 0.5),
+    # Interfaces that are not code (CRDs, protobuf, OpenAPI; Helm charts and manifests). A field, RPC or
+    # operation removed, or a wire-incompatible change, breaks dependants as a breaking marker does.
+    "schema_breaking": Rule("breaks a schema: {code}", "破坏性模式变更：{code}", 6.0),
+    "schema_removed": Rule(
+        "removes schema fields or operations: {code}", "移除模式字段或接口操作：{code}", 6.0
+    ),
+    "schema_added": Rule("adds schema fields or operations: {code}", "新增模式字段或接口操作：{code}", 2.5),
+    "schema_changed": Rule("changes schema fields: {code}", "修改模式字段：{code}", 2.5),
+    "deployment_added": Rule(
+        "adds chart values, RBAC rules or workloads: {code}",
+        "新增 Chart 配置项、RBAC 规则或工作负载：{code}",
+        2.5,
+    ),
+    "deployment_removed": Rule(
+        "removes chart values, RBAC rules or workloads: {code}",
+        "移除 Chart 配置项、RBAC 规则或工作负载：{code}",
+        2.5,
+    ),
+    "deployment_changed": Rule("changes RBAC rules: {code}", "修改 RBAC 规则：{code}", 1.5),
     "module_added": Rule("adds module {code}", "新增模块 {code}", 1.5),
     "module_removed": Rule("removes module {code}", "删除模块 {code}", 1.5),
     # A runtime pin changes what users install: medium on its own (default medium threshold 2.5).

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 
 from changeradar.model import FileChange, Signal, SignalKind
 from changeradar.signals.dependencies import Found, compare_found
+from changeradar.signals.interfaces import Interface
 from changeradar.signals.outline import Node
 
-VALUE = "helm value"
-RBAC_RULE = "rbac rule"
-WORKLOAD = "workload"
+VALUE = Interface.HELM_VALUE
+RBAC_RULE = Interface.RBAC_RULE
+WORKLOAD = Interface.WORKLOAD
 
 _RBAC_KINDS = frozenset({"Role", "ClusterRole"})
 _WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"})

@@ -14,11 +14,12 @@ from typing import NamedTuple
 
 from changeradar.model import FileChange, Signal, SignalKind
 from changeradar.signals.dependencies import Found, compare_found
+from changeradar.signals.interfaces import Interface
 from changeradar.signals.json_schema import SchemaField, outermost, schema_fields
 from changeradar.signals.outline import Node
 
-FIELD = "crd field"
-VERSION = "crd version"
+FIELD = Interface.CRD_FIELD
+VERSION = Interface.CRD_VERSION
 
 # A changed line that can change a fact: a key (`size:`, `type: integer`) or a list item (`- size`).
 # A commit that only rewords descriptions changes none, and is spared parsing a megabyte twice.

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 
 from changeradar.model import FileChange, Signal, SignalKind
 from changeradar.signals.dependencies import Found, compare_found
+from changeradar.signals.interfaces import Interface
 from changeradar.signals.json_schema import schema_fields
 from changeradar.signals.outline import Node
 
-OPERATION = "openapi operation"
-PROPERTY = "openapi property"
+OPERATION = Interface.OPENAPI_OPERATION
+PROPERTY = Interface.OPENAPI_PROPERTY
 
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _PATCH_HINTS = ("paths", "schemas", "definitions", "properties", "operationId")

@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 from changeradar.model import Commit, FileChange, Signal, SignalAction, SignalKind
 from changeradar.signals import SignalContext
 from changeradar.signals.dependencies import Found, compare_found
+from changeradar.signals.interfaces import BREAKING, Interface
 from changeradar.signals.paths import file_kind
 from changeradar.signals.schemas import whole_sides
 
-MESSAGE = "proto message"
-FIELD = "proto field"
-ENUM = "proto enum"
-ENUM_VALUE = "proto enum value"
-SERVICE = "proto service"
-RPC = "rpc"
-BREAKING = "breaking"  # the word a detail of a wire-incompatible change carries, for scoring to find
+MESSAGE = Interface.PROTO_MESSAGE
+FIELD = Interface.PROTO_FIELD
+ENUM = Interface.PROTO_ENUM
+ENUM_VALUE = Interface.PROTO_ENUM_VALUE
+SERVICE = Interface.PROTO_SERVICE
+RPC = Interface.RPC
 
 _TOKEN = re.compile(
     r"""//[^\n]*|/\*.*?\*/|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[A-Za-z_][\w.]*|[-+]?\d[\w.+-]*|\S""",
