@@ -376,3 +376,49 @@ def test_the_json_outline_keeps_lines_and_rejects_broken_json() -> None:
     assert document.get("a", "b").line == 3
     assert [item.text for item in document.get("a", "b").items] == ["1", 't"x']
     assert read_json('{"a": }') is None
+
+
+def test_a_kustomize_patch_of_a_deployment_is_no_new_workload(git_repo: GitRepo) -> None:
+    patch = """\
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: controller-manager
+    spec:
+      template:
+        spec:
+          containers:
+            - name: manager
+              ports:
+                - containerPort: 8443
+    """
+    found = facts(
+        git_repo,
+        {"config/default/kustomization.yaml": "resources: []\n"},
+        {"config/default/patch.yaml": patch},
+    )
+    assert found == []
+
+
+def test_a_value_added_to_a_crd_field_enum_changes_the_field(git_repo: GitRepo) -> None:
+    before = CRD_BEFORE.replace(
+        "                  restartPolicy:\n                    type: string\n",
+        "                  restartPolicy:\n"
+        "                    enum:\n"
+        "                    - Default\n"
+        "                    - None\n"
+        "                    type: string\n",
+    )
+    after = before.replace(
+        "                    - None\n",
+        "                    - RecreateGroupAfterStart\n                    - None\n",
+    )
+    found = facts(git_repo, {CRD_PATH: before}, {CRD_PATH: after})
+    assert [(action, name, detail) for _, action, name, detail, _ in found] == [
+        (
+            CHANGED,
+            "LeaderWorkerSet.spec.leaderWorkerTemplate.restartPolicy",
+            "crd field (v1): string, one of [Default, None]"
+            " → string, one of [Default, RecreateGroupAfterStart, None]",
+        )
+    ]

@@ -2,7 +2,8 @@
 
 A chart's `values.yaml` keys are what its users set (`certManager.enable`); a Role or ClusterRole rule is
 what the installed software may do in the cluster; a Deployment, StatefulSet, DaemonSet, Job or CronJob is
-a process it runs there. Templates are read through the tolerant outline, which skips `{{ … }}` lines.
+a process it runs there (a kustomize patch that only amends one is none). Templates are read through
+the tolerant outline, which skips `{{ … }}` lines.
 """
 
 from __future__ import annotations
@@ -66,12 +67,19 @@ def _manifest_facts(documents: list[Node]) -> Iterator[Found]:
     for document in documents:
         kind = document.scalar("kind")
         name = document.scalar("metadata", "name") or ""
-        if kind in _WORKLOAD_KINDS:
+        if kind in _WORKLOAD_KINDS and _runs_an_image(document):
             yield Found(
                 (WORKLOAD, kind, name), f"{kind} {name}".strip(), document.line, f"{WORKLOAD}: {kind}"
             )
         elif kind in _RBAC_KINDS:
             yield from _rules(document, kind)
+
+
+def _runs_an_image(workload: Node) -> bool:
+    """Whether a workload names the image it runs: a kustomize patch of a Deployment names none."""
+    pod = workload.get("spec", "jobTemplate", "spec", "template") or workload.get("spec", "template")
+    containers = pod.get("spec", "containers") if pod is not None else None
+    return containers is not None and any(container.get("image") for container in containers.items)
 
 
 def _rules(role: Node, kind: str) -> Iterator[Found]:

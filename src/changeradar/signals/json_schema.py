@@ -15,7 +15,7 @@ from changeradar.signals.outline import Node
 class SchemaField(NamedTuple):
     path: str
     line: int
-    description: str  # what must stay equal for the field to be unchanged: "integer, required, default 1"
+    description: str  # what must stay equal for the field to be unchanged: "string, required, one of [A, B]"
 
 
 def schema_fields(schema: Node, prefix: str = "") -> Iterator[SchemaField]:
@@ -43,6 +43,9 @@ def _describe(field: Node, required: bool) -> str:
     default = field.get("default")
     if default is not None:
         parts.append(f"default {default.canonical()}")
+    allowed = field.get("enum")
+    if allowed is not None:
+        parts.append(f"one of {allowed.canonical()}")
     return ", ".join(parts)
 
 
