@@ -422,3 +422,9 @@ def test_a_value_added_to_a_crd_field_enum_changes_the_field(git_repo: GitRepo) 
             " → string, one of [Default, RecreateGroupAfterStart, None]",
         )
     ]
+
+
+def test_renaming_a_chart_helper_moves_no_workload_nor_rule(git_repo: GitRepo) -> None:
+    path = "charts/lws/templates/manager.yaml"
+    renamed = TEMPLATE.replace('include "lws.fullname"', 'include "lws-router.fullname"')
+    assert facts(git_repo, {path: TEMPLATE}, {path: renamed}) == []

@@ -8,6 +8,7 @@ the tolerant outline, which skips `{{ … }}` lines.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from changeradar.model import FileChange, Signal, SignalKind
@@ -21,6 +22,7 @@ WORKLOAD = Interface.WORKLOAD
 
 _RBAC_KINDS = frozenset({"Role", "ClusterRole"})
 _WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"})
+_TEMPLATE = re.compile(r"\{\{.*?\}\}")
 _MANIFEST_HINTS = ("kind:", "verbs", "resources", "apiGroups")
 
 
@@ -68,11 +70,16 @@ def _manifest_facts(documents: list[Node]) -> Iterator[Found]:
         kind = document.scalar("kind")
         name = document.scalar("metadata", "name") or ""
         if kind in _WORKLOAD_KINDS and _runs_an_image(document):
-            yield Found(
-                (WORKLOAD, kind, name), f"{kind} {name}".strip(), document.line, f"{WORKLOAD}: {kind}"
-            )
+            key = (WORKLOAD, kind, _without_templates(name))
+            yield Found(key, f"{kind} {name}".strip(), document.line, f"{WORKLOAD}: {kind}")
         elif kind in _RBAC_KINDS:
             yield from _rules(document, kind)
+
+
+def _without_templates(name: str) -> str:
+    """A name as it keys a fact: `{{ include "old-chart.name" . }}-manager` and the same under a renamed
+    helper are one resource, as renaming a chart's helpers moves nothing in the cluster."""
+    return _TEMPLATE.sub("{{}}", name)
 
 
 def _runs_an_image(workload: Node) -> bool:
@@ -85,7 +92,7 @@ def _runs_an_image(workload: Node) -> bool:
 def _rules(role: Node, kind: str) -> Iterator[Found]:
     """One fact per resource a rule grants, keyed by the role and the resource, valued by the verbs."""
     rules = role.get("rules")
-    role_name = role.scalar("metadata", "name") or ""
+    role_name = _without_templates(role.scalar("metadata", "name") or "")
     for rule in rules.items if rules is not None else ():
         resources, verbs, groups = (rule.get(key) for key in ("resources", "verbs", "apiGroups"))
         granted = ", ".join(sorted(verbs.strings())) if verbs is not None else ""
