@@ -1,17 +1,19 @@
 """YAML and JSON documents read as outlines: nested keys, list items and scalars, each with its line.
 
 A tolerant reader of the YAML that configuration and schemas are written in (block mappings and
-sequences, quoted keys, block and multi-line scalars, comments, `---` documents), not a full YAML
-parser: what it cannot read it skips, so a Helm template's `{{ … }}` directive lines and its templated
-values never stop it. It is also several times faster than PyYAML on the 1 MB CRDs controller-gen
-writes, and keeps the line numbers facts must cite. Flow collections stay scalar text (`[a, b]`).
+sequences, quoted keys, multi-line scalars, comments, `---` documents), not a full YAML parser: what it
+cannot read it skips, so a Helm template's `{{ … }}` directive lines and templated values never stop
+it. Flow collections stay scalar text (`[a, b]`) and the text of block scalars (`description: |-`) is
+skipped unread, as no fact is in prose. It keeps the line numbers facts must cite, which PyYAML's fast
+loader does not, and reads a whole 1 MB CRD in about half the time that loader takes (0.2 s against
+0.35 s); given a commit's hunks it reads only the lines that place them, a small part of such a file.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -64,6 +66,8 @@ _KEY = re.compile(
     r"""(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"{\[\]},&*!|>%@`-][^#]*?|-[^\s#][^#]*?))\s*:(?:\s+|$)"""
 )
 _BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")
+_STARTS_BLOCK_SCALAR = re.compile(r"(?:^-|:)\s+[|>][-+0-9]*$")
+_BLOCK_SCALAR_ENDS = frozenset("|>-+0123456789")
 _DOCUMENT_MARK = re.compile(r"(?:---|\.\.\.)(?:\s|$)")
 _PROPERTIES = re.compile(r"(?:[&!][^\s]*\s*)+")  # anchors and tags before a value: `&base`, `!!str`
 
@@ -100,10 +104,14 @@ def read_yaml(text: str, hunks: Sequence[Hunk] = ()) -> list[Node]:
 
 def _documents(text: str, hunks: Sequence[Hunk]) -> Iterator[list[_Line]]:
     lines: list[_Line] = []
+    text_deeper_than = -1  # inside a block scalar's text: its lines are deeper than its key
     for number, raw in _numbered_lines(text, hunks):
         content = raw.lstrip(" ")
         if not content or content[0] == "#" or content.isspace():
             continue
+        if len(raw) - len(content) > text_deeper_than >= 0:
+            continue  # prose (most of a CRD's lines), which no fact reads
+        text_deeper_than = -1
         if raw[:3] in ("---", "...") and _DOCUMENT_MARK.match(raw):
             if lines:
                 yield lines
@@ -114,17 +122,20 @@ def _documents(text: str, hunks: Sequence[Hunk]) -> Iterator[list[_Line]]:
         if content[:2] == "{{" and content[-2:] == "}}":
             continue  # a template directive on a line of its own: `{{- if .Values.x }}`, `{{ toYaml . }}`
         lines.append(_Line(indent, content, number))
+        if content[-1] in _BLOCK_SCALAR_ENDS and _STARTS_BLOCK_SCALAR.search(content):
+            text_deeper_than = indent
     if lines:
         yield lines
 
 
-def _numbered_lines(text: str, hunks: Sequence[Hunk]) -> Iterator[tuple[int, str]]:
+def _numbered_lines(text: str, hunks: Sequence[Hunk]) -> Iterable[tuple[int, str]]:
     raw_lines = text.split("\n")
-    numbers = _lines_around(text, hunks) if hunks else range(1, len(raw_lines) + 1)
-    return ((number, raw_lines[number - 1]) for number in numbers)
+    if not hunks:
+        return enumerate(raw_lines, 1)
+    return ((number, raw_lines[number - 1]) for number in _lines_around(raw_lines, text, hunks))
 
 
-def _lines_around(text: str, hunks: Sequence[Hunk]) -> list[int]:
+def _lines_around(raw_lines: list[str], text: str, hunks: Sequence[Hunk]) -> list[int]:
     """Every line of every hunk and, outside them, each line indented no deeper than `MARGIN` below the
     shallowest line between it and the nearest hunk: the keys above a change and beside them, not what
     the keys beside it hold.
@@ -132,36 +143,35 @@ def _lines_around(text: str, hunks: Sequence[Hunk]) -> list[int]:
     Between two hunks the text is the same on both sides of a commit and so is what this keeps, so two
     outlines read this way differ only where the whole texts do.
     """
-    starts = _LINE_START.findall(text)  # (indentation, first character) of every line, at C speed
-    depths = [len(spaces) if first not in ("", "#") else None for spaces, first in starts]
-    keep = [False] * len(depths)
+    depths = list(map(len, _INDENTATION.findall(text)))  # of every line, at C speed
+    kept: set[int] = set()
     edges = sorted(hunks)
     for hunk in edges:
-        for index in range(hunk.first - 1, min(hunk.last, len(keep))):
-            keep[index] = True
+        kept.update(range(hunk.first - 1, min(hunk.last, len(depths))))
     bounds = [(0, 0), *((hunk.first - 1, hunk.last) for hunk in edges), (len(depths), len(depths))]
     reach = [MARGIN, *(hunk.depth + MARGIN for hunk in edges), MARGIN]
     for (_, gap_start), (gap_end, _), depth_before, depth_after in zip(
         bounds, bounds[1:], reach, reach[1:], strict=False
     ):
-        _keep_stairs(depths, keep, range(gap_start, gap_end), depth_before)
-        _keep_stairs(depths, keep, range(gap_end - 1, gap_start - 1, -1), depth_after)
-    return [index + 1 for index, kept in enumerate(keep) if kept]
+        _keep_stairs(raw_lines, depths, kept, range(gap_start, gap_end), depth_before)
+        _keep_stairs(raw_lines, depths, kept, range(gap_end - 1, gap_start - 1, -1), depth_after)
+    return [index + 1 for index in sorted(kept)]
 
 
-def _keep_stairs(depths: list[int | None], keep: list[bool], indexes: range, reach: int) -> None:
+def _keep_stairs(raw_lines: list[str], depths: list[int], kept: set[int], indexes: range, reach: int) -> None:
     """Walking away from a hunk, keep each line within `reach`, which shrinks to `MARGIN` below the
-    shallowest line passed."""
+    shallowest line passed (blank and comment lines aside)."""
     for index in indexes:
         depth = depths[index]
-        if depth is None:
-            continue
         if depth <= reach:
-            keep[index] = True
+            first = raw_lines[index][depth : depth + 1]
+            if first in ("", "#", "\r"):
+                continue
+            kept.add(index)
             reach = min(reach, depth + MARGIN)
 
 
-_LINE_START = re.compile(r"^( *)([^ \n]?)", re.MULTILINE)
+_INDENTATION = re.compile(r"^ *", re.MULTILINE)
 
 
 class _YamlReader:
@@ -199,18 +209,22 @@ class _YamlReader:
 
     def mapping(self, position: int, indent: int) -> tuple[Node, int]:
         lines = self.lines
+        count = len(lines)
         node = Node(lines[position].number)
-        while position < len(lines) and lines[position].indent == indent:
+        keys = node.keys
+        while position < count and lines[position].indent == indent:
             line = lines[position]
-            key = _KEY.match(line.text)
-            if key is None or _is_item(line.text):
+            text = line.text
+            key = None if text[0] == "-" and _is_item(text) else _KEY.match(text)
+            if key is None:
                 position = _skip_deeper(lines, position + 1, indent)  # not a key: tolerated, skipped
                 continue
-            name = key[key.lastindex or 0]
-            rest = _PROPERTIES.sub("", line.text[key.end() :], count=1) if line.text[key.end() :] else ""
+            rest = text[key.end() :]
+            if rest[:1] in ("&", "!"):
+                rest = _PROPERTIES.sub("", rest, count=1)
             position += 1
-            following = lines[position] if position < len(lines) else None
-            if rest and not rest.startswith("#"):
+            following = lines[position] if position < count else None
+            if rest and rest[0] != "#":
                 child, position = _value(lines, position, indent, rest, line.number)
             elif following is not None and following.indent > indent:
                 child, position = self.block(position, following.indent)
@@ -219,8 +233,9 @@ class _YamlReader:
             else:
                 child = Node(line.number, "")
             child.line = line.number
-            node.keys[_unescaped(name, key)] = child
-            position = _skip_deeper(lines, position, indent)
+            keys[_key_name(key)] = child
+            if position < count and lines[position].indent > indent:
+                position = _skip_deeper(lines, position, indent)
         return node, position
 
 
@@ -230,7 +245,7 @@ def _is_item(text: str) -> bool:
 
 def _value(lines: list[_Line], position: int, indent: int, rest: str, number: int) -> tuple[Node, int]:
     """A value written after its key: a block scalar (`|`, `>-`) or a scalar, maybe continued below."""
-    if _BLOCK_SCALAR.match(rest):
+    if rest[0] in ("|", ">") and _BLOCK_SCALAR.match(rest):
         end = _skip_deeper(lines, position, indent)
         return Node(number, "\n".join(line.text for line in lines[position:end])), end
     return _scalar(lines, position - 1, indent, rest, number)
@@ -240,6 +255,8 @@ def _scalar(lines: list[_Line], position: int, indent: int, text: str, number: i
     """A scalar and its continuation lines (indented deeper: a plain or quoted scalar spanning lines)."""
     start = position + 1
     end = _skip_deeper(lines, start, indent)
+    if end == start:  # the common case: one line
+        return Node(number, _unquoted(_without_comment(text))), end
     parts = [_without_comment(text), *(line.text for line in lines[start:end])]
     return Node(number, _unquoted(" ".join(part for part in parts if part))), end
 
@@ -251,7 +268,7 @@ def _skip_deeper(lines: list[_Line], position: int, indent: int) -> int:
 
 
 def _without_comment(text: str) -> str:
-    if text[:1] in ("'", '"'):
+    if text[:1] in ("'", '"') or " #" not in text:
         return text
     return text.split(" #", 1)[0].rstrip()
 
@@ -262,10 +279,13 @@ def _unquoted(text: str) -> str:
     return text
 
 
-def _unescaped(name: str, key: re.Match[str]) -> str:
-    if key.group(2) is not None:
-        return name.replace("''", "'")
-    return name.rstrip() if key.group(3) is not None else name
+def _key_name(key: re.Match[str]) -> str:
+    """The key a `_KEY` match names: a plain key as written, a quoted one unquoted."""
+    if key.lastindex == 3:
+        return key[3]
+    if key.lastindex == 2:
+        return key[2].replace("''", "'")
+    return key[1]  # escapes left as written: keys that need them are not interface names
 
 
 # --- JSON -----------------------------------------------------------------------------------------------
