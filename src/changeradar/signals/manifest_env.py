@@ -6,20 +6,27 @@ or `- KEY=value` items) are the variables the shipped software is configured thr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from changeradar.model import FileChange, Signal, SignalKind
 from changeradar.signals.dependencies import Found, compare_found
 from changeradar.signals.outline import Node
 from changeradar.signals.paths import matches_any
 
+_CHANGED_NAME = re.compile(r"^[-+]\s*(?:-\s+)?name:", re.MULTILINE)
 _COMPOSE_FILES = ("docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml")
 
 
 def may_apply(file: FileChange) -> bool:
-    return "name:" in file.patch or (is_compose_file(file.path) and ("=" in file.patch or ":" in file.patch))
+    """Whether a changed line may name a variable: `- name: X`, or in a Compose file any `X=` or `X:`."""
+    if is_compose_file(file.path):
+        return True
+    return _CHANGED_NAME.search(file.patch) is not None
 
 
+@lru_cache(maxsize=8192)  # the same paths come back commit after commit
 def is_compose_file(path: str) -> bool:
     return matches_any(_COMPOSE_FILES, path)
 

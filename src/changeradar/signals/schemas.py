@@ -8,6 +8,7 @@ deploys or calls (tests, CI, examples, samples, fixtures) are not read at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from changeradar.model import Commit, FileChange, FileStatus, Signal
 from changeradar.signals import BlobSource, SignalContext, helm, kubernetes_crd, manifest_env, openapi
@@ -30,16 +31,20 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
         sides = whole_sides(file, context.blobs)
         if sides is None:
             continue
-        old, new = (_outline(file, side, text) for side, text in zip(Side, sides, strict=True))
+        if file.path.endswith(".json"):
+            old, new = ([document] if document is not None else [] for document in map(read_json, sides))
+        else:
+            hunks = _hunks(file)
+            old, new = (read_yaml(text, hunks[side]) for side, text in zip(Side, sides, strict=True))
         for family in families:
             yield from family(file, old, new)
 
 
 def _families(file: FileChange) -> list[Family]:
     extension = file.path.rpartition(".")[2]
-    if file.binary or extension not in (*_YAML, "json") or matches_any(_NOT_SHIPPED, file.path):
+    if file.binary or extension not in (*_YAML, "json"):
         return []
-    kind = file_kind(file.path)
+    kind = _shipped_kind(file.path)
     if extension == "json" or kind == "docs":  # specs are often published with the docs
         return [openapi.compare] if kind in ("core", "docs") and openapi.may_apply(file) else []
     if kind != "core":
@@ -58,26 +63,25 @@ def _families(file: FileChange) -> list[Family]:
     return families
 
 
-def _outline(file: FileChange, side: Side, text: str) -> list[Node]:
-    if file.path.endswith(".json"):
-        document = read_json(text)
-        return [document] if document is not None else []
-    return read_yaml(text, _hunks(file, side))
+@lru_cache(maxsize=8192)  # the same paths come back commit after commit
+def _shipped_kind(path: str) -> str:
+    """The file's kind (`paths.file_kind`), or "tests" for samples and fixtures that no user deploys."""
+    return "tests" if matches_any(_NOT_SHIPPED, path) else file_kind(path)
 
 
-def _hunks(file: FileChange, side: Side) -> list[Hunk]:
-    """The hunks of one side, each as deep as its deepest line on either side, for `read_yaml` to read
-    only what places them; none (the whole file is read) when the patch is all there is or was cut."""
+def _hunks(file: FileChange) -> dict[Side, list[Hunk]]:
+    """Each side's hunks, each as deep as its deepest line on either side, for `read_yaml` to read only
+    what places them; none (the whole file is read) when the patch is all there is or was cut."""
+    hunks: dict[Side, list[Hunk]] = {Side.OLD: [], Side.NEW: []}
     if file.status is not FileStatus.MODIFIED or file.patch_truncated:
-        return []
+        return hunks
     old_runs, new_runs = hunk_runs(file, Side.OLD), hunk_runs(file, Side.NEW)
     if len(old_runs) != len(new_runs):
-        return []
-    hunks = []
+        return hunks
     for old, new in zip(old_runs, new_runs, strict=True):
-        run = old if side is Side.OLD else new
         depth = max(_indentation(line.text) for line in (*old, *new))
-        hunks.append(Hunk(run[0].number, run[-1].number, depth))
+        hunks[Side.OLD].append(Hunk(old[0].number, old[-1].number, depth))
+        hunks[Side.NEW].append(Hunk(new[0].number, new[-1].number, depth))
     return hunks
 
 
