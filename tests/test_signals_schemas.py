@@ -428,3 +428,40 @@ def test_renaming_a_chart_helper_moves_no_workload_nor_rule(git_repo: GitRepo) -
     path = "charts/lws/templates/manager.yaml"
     renamed = TEMPLATE.replace('include "lws.fullname"', 'include "lws-router.fullname"')
     assert facts(git_repo, {path: TEMPLATE}, {path: renamed}) == []
+
+
+CHART_COPY = "charts/lws/crds/leaderworkerset.x-k8s.io_leaderworkersets.yaml"
+RESTART_POLICY = "                  restartPolicy:\n                    type: string\n"
+WITH_SUBGROUP_SIZE = CRD_BEFORE.replace(
+    RESTART_POLICY, RESTART_POLICY + "                  subGroupSize:\n                    type: integer\n"
+)
+
+
+def in_chart(crd: str) -> str:
+    return "{{- if .Values.crds.enabled }}\n" + crd + "{{- end }}\n"
+
+
+def test_a_crd_changed_alike_in_its_chart_copy_is_reported_once(git_repo: GitRepo) -> None:
+    found = facts(
+        git_repo,
+        {CRD_PATH: CRD_BEFORE, CHART_COPY: in_chart(CRD_BEFORE)},
+        {CRD_PATH: WITH_SUBGROUP_SIZE, CHART_COPY: in_chart(WITH_SUBGROUP_SIZE)},
+    )
+    assert [(name, where) for _, _, name, _, where in found] == [
+        ("LeaderWorkerSet.spec.leaderWorkerTemplate.subGroupSize", f"{CHART_COPY}:34")
+    ]
+
+
+def test_a_chart_copy_catching_up_with_its_crd_is_reported_for_itself(git_repo: GitRepo) -> None:
+    found = facts(
+        git_repo,
+        {CRD_PATH: WITH_SUBGROUP_SIZE, CHART_COPY: in_chart(CRD_BEFORE)},
+        {
+            CRD_PATH: WITH_SUBGROUP_SIZE.replace("default: 1", "default: 2"),
+            CHART_COPY: in_chart(WITH_SUBGROUP_SIZE),
+        },
+    )
+    assert [(action, name, where.split(":")[0]) for _, action, name, _, where in found] == [
+        (ADDED, "LeaderWorkerSet.spec.leaderWorkerTemplate.subGroupSize", CHART_COPY),
+        (CHANGED, "LeaderWorkerSet.spec.leaderWorkerTemplate.size", CRD_PATH),
+    ]

@@ -9,7 +9,7 @@ not each field's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from typing import NamedTuple
 
 from changeradar.model import FileChange, Signal, SignalKind
@@ -21,15 +21,27 @@ from changeradar.signals.outline import Node
 FIELD = Interface.CRD_FIELD
 VERSION = Interface.CRD_VERSION
 
-# A changed line that can change a fact: a key (`size:`, `type: integer`) or a list item (`- size`).
+# A changed line that can change a fact: a key (`size:`, `type: integer`) or a one-word list item (`- size`).
 # A commit that only rewords descriptions changes none, and is spared parsing a megabyte twice.
-_STRUCTURAL_LINE = re.compile(r"^[-+]\s*(?:- |[\w$\"'.-]+:(?:\s|$))", re.MULTILINE)
+_STRUCTURAL_LINE = re.compile(r"^[-+][ \t]*(?:- [^ \t\n]+|(?:- )?[\w$\"'.-]+:(?:[ \t].*)?)$", re.MULTILINE)
+_CRD_NAME = re.compile(r"^  name: *(\S+)", re.MULTILINE)  # metadata.name; no key of spec is `name`
 
 
 def may_apply(file: FileChange) -> bool:
     """Whether the file may be a CRD whose facts changed, from its path and patch alone."""
     named = "crd" in file.path.lower() or "CustomResourceDefinition" in file.patch
     return named and _STRUCTURAL_LINE.search(file.patch) is not None
+
+
+def change_of(file: FileChange, text: str) -> Hashable:
+    """What a commit does to a CRD file, the same for two copies changed alike: the CRDs it names and
+    its changed keys and list items, indentation and prose aside (copies wrap descriptions apart)."""
+    changed = tuple(
+        line[0] + line[1:].strip()
+        for line in _STRUCTURAL_LINE.findall(file.patch)
+        if not line[1:].lstrip().startswith("description:")
+    )
+    return file.status, tuple(_CRD_NAME.findall(text)), changed
 
 
 def compare(file: FileChange, old: list[Node], new: list[Node]) -> Iterator[Signal]:

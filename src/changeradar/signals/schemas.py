@@ -7,7 +7,7 @@ deploys or calls (tests, CI, examples, samples, fixtures) are not read at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from functools import lru_cache
 
 from changeradar.model import Commit, FileChange, FileStatus, Signal
@@ -23,7 +23,12 @@ _NOT_SHIPPED = ("samples/", "sample/", "testdata/", "e2e/", "fixtures/", "hack/"
 
 
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
-    """Facts of every interface family each YAML or JSON file of the commit may hold."""
+    """Facts of every interface family each YAML or JSON file of the commit may hold.
+
+    A CRD changed alike in two copies (`config/crd/bases/` and a chart's `crds/`) is read once: its facts
+    are the first copy's.
+    """
+    crd_changes_seen: set[Hashable] = set()
     for file in commit.files:
         families = _families(file)
         if not families:
@@ -31,6 +36,11 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
         sides = whole_sides(file, context.blobs)
         if sides is None:
             continue
+        if kubernetes_crd.compare in families:
+            change = kubernetes_crd.change_of(file, sides[1] or sides[0])
+            if change in crd_changes_seen:
+                families.remove(kubernetes_crd.compare)
+            crd_changes_seen.add(change)
         if file.path.endswith(".json"):
             old, new = ([document] if document is not None else [] for document in map(read_json, sides))
         else:
