@@ -24,7 +24,7 @@ from typing import IO
 from changeradar.errors import BadInput, ChangeradarError
 from changeradar.lifetime import die_with_parent
 
-DEFAULT_MAX_BLOB_BYTES = 1_000_000
+DEFAULT_MAX_BLOB_BYTES = 4_000_000  # generated CRDs embedding pod templates pass 1 MB
 _STREAM_BUFFER_BYTES = 1 << 16
 _OBJECT_ID = re.compile(r"[0-9a-f]{4,64}")
 # The user part of an http(s) URL may be a token; ssh's "git@" is just a user name.

@@ -28,6 +28,7 @@ from changeradar.scoring_rules import (
 from changeradar.signals.dependencies import DependencyTrait
 from changeradar.signals.dependency_versions import Step
 from changeradar.signals.files import SOURCE_SUFFIXES
+from changeradar.signals.interfaces import Surface, is_breaking, surface_of
 from changeradar.signals.paths import file_kind
 
 __all__ = ["check_weights", "default_weights", "dependency_rule", "describe_reason", "score_commit"]
@@ -59,6 +60,17 @@ DEPENDENCY_RULES: tuple[tuple[str, frozenset[str], SignalAction | None], ...] = 
     ("dependency_added", frozenset(), SignalAction.ADDED),
     ("dependency_removed", frozenset(), SignalAction.REMOVED),
     ("dependency_changed", frozenset(), SignalAction.CHANGED),
+)
+# Interface facts (api signals whose detail names a schema or deployment interface), by their own rules:
+# (rule, surface, action, breaking). A breaking change is scored once, as breaking.
+INTERFACE_RULES: tuple[tuple[str, Surface, SignalAction, bool], ...] = (
+    ("schema_breaking", Surface.SCHEMA, SignalAction.CHANGED, True),
+    ("schema_removed", Surface.SCHEMA, SignalAction.REMOVED, False),
+    ("schema_added", Surface.SCHEMA, SignalAction.ADDED, False),
+    ("schema_changed", Surface.SCHEMA, SignalAction.CHANGED, False),
+    ("deployment_added", Surface.DEPLOYMENT, SignalAction.ADDED, False),
+    ("deployment_removed", Surface.DEPLOYMENT, SignalAction.REMOVED, False),
+    ("deployment_changed", Surface.DEPLOYMENT, SignalAction.CHANGED, False),
 )
 # Facts that are user-facing surface only where users meet them: not in tests, docs, CI or tooling.
 SURFACE_KINDS = frozenset({SignalKind.CLI_OPTION, SignalKind.ENV_VAR, SignalKind.API, SignalKind.MODULE})
@@ -133,12 +145,24 @@ class _CommitFacts:
 
     def named(self, kind: SignalKind, action: SignalAction | None = None) -> list[str]:
         """What the signals of this kind (and action) name, in order, once each; surface facts only where
-        users meet them."""
+        users meet them, and interface facts only by their own rules."""
         return _unique(
             _signal_label(signal)
             for signal in self.signals
             if signal.kind is kind
             and (action is None or signal.action is action)
+            and not self._peripheral(signal)
+            and surface_of(signal) is None
+        )
+
+    def interfaces(self, surface: Surface, action: SignalAction, breaking: bool) -> list[str]:
+        """What the interface facts of this surface and action name, once each, where users meet them."""
+        return _unique(
+            signal.name
+            for signal in self.signals
+            if signal.action is action
+            and surface_of(signal) is surface
+            and is_breaking(signal) is breaking
             and not self._peripheral(signal)
         )
 
@@ -177,6 +201,13 @@ def dependency_rule(signal: Signal) -> str:
     )
 
 
+def _interface_reasons(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Reason]:
+    for rule, surface, action, breaking in INTERFACE_RULES:
+        names = facts.interfaces(surface, action, breaking)
+        if names and weights[rule]:
+            yield Reason(rule, weights[rule], LIST_SEPARATOR.join(names))
+
+
 def _change_type_reason(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Reason]:
     """The commit's main kind of work: the first change type, whose evidence is the strongest.
 
@@ -198,6 +229,7 @@ def _size_reason(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Rea
 _ADDITIVE_RULES: tuple[ReasonSource, ...] = (
     _signal_reasons,
     _dependency_reasons,
+    _interface_reasons,
     _change_type_reason,
     _size_reason,
 )

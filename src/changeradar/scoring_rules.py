@@ -30,6 +30,15 @@ RULES: dict[str, Rule] = {
     "api_added": Rule(1.0),
     "api_removed": Rule(1.0),
     "api_changed": Rule(0.5),
+    # Interfaces that are not code (CRDs, protobuf, OpenAPI; Helm charts and manifests). A field, RPC or
+    # operation removed, or a wire-incompatible change, breaks dependants as a breaking marker does.
+    "schema_breaking": Rule(6.0),
+    "schema_removed": Rule(6.0),
+    "schema_added": Rule(2.5),
+    "schema_changed": Rule(2.5),
+    "deployment_added": Rule(2.5),
+    "deployment_removed": Rule(2.5),
+    "deployment_changed": Rule(1.5),
     "module_added": Rule(1.5),
     "module_removed": Rule(1.5),
     # A runtime pin changes what users install: medium on its own (default medium threshold 2.5); a new

@@ -41,6 +41,8 @@ def extract_signals(
         files,
         markers,
         native_api,
+        protobuf,
+        schemas,
         security,
     )
 
@@ -55,6 +57,8 @@ def extract_signals(
         cli_options.extract,
         api.extract,
         native_api.extract,
+        schemas.extract,
+        protobuf.extract,
         security.extract,
     )
     try:

@@ -1,0 +1,59 @@
+"""The sorts of interface that are not code, as the `detail` of an `api` signal names them.
+
+A detail starts with its interface (`"crd field (v1)"`, `"rbac rule: ClusterRole get, list"`); a change
+that breaks peers or stored resources says so after the colon (`"proto field: breaking, type …"`).
+Scoring reads these to rank schema and deployment facts by their own rules, not as code API.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from changeradar.model import Signal, SignalKind
+
+
+class Interface(StrEnum):
+    CRD_FIELD = "crd field"
+    CRD_VERSION = "crd version"
+    PROTO_MESSAGE = "proto message"
+    PROTO_FIELD = "proto field"
+    PROTO_ENUM = "proto enum"
+    PROTO_ENUM_VALUE = "proto enum value"
+    PROTO_SERVICE = "proto service"
+    RPC = "rpc"
+    OPENAPI_OPERATION = "openapi operation"
+    OPENAPI_PROPERTY = "openapi property"
+    HELM_VALUE = "helm value"
+    RBAC_RULE = "rbac rule"
+    WORKLOAD = "workload"
+
+
+class Surface(StrEnum):
+    """What a dependent team meets an interface as."""
+
+    SCHEMA = "schema"  # the resources, messages and requests it sends and stores
+    DEPLOYMENT = "deployment"  # how it installs and runs the software
+
+
+BREAKING = "breaking"
+_DEPLOYMENT = frozenset({Interface.HELM_VALUE, Interface.RBAC_RULE, Interface.WORKLOAD})
+# Longest first, so "proto enum value" is not read as "proto enum".
+_BY_LENGTH = sorted(Interface, key=len, reverse=True)
+
+
+def surface_of(signal: Signal) -> Surface | None:
+    """The surface an `api` signal's interface belongs to; None for code API."""
+    if signal.kind is not SignalKind.API:
+        return None
+    interface = next((name for name in _BY_LENGTH if _names(signal.detail, name)), None)
+    if interface is None:
+        return None
+    return Surface.DEPLOYMENT if interface in _DEPLOYMENT else Surface.SCHEMA
+
+
+def is_breaking(signal: Signal) -> bool:
+    return f": {BREAKING}," in signal.detail
+
+
+def _names(detail: str, interface: str) -> bool:
+    return detail == interface or detail.startswith((f"{interface} (", f"{interface}:"))
