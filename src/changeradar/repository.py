@@ -135,9 +135,11 @@ def describe_repository(
 
 def report_name(source: str, name: str | None = None) -> str:
     """The name a report on `source` will carry, told without cloning: `name`, the URL's, or the local one."""
+    if name:
+        return name
     address = parse_remote(source)
-    if name or address:
-        return name or address.name
+    if address is not None:
+        return address.name
     return describe_repository(source, _local_repository(Path(source).expanduser())).name
 
 

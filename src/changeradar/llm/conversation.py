@@ -13,7 +13,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import openai
 
@@ -102,8 +102,9 @@ class Session:
             async with asyncio.timeout(self.endpoint.timeout_seconds):  # raises TimeoutError
                 response = await self._client.chat.completions.create(
                     model=self.endpoint.model,
-                    messages=messages,
-                    response_format=response_format,
+                    # Our plain dicts are what the SDK's TypedDicts describe; its overloads cannot tell.
+                    messages=cast(Any, messages),
+                    response_format=cast(Any, response_format),
                     max_tokens=max_tokens,
                 )
             seconds = time.perf_counter() - started

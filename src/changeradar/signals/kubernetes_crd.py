@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Iterator
+from functools import partial
 from typing import NamedTuple
 
 from changeradar.model import FileChange, Signal, SignalKind
@@ -68,8 +69,12 @@ def compare(file: FileChange, old: list[Node], new: list[Node]) -> Iterator[Sign
             file,
             [_field_fact(field, kind, key) for field in old_side],
             [_field_fact(field, kind, key) for field in new_side],
-            lambda o, n, version=version: f"{FIELD} ({version}): {o} → {n}",
+            partial(_field_change, version),
         )
+
+
+def _field_change(version: str, old: str, new: str) -> str:
+    return f"{FIELD} ({version}): {old} → {new}"
 
 
 def _field_fact(field: SchemaField, kind: str, key: tuple[str, str]) -> Found:
