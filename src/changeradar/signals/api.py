@@ -33,6 +33,7 @@ from changeradar.signals.dependencies import (
     side_text,
 )
 from changeradar.signals.diff import diff_lines
+from changeradar.signals.hunk_scope import SourceShape, only_bodies_change
 from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.signals.python_api import public_api, signature
 from changeradar.signals.python_regions import statements_touched
@@ -59,7 +60,12 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
         extension = file.path.rpartition(".")[2]
         tree_language = _TREE_LANGUAGES.get(extension)
         if tree_language is not None:
-            if not file.binary and tree_language.covers(file.path) and _is_api_source(file.path, extension):
+            if (
+                not file.binary
+                and tree_language.covers(file.path)
+                and _is_api_source(file.path, extension)
+                and not _only_bodies_change(file, tree_language.shape)
+            ):
                 sides = syntax_tree.file_sides(file, context.blobs, tree_language.grammar, tree_language.read)
                 yield from compare_found(SignalKind.API, file, *sides, lambda _old, _new: "signature")
             continue
@@ -258,7 +264,14 @@ class _TreeLanguage:
 
     grammar: str
     read: DeclarationReader
+    shape: SourceShape
     covers: Callable[[str], bool] = lambda _path: True
+
+
+def _only_bodies_change(file: FileChange, shape: SourceShape) -> bool:
+    """Whether an edit in place changes only lines that declare nothing: then neither side is read."""
+    in_place = file.status is FileStatus.MODIFIED and not file.patch_truncated
+    return in_place and only_bodies_change(file.patch, shape)
 
 
 def _go_declarations(root: Node, path: str) -> Sequence[Declaration]:
@@ -279,10 +292,10 @@ def _script_declarations(root: Node, path: str) -> Sequence[Declaration]:
 
 
 _TREE_LANGUAGES: dict[str, _TreeLanguage] = {
-    "go": _TreeLanguage("go", _go_declarations, _is_hand_written_go),
-    "rs": _TreeLanguage("rust", _rust_declarations, rust_source.is_library_source),
+    "go": _TreeLanguage("go", _go_declarations, go_source.SHAPE, _is_hand_written_go),
+    "rs": _TreeLanguage("rust", _rust_declarations, rust_source.SHAPE, rust_source.is_library_source),
     **{
-        extension: _TreeLanguage(grammar, _script_declarations)
+        extension: _TreeLanguage(grammar, _script_declarations, typescript_source.SHAPE)
         for extension, grammar in typescript_source.GRAMMARS.items()
     },
 }

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from changeradar.signals.dependencies import Found
+from changeradar.signals.hunk_scope import SourceShape
 from changeradar.signals.syntax_tree import Declaration, children_of_type, declaration, squeezed, text
 
 if TYPE_CHECKING:
@@ -25,6 +26,14 @@ _JSON_NAME = re.compile(r'json:"([^",]*)')
 _GENERATED = re.compile(
     r"^// Code generated .* DO NOT EDIT\.$"
 )  # Go's convention, golang.org/s/generatedcode
+
+SHAPE = SourceShape(
+    opens_body=re.compile(r"func\b"),
+    # Neither constants nor variables are API here, nor an unexported type's fields and methods.
+    quiet_block=re.compile(r"(?:import|const|var)\b|type\s+[a-z_]"),
+    private=re.compile(r"func\s+(?:\([^)]*\)\s*)?[a-z_]|func\s+\((?:\w+\s+)?\*?[a-z_]\w*(?:\[[^\]]*\])?\)"),
+    comment=re.compile(r"//(?!.*DO NOT EDIT)"),
+)
 
 
 def is_api_package(path: str) -> bool:

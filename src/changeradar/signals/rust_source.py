@@ -11,15 +11,27 @@ module, so a renamed file's unchanged items pair up with themselves.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from changeradar.signals.dependencies import Found
+from changeradar.signals.hunk_scope import SourceShape
 from changeradar.signals.syntax_tree import Declaration, children_of_type, declaration, squeezed, text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+_FUNCTION_QUALIFIERS = r"(?:(?:async|const|unsafe|extern\s+\"[^\"]*\")\s+)*"
+SHAPE = SourceShape(
+    opens_body=re.compile(rf"(?:pub(?:\([^)]*\))?\s+)?{_FUNCTION_QUALIFIERS}fn\s"),
+    # Items without `pub` (their insides too), `use`, and trait impls, whose methods are the trait's.
+    quiet_block=re.compile(
+        r"(?:use|mod|struct|enum|union|trait|type|const|static)\s|macro_rules!|(?:unsafe\s+)?impl\b.*\bfor\s"
+    ),
+    private=re.compile(rf"{_FUNCTION_QUALIFIERS}fn\s"),
+    comment=re.compile(r"//"),
+)
 _FOLDER_NAMING_FILES = ("lib", "mod", "main")
 _NOT_LIBRARY = ("build.rs",)
 

@@ -8,10 +8,12 @@ type, so a parameter added, renamed or given another default is a changed signat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from changeradar.signals.dependencies import Found
+from changeradar.signals.hunk_scope import SourceShape
 from changeradar.signals.syntax_tree import Declaration, children_of_type, declaration, squeezed, text
 
 if TYPE_CHECKING:
@@ -22,6 +24,16 @@ GRAMMARS = {
     "tsx": "tsx",
     **dict.fromkeys(("js", "jsx", "mjs", "cjs"), "javascript"),
 }
+SHAPE = SourceShape(
+    # A function, or a method in a class body (`async load(id: string): Promise<T> {`), opening its body.
+    opens_body=re.compile(
+        r"(?:export\s+)?(?:default\s+)?(?:async\s+)?function\b"
+        r"|(?:(?:public|private|protected|static|async|override|get|set)\s+)*[#\w$]+\s*(?:<[^>]*>)?\(.*\)"
+    ),
+    quiet_block=re.compile(r"(?:import|class|interface|type|enum|const|let|var)\s"),  # not exported
+    private=re.compile(r"(?:async\s+)?function\b"),
+    comment=re.compile(r"//|/?\*"),
+)
 _KINDS = {
     "function_declaration": "function",
     "generator_function_declaration": "function",
