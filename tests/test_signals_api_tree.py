@@ -177,7 +177,8 @@ LIB_RS = """\
 
 
 def test_rust_pub_items_fields_variants_and_signature_changes(git_repo: GitRepo):
-    commit_files(git_repo, "Core", {"git-cliff-core/src/changelog.rs": LIB_RS})
+    library = {"git-cliff-core/src/lib.rs": "pub mod changelog;\n"}
+    commit_files(git_repo, "Core", {**library, "git-cliff-core/src/changelog.rs": LIB_RS})
     after = (
         LIB_RS.replace("        Json,\n", "        Json,\n        Html,\n")
         .replace(
@@ -207,7 +208,8 @@ def test_rust_pub_items_fields_variants_and_signature_changes(git_repo: GitRepo)
 
 def test_rust_pub_fn_moved_and_re_exported_with_pub_use_still_resolves(git_repo: GitRepo):
     before = "pub fn parse(input: &str) -> u32 {\n    0\n}\n\npub fn gone() {}\n"
-    commit_files(git_repo, "Parser", {"cliff/src/parse.rs": before})
+    library = {"cliff/src/lib.rs": "pub mod inner;\npub mod parse;\n"}
+    commit_files(git_repo, "Parser", {**library, "cliff/src/parse.rs": before})
     commit_files(
         git_repo,
         "Move parse",

@@ -4,7 +4,7 @@ resolved through constants, clap's bare `env` and `long`, attributes over severa
 from __future__ import annotations
 
 from changeradar.model import SignalAction, SignalKind
-from changeradar.signals import cli_options, env_vars
+from changeradar.signals import api, cli_options, env_vars
 from gitrepo import GitRepo
 from signal_repo import NoBlobs, commit_files, last_commit_signals
 
@@ -143,3 +143,27 @@ def test_rust_clap_fields_are_read_from_the_hunk_when_the_file_cannot_be_read(gi
     path = "launcher/src/main.rs"
     assert _env(git_repo, blobs=NoBlobs()) == [("SHARDED", ADDED, "", path, 13)]
     assert _options(git_repo, blobs=NoBlobs()) == [("--sharded", ADDED, "", path, 13)]
+
+
+def test_rust_pub_items_of_a_binary_only_crate_are_not_api(git_repo: GitRepo):
+    """A crate with `src/main.rs` and no `src/lib.rs` is a program: its modules' `pub fn`s reach no
+    other crate. The library next to it still has an API."""
+    files = {
+        "launcher/src/main.rs": "mod config;\n\nfn main() {}\n",
+        "launcher/src/config.rs": "pub fn load() {}\n",
+        "core/src/lib.rs": "pub mod util;\n",
+        "core/src/util.rs": "pub fn shard() {}\n",
+    }
+    commit_files(git_repo, "Crates", files)
+    commit_files(
+        git_repo,
+        "More",
+        {
+            "launcher/src/config.rs": "pub fn load() {}\n\npub fn save() {}\n",
+            "core/src/util.rs": "pub fn shard() {}\n\npub fn merge() {}\n",
+        },
+    )
+    signals = last_commit_signals(git_repo, api.extract, SignalKind.API)
+    assert [(name, action, path) for name, action, _detail, path, _line in signals] == [
+        ("core::util::merge", ADDED, "core/src/util.rs")
+    ]

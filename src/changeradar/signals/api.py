@@ -65,6 +65,7 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
                 and tree_language.covers(file.path)
                 and _is_api_source(file.path, extension)
                 and not _only_bodies_change(file, tree_language.shape)
+                and tree_language.in_library(file.path, commit.sha, context.blobs)
             ):
                 sides = syntax_tree.file_sides(file, context.blobs, tree_language.grammar, tree_language.read)
                 yield from compare_found(SignalKind.API, file, *sides, lambda _old, _new: "signature")
@@ -266,6 +267,7 @@ class _TreeLanguage:
     read: DeclarationReader
     shape: SourceShape
     covers: Callable[[str], bool] = lambda _path: True
+    in_library: Callable[[str, str, BlobSource | None], bool] = lambda _path, _commit, _blobs: True
 
 
 def _only_bodies_change(file: FileChange, shape: SourceShape) -> bool:
@@ -293,7 +295,13 @@ def _script_declarations(root: Node, path: str) -> Sequence[Declaration]:
 
 _TREE_LANGUAGES: dict[str, _TreeLanguage] = {
     "go": _TreeLanguage("go", _go_declarations, go_source.SHAPE, _is_hand_written_go),
-    "rs": _TreeLanguage("rust", _rust_declarations, rust_source.SHAPE, rust_source.is_library_source),
+    "rs": _TreeLanguage(
+        "rust",
+        _rust_declarations,
+        rust_source.SHAPE,
+        rust_source.is_library_source,
+        rust_source.in_library_crate,
+    ),
     **{
         extension: _TreeLanguage(grammar, _script_declarations, typescript_source.SHAPE)
         for extension, grammar in typescript_source.GRAMMARS.items()
