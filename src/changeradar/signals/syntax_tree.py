@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import importlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
@@ -45,6 +45,7 @@ class Declaration:
     found: Found
     first_row: int
     last_row: int
+    owner: Hashable | None = None  # the key of the declaration this one is a member of
 
 
 @cache
@@ -176,8 +177,20 @@ def file_sides(
         read(tree.root_node, _side_path(file, side)) for tree, side in zip(trees, Side, strict=True)
     )
     if file.status is FileStatus.RENAMED or file.patch_truncated:
-        return [item.found for item in old_all], [item.found for item in new_all]
-    return compared_sides(old_all, new_all, *(_changed_rows(file, side) for side in Side))
+        before, after = [item.found for item in old_all], [item.found for item in new_all]
+    else:
+        before, after = compared_sides(old_all, new_all, *(_changed_rows(file, side) for side in Side))
+    return _with_owner(before, old_all, new_all), _with_owner(after, new_all, old_all)
+
+
+def _with_owner(found: list[Found], side: Sequence[Declaration], other: Sequence[Declaration]) -> list[Found]:
+    """The facts but the members of an owner the other side lacks: a class added, removed or renamed
+    says so itself, and listing each of its members again would only repeat it."""
+    owners = {item.found.key: item.owner for item in side if item.owner is not None}
+    if not owners:
+        return found
+    other_keys = {item.found.key for item in other}
+    return [item for item in found if item.key not in owners or owners[item.key] in other_keys]
 
 
 def _side_path(file: FileChange, side: Side) -> str:
