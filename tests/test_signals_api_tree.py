@@ -301,3 +301,32 @@ def test_go_files_that_say_they_are_generated_declare_no_api(git_repo: GitRepo):
         },
     )
     assert api_signals(git_repo) == []
+
+
+def test_go_names_moved_or_aliased_to_another_file_of_the_package_still_resolve(git_repo: GitRepo):
+    commit_files(
+        git_repo,
+        "Plugins",
+        {
+            "pkg/plugins/handle.go": (
+                "package plugins\n\ntype Handle struct{}\n\nfunc Register() {}\n\nfunc Drop() {}\n"
+            ),
+            "pkg/plugins/registry.go": "package plugins\n",
+            "pkg/other/other.go": "package other\n",
+        },
+    )
+    commit_files(
+        git_repo,
+        "Split the plugins file",
+        {
+            "pkg/plugins/handle.go": "package plugins\n",
+            "pkg/plugins/registry.go": (
+                "package plugins\n\nfunc Register() {}\n\ntype Handle = framework.Handle\n"
+            ),
+            "pkg/other/other.go": "package other\n\nfunc Drop() {}\n",  # another package: not the same name
+        },
+    )
+    assert api_signals(git_repo) == [
+        ("pkg.other.Drop", ADDED, "function", "pkg/other/other.go", 3),
+        ("pkg.plugins.Drop", REMOVED, "function", "pkg/plugins/handle.go", 7),
+    ]

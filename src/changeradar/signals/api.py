@@ -37,7 +37,7 @@ from changeradar.signals.hunk_scope import SourceShape, only_bodies_change
 from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.signals.python_api import public_api, signature
 from changeradar.signals.python_regions import statements_touched
-from changeradar.signals.syntax_tree import Declaration, DeclarationReader
+from changeradar.signals.syntax_tree import Declaration, DeclarationReader, without_moves
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -56,6 +56,10 @@ _CHANGED_PUBLIC_DEFINITION = re.compile(r"^[-+](?:" + _PUBLIC_DEFINITION.pattern
 
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     """Public functions, classes, methods and types added or removed, and Python signatures changed."""
+    yield from without_moves(list(_file_signals(commit, context)))
+
+
+def _file_signals(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     for file in commit.files:
         extension = file.path.rpartition(".")[2]
         tree_language = _TREE_LANGUAGES.get(extension)
