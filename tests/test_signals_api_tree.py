@@ -330,3 +330,17 @@ def test_go_names_moved_or_aliased_to_another_file_of_the_package_still_resolve(
         ("pkg.other.Drop", ADDED, "function", "pkg/other/other.go", 3),
         ("pkg.plugins.Drop", REMOVED, "function", "pkg/plugins/handle.go", 7),
     ]
+
+
+def test_go_members_of_a_renamed_interface_are_not_listed_again(git_repo: GitRepo):
+    store = "package datalayer\n\ntype BackendStore interface {\n    Upsert(name string) error\n}\n"
+    commit_files(git_repo, "Store", {"pkg/datalayer/store.go": store})
+    renamed = store.replace("BackendStore", "EndpointStore").replace(
+        "    Upsert", "    Delete(name string)\n    Upsert"
+    )
+    commit_files(git_repo, "Endpoints", {"pkg/datalayer/store.go": renamed})
+    path = "pkg/datalayer/store.go"
+    assert api_signals(git_repo) == [
+        ("pkg.datalayer.EndpointStore", ADDED, "interface", path, 3),
+        ("pkg.datalayer.BackendStore", REMOVED, "interface", path, 3),
+    ]
