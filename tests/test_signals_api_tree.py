@@ -177,7 +177,8 @@ LIB_RS = """\
 
 
 def test_rust_pub_items_fields_variants_and_signature_changes(git_repo: GitRepo):
-    commit_files(git_repo, "Core", {"git-cliff-core/src/changelog.rs": LIB_RS})
+    library = {"git-cliff-core/src/lib.rs": "pub mod changelog;\n"}
+    commit_files(git_repo, "Core", {**library, "git-cliff-core/src/changelog.rs": LIB_RS})
     after = (
         LIB_RS.replace("        Json,\n", "        Json,\n        Html,\n")
         .replace(
@@ -207,7 +208,8 @@ def test_rust_pub_items_fields_variants_and_signature_changes(git_repo: GitRepo)
 
 def test_rust_pub_fn_moved_and_re_exported_with_pub_use_still_resolves(git_repo: GitRepo):
     before = "pub fn parse(input: &str) -> u32 {\n    0\n}\n\npub fn gone() {}\n"
-    commit_files(git_repo, "Parser", {"cliff/src/parse.rs": before})
+    library = {"cliff/src/lib.rs": "pub mod inner;\npub mod parse;\n"}
+    commit_files(git_repo, "Parser", {**library, "cliff/src/parse.rs": before})
     commit_files(
         git_repo,
         "Move parse",
@@ -299,3 +301,46 @@ def test_go_files_that_say_they_are_generated_declare_no_api(git_repo: GitRepo):
         },
     )
     assert api_signals(git_repo) == []
+
+
+def test_go_names_moved_or_aliased_to_another_file_of_the_package_still_resolve(git_repo: GitRepo):
+    commit_files(
+        git_repo,
+        "Plugins",
+        {
+            "pkg/plugins/handle.go": (
+                "package plugins\n\ntype Handle struct{}\n\nfunc Register() {}\n\nfunc Drop() {}\n"
+            ),
+            "pkg/plugins/registry.go": "package plugins\n",
+            "pkg/other/other.go": "package other\n",
+        },
+    )
+    commit_files(
+        git_repo,
+        "Split the plugins file",
+        {
+            "pkg/plugins/handle.go": "package plugins\n",
+            "pkg/plugins/registry.go": (
+                "package plugins\n\nfunc Register() {}\n\ntype Handle = framework.Handle\n"
+            ),
+            "pkg/other/other.go": "package other\n\nfunc Drop() {}\n",  # another package: not the same name
+        },
+    )
+    assert api_signals(git_repo) == [
+        ("pkg.other.Drop", ADDED, "function", "pkg/other/other.go", 3),
+        ("pkg.plugins.Drop", REMOVED, "function", "pkg/plugins/handle.go", 7),
+    ]
+
+
+def test_go_members_of_a_renamed_interface_are_not_listed_again(git_repo: GitRepo):
+    store = "package datalayer\n\ntype BackendStore interface {\n    Upsert(name string) error\n}\n"
+    commit_files(git_repo, "Store", {"pkg/datalayer/store.go": store})
+    renamed = store.replace("BackendStore", "EndpointStore").replace(
+        "    Upsert", "    Delete(name string)\n    Upsert"
+    )
+    commit_files(git_repo, "Endpoints", {"pkg/datalayer/store.go": renamed})
+    path = "pkg/datalayer/store.go"
+    assert api_signals(git_repo) == [
+        ("pkg.datalayer.EndpointStore", ADDED, "interface", path, 3),
+        ("pkg.datalayer.BackendStore", REMOVED, "interface", path, 3),
+    ]

@@ -258,9 +258,21 @@ class GitBlobReader:
         with self._lock:
             return self._request(object_id)
 
-    def _request(self, object_id: str) -> bytes | None:
+    def folder_names(self, commit: str, folder: str) -> frozenset[str] | None:
+        """The names of the entries of `folder` ("" for the root) in `commit`'s tree, asked of the same
+        `cat-file` process (no new git call; a tree is at hand even in a blobless clone); None when the
+        commit has no such folder."""
+        if self._process is None:
+            raise RuntimeError("GitBlobReader is used outside its `with` block")
+        if not _OBJECT_ID.fullmatch(commit) or "\n" in folder:
+            return None
+        with self._lock:
+            tree = self._request(f"{commit}:{folder}", b"tree")
+        return None if tree is None else frozenset(_tree_entry_names(tree, len(commit) // 2))
+
+    def _request(self, object_id: str, wanted: bytes = b"blob") -> bytes | None:
         try:
-            self._process.stdin.write(object_id.encode("ascii") + b"\n")
+            self._process.stdin.write(object_id.encode("utf-8") + b"\n")
             self._process.stdin.flush()
         except BrokenPipeError:
             raise self._died() from None
@@ -270,7 +282,7 @@ class GitBlobReader:
         if len(fields) != 3:  # "<id> missing" or "<id> ambiguous"
             return None
         object_type, size = fields[1], int(fields[2])
-        if object_type != b"blob" or size > self.max_bytes:
+        if object_type != wanted or size > self.max_bytes:
             self._skip(size + 1)
             return None
         content = self._read_exactly(size)
@@ -289,6 +301,14 @@ class GitBlobReader:
 
     def _died(self) -> GitError | BadInput:
         return _failure(self._errors, self.repo_dir)
+
+
+def _tree_entry_names(tree: bytes, id_bytes: int) -> Iterator[str]:
+    """The names in a raw tree object: entries are `<mode> <name>\\0<binary id>`."""
+    position = 0
+    while (end := tree.find(b"\0", position)) >= 0:
+        yield tree[tree.index(b" ", position) + 1 : end].decode("utf-8", errors="replace")
+        position = end + 1 + id_bytes
 
 
 def _start(args: Sequence[str], cwd: Path, *, stdin: int, stderr: IO[bytes]) -> subprocess.Popen[bytes]:

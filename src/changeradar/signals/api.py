@@ -34,10 +34,11 @@ from changeradar.signals.dependencies import (
     side_text,
 )
 from changeradar.signals.diff import diff_lines
+from changeradar.signals.hunk_scope import SourceShape, only_bodies_change
 from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.signals.python_api import bound_by_other_statements, public_api, signature
 from changeradar.signals.python_regions import statements_touched
-from changeradar.signals.syntax_tree import Declaration, DeclarationReader
+from changeradar.signals.syntax_tree import Declaration, DeclarationReader, without_moves
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -56,11 +57,21 @@ _CHANGED_PUBLIC_DEFINITION = re.compile(r"^[-+](?:" + _PUBLIC_DEFINITION.pattern
 
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     """Public functions, classes, methods and types added or removed, and Python signatures changed."""
+    yield from without_moves(list(_file_signals(commit, context)))
+
+
+def _file_signals(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     for file in commit.files:
         extension = file.path.rpartition(".")[2]
         tree_language = _TREE_LANGUAGES.get(extension)
         if tree_language is not None:
-            if not file.binary and tree_language.covers(file.path) and _is_api_source(file.path, extension):
+            if (
+                not file.binary
+                and tree_language.covers(file.path)
+                and _is_api_source(file.path, extension)
+                and not _only_bodies_change(file, tree_language.shape)
+                and tree_language.in_library(file.path, commit.sha, context.blobs)
+            ):
                 sides = syntax_tree.file_sides(file, context.blobs, tree_language.grammar, tree_language.read)
                 yield from compare_found(SignalKind.API, file, *sides, lambda _old, _new: "signature")
             continue
@@ -264,7 +275,15 @@ class _TreeLanguage:
 
     grammar: str
     read: DeclarationReader
+    shape: SourceShape
     covers: Callable[[str], bool] = lambda _path: True
+    in_library: Callable[[str, str, BlobSource | None], bool] = lambda _path, _commit, _blobs: True
+
+
+def _only_bodies_change(file: FileChange, shape: SourceShape) -> bool:
+    """Whether an edit in place changes only lines that declare nothing: then neither side is read."""
+    in_place = file.status is FileStatus.MODIFIED and not file.patch_truncated
+    return in_place and only_bodies_change(file.patch, shape)
 
 
 def _go_declarations(root: Node, path: str) -> Sequence[Declaration]:
@@ -285,10 +304,16 @@ def _script_declarations(root: Node, path: str) -> Sequence[Declaration]:
 
 
 _TREE_LANGUAGES: dict[str, _TreeLanguage] = {
-    "go": _TreeLanguage("go", _go_declarations, _is_hand_written_go),
-    "rs": _TreeLanguage("rust", _rust_declarations, rust_source.is_library_source),
+    "go": _TreeLanguage("go", _go_declarations, go_source.SHAPE, _is_hand_written_go),
+    "rs": _TreeLanguage(
+        "rust",
+        _rust_declarations,
+        rust_source.SHAPE,
+        rust_source.is_library_source,
+        rust_source.in_library_crate,
+    ),
     **{
-        extension: _TreeLanguage(grammar, _script_declarations)
+        extension: _TreeLanguage(grammar, _script_declarations, typescript_source.SHAPE)
         for extension, grammar in typescript_source.GRAMMARS.items()
     },
 }

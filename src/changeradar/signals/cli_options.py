@@ -13,19 +13,19 @@ import bisect
 import re
 from collections.abc import Iterator
 
-from changeradar.model import Commit, Signal, SignalAction, SignalKind
-from changeradar.signals import SignalContext
+from changeradar.model import Commit, FileChange, Signal, SignalAction, SignalKind
+from changeradar.signals import BlobSource, SignalContext, go_settings, rust_clap
 from changeradar.signals.dependencies import (
     Found,
     Run,
     RunReader,
-    SideLine,
     bracket_depth,
     compare_found,
     quoted_strings,
     read_sides,
 )
 from changeradar.signals.paths import file_kind, generated_kind, is_doc_path, is_test_path, matches_any
+from changeradar.signals.syntax_tree import file_sides
 
 # The call, then its leading positional arguments (typer puts a default before the option strings).
 _PYTHON_OPTION_CALL = re.compile(r"(?:\badd_argument|\badd_option|\bmake_option|\.option|\bOption)\s*\(")
@@ -34,26 +34,19 @@ _OPTION_STRING = re.compile(r"""["'](-{1,2}[A-Za-z0-9][\w-]*)""")
 
 _CHOICES_START = re.compile(r"\s*([A-Z][A-Z0-9_]*_CHOICES)\s*(?::[^=]+)?=\s*")
 
-_GO_FLAG = re.compile(
-    r"(?:\b(?:flag|pflag|fs|flags|flagSet)|Flags\(\))\."
-    r"(?:Bool|Int|Int64|Uint|Uint64|String|Float64|Duration|StringSlice|StringArray|IntSlice|Func|TextVar)?"
-    r"""(?:Var)?P?\(\s*(?:&?[\w.]+\s*,\s*)?"([A-Za-z0-9][\w-]*)\""""
-)
-
-_CLAP_ATTRIBUTE = re.compile(r"#\[(?:arg|clap|structopt)\((.*)\)\]")
-_CLAP_LONG = re.compile(r"""\blong\b\s*(?:=\s*"([\w-]+)")?""")
 _CLAP_BUILDER_LONG = re.compile(r"""\.long\(\s*"([\w-]+)"\s*\)""")
-_RUST_FIELD = re.compile(r"\s*(?:pub(?:\([^)]*\))?\s+)?(?:r#)?([a-z_][a-z0-9_]*)\s*:")
 
 
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     """Options added or removed, and `*_CHOICES` constants whose choices changed."""
     for file in commit.files:
-        reader = _READERS.get(file.path.rpartition(".")[2])
+        extension = file.path.rpartition(".")[2]
+        reader = _READERS.get(extension)
         if reader is None or file.binary or not reader.may_find(file.patch) or not _is_source(file.path):
             continue
         audience = not_user_facing(file.path)
-        for signal in compare_found(SignalKind.CLI_OPTION, file, *read_sides(file, reader)):
+        sides = _TREE_SIDES[extension](file, context.blobs) if extension in _TREE_SIDES else None
+        for signal in compare_found(SignalKind.CLI_OPTION, file, *(sides or read_sides(file, reader))):
             is_choice = not signal.name.startswith("-")  # named after its `*_CHOICES` constant
             if is_choice:
                 yield _as_choice_change(signal)
@@ -131,38 +124,33 @@ def _python_choices(run: Run) -> Iterator[Found]:
             constant = None
 
 
-def _read_go(run: Run) -> Iterator[Found]:
+def _read_rust_builder(run: Run) -> Iterator[Found]:
+    """clap's builder: `Arg::new("x").long("x")`."""
     for line in run:
-        if line.changed:
-            for match in _GO_FLAG.finditer(line.text):
-                yield _option(f"--{match[1]}", line.number)
-
-
-def _read_rust(run: Run) -> Iterator[Found]:
-    """clap: `#[arg(long = "x")]`, `#[arg(long)]` over a field (named after it), `.long("x")`."""
-    waiting: SideLine | None = None  # a bare `long` attribute, waiting for the field it names
-    for line in run:
-        attribute = _CLAP_ATTRIBUTE.search(line.text)
-        long = _CLAP_LONG.search(attribute[1]) if attribute else None
         if line.changed:
             for match in _CLAP_BUILDER_LONG.finditer(line.text):
                 yield _option(f"--{match[1]}", line.number)
-        if long and long[1]:
-            if line.changed:
-                yield _option(f"--{long[1]}", line.number)
-        elif long:
-            waiting = line
-        elif waiting is not None and (field := _RUST_FIELD.match(line.text)):
-            if waiting.changed or line.changed:
-                yield _option("--" + field[1].replace("_", "-"), line.number)
-            waiting = None
-        elif not line.text.lstrip().startswith(("#[", "//")):
-            waiting = None
+
+
+def _go_sides(file: FileChange, blobs: BlobSource | None) -> tuple[list[Found], list[Found]]:
+    return file_sides(file, blobs, "go", go_settings.flag_declarations, go_settings.HUNK_WITHIN)
+
+
+def _rust_sides(file: FileChange, blobs: BlobSource | None) -> tuple[list[Found], list[Found]]:
+    """Options of clap's derive attributes from the tree, and of its builder from the changed lines."""
+    old, new = read_sides(file, _READERS["rs"])
+    if any(hint in file.patch for hint in rust_clap.HINTS):
+        derived_old, derived_new = file_sides(
+            file, blobs, "rust", rust_clap.option_declarations, rust_clap.HUNK_WITHIN
+        )
+        old, new = old + derived_old, new + derived_new
+    return old, new
 
 
 _READERS = {
     # "option(" covers add_option(, make_option( and click's .option(.
     "py": RunReader(("add_argument", "option(", "Option(", "_CHOICES"), _read_python),
-    "go": RunReader(("flag", "Flags()", "fs."), _read_go),
-    "rs": RunReader(("long",), _read_rust),
+    "go": RunReader(go_settings.FLAG_HINTS, lambda _run: iter(())),  # read from the tree: `_go_sides`
+    "rs": RunReader(("long",), _read_rust_builder),
 }
+_TREE_SIDES = {"go": _go_sides, "rs": _rust_sides}

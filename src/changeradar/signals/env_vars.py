@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from changeradar.model import Commit, FileChange, Signal, SignalKind
-from changeradar.signals import BlobSource, SignalContext
+from changeradar.signals import BlobSource, SignalContext, go_settings, rust_clap
 from changeradar.signals.dependencies import (
     Found,
     Run,
@@ -24,6 +24,7 @@ from changeradar.signals.dependencies import (
     side_text,
 )
 from changeradar.signals.paths import file_kind, generated_kind, is_doc_path, is_test_path, matches_any
+from changeradar.signals.syntax_tree import file_sides
 
 _UPPER_NAME = r"[A-Z][A-Z0-9_]*"
 _ANY_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -47,13 +48,15 @@ _PYTHON = _any_of(
 _CALL_WITH_UPPER_NAME = re.compile(rf"""\b(\w+)\s*\(\s*["']({_UPPER_NAME})["']""")
 _ENV_HELPER_NAME = re.compile(r"(?:^|_|(?i:get|set|read|load))[Ee]nv(?:_|[A-Z]|$)")
 _ENV_TYPE = re.compile(r"Env[A-Z]")
-_GO = _any_of(r"""\bos\.(?:Getenv|LookupEnv)\(\s*"(\w+)"\s*\)""")
 _RUST = _any_of(
     r"""\b(?:env::var(?:_os)?|(?:option_)?env!)\(\s*"(\w+)"\s*\)""",
-    # clap: `#[arg(long, env = "X")]`, and the builder's one-argument `.env("X")` (not Command's two)
-    rf"""[(,]\s*env\s*=\s*"({_UPPER_NAME})\"""",
+    # clap's builder: the one-argument `.env("X")` (not Command's two); its derive attributes are read
+    # from the tree by rust_clap
     rf"""\.env\(\s*"({_UPPER_NAME})"\s*\)""",
 )
+# A changed line that may give a constant a variable's name (`EnvModel = "MODEL_NAME"`): a Go file that
+# reads variables through constants changes what it reads there.
+_GO_STRING_CONSTANT = re.compile(r'^[-+]\s*(?:const\s+)?\w+\s*=\s*["`][\w.-]+["`]\s*$', re.MULTILINE)
 
 # The system's and the shell's own variables: read by every program, the interface of none.
 _SYSTEM = frozenset(
@@ -89,6 +92,8 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
             if "$" not in file.patch or file_kind(file.path) != "core":
                 continue  # a test, CI, benchmark or dev script's variables are its own business
             old, new = _shell_sides(file, context.blobs)
+        elif (tree_sides := _TREE_SIDES.get(file.path.rpartition(".")[2])) is not None:
+            old, new = tree_sides(file, context.blobs)
         elif (reader := _reader_for(file.path)) is not None and reader.may_find(file.patch):
             old, new = read_sides(file, reader)
         else:
@@ -202,10 +207,25 @@ def _dockerfile_names(text: str, env: re.Match[str] | None, continues_env: bool)
         yield arg[1]
 
 
+def _go_sides(file: FileChange, blobs: BlobSource | None) -> tuple[list[Found], list[Found]]:
+    if any(hint in file.patch for hint in go_settings.ENV_HINTS) or _GO_STRING_CONSTANT.search(file.patch):
+        return file_sides(file, blobs, "go", go_settings.env_declarations, go_settings.HUNK_WITHIN)
+    return [], []
+
+
+def _rust_sides(file: FileChange, blobs: BlobSource | None) -> tuple[list[Found], list[Found]]:
+    """`env::var("X")` and its kin from the changed lines, clap's `env` attributes from the tree."""
+    old, new = read_sides(file, _RUST_CALLS) if _RUST_CALLS.may_find(file.patch) else ([], [])
+    if any(hint in file.patch for hint in rust_clap.HINTS):
+        clap_old, clap_new = file_sides(
+            file, blobs, "rust", rust_clap.env_declarations, rust_clap.HUNK_WITHIN
+        )
+        old, new = old + clap_old, new + clap_new
+    return old, new
+
+
 _SHELL_EXTENSIONS = ("sh", "bash", "zsh")  # read by `_shell_sides`, which needs whole scripts
-_READERS_BY_EXTENSION = {
-    "py": _line_reader(("env", "Env"), _python_names),
-    "go": _line_reader(("Getenv", "LookupEnv"), _matching(_GO)),
-    "rs": _line_reader(("env",), _matching(_RUST)),
-}
+_TREE_SIDES = {"go": _go_sides, "rs": _rust_sides}
+_RUST_CALLS = _line_reader(("env",), _matching(_RUST))
+_READERS_BY_EXTENSION = {"py": _line_reader(("env", "Env"), _python_names)}
 _DOCKERFILE = RunReader(("ENV", "ARG", "env", "arg"), _read_dockerfile)

@@ -3,7 +3,8 @@
 Exported means named with a capital letter: functions, types, methods of exported types (`Type.Method`),
 the methods an exported interface requires, and, in API packages (under `api/` or `apis/`, where
 Kubernetes types live), the exported fields of exported structs with the JSON name their tag gives.
-A type alias (`type X = other.X`) declares its name too, so a type moved to another package and aliased
+A member of a type added or removed whole is not listed again. A type alias (`type X = other.X`)
+declares its name too, so a type moved to another package and aliased
 where it was still resolves. Keys are names within the package, values the signatures callers match.
 A file that says it is generated (`// Code generated … DO NOT EDIT.`, as client-gen, mockgen and protoc
 write) declares nothing: its API follows from its source, which is reported where it changes.
@@ -13,9 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from changeradar.signals.dependencies import Found
+from changeradar.signals.hunk_scope import SourceShape
 from changeradar.signals.syntax_tree import Declaration, children_of_type, declaration, squeezed, text
 
 if TYPE_CHECKING:
@@ -25,6 +28,14 @@ _JSON_NAME = re.compile(r'json:"([^",]*)')
 _GENERATED = re.compile(
     r"^// Code generated .* DO NOT EDIT\.$"
 )  # Go's convention, golang.org/s/generatedcode
+
+SHAPE = SourceShape(
+    opens_body=re.compile(r"func\b"),
+    # Neither constants nor variables are API here, nor an unexported type's fields and methods.
+    quiet_block=re.compile(r"(?:import|const|var)\b|type\s+[a-z_]"),
+    private=re.compile(r"func\s+(?:\([^)]*\)\s*)?[a-z_]|func\s+\((?:\w+\s+)?\*?[a-z_]\w*(?:\[[^\]]*\])?\)"),
+    comment=re.compile(r"//(?!.*DO NOT EDIT)"),
+)
 
 
 def is_api_package(path: str) -> bool:
@@ -138,7 +149,7 @@ def _interface_methods(body: Node, owner: str, package: str) -> Iterator[Declara
             found = _item(
                 f"{owner}.{name}", package, method.start_point.row + 1, "interface method", signature
             )
-            yield declaration(found, method)
+            yield replace(declaration(found, method), owner=owner)
 
 
 def _struct_fields(fields: Node, owner: str, package: str) -> Iterator[Declaration]:
@@ -153,4 +164,4 @@ def _struct_fields(fields: Node, owner: str, package: str) -> Iterator[Declarati
                 found = _item(
                     f"{owner}.{name}", package, field.start_point.row + 1, detail, squeezed(kind, tag)
                 )
-                yield declaration(found, field)
+                yield replace(declaration(found, field), owner=owner)

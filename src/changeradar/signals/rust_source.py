@@ -11,15 +11,28 @@ module, so a renamed file's unchanged items pair up with themselves.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from changeradar.signals.dependencies import Found
+from changeradar.signals.hunk_scope import SourceShape
 from changeradar.signals.syntax_tree import Declaration, children_of_type, declaration, squeezed, text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+_FUNCTION_QUALIFIERS = r"(?:(?:async|const|unsafe|extern\s+\"[^\"]*\")\s+)*"
+SHAPE = SourceShape(
+    opens_body=re.compile(rf"(?:pub(?:\([^)]*\))?\s+)?{_FUNCTION_QUALIFIERS}fn\s"),
+    # Items without `pub` (their insides too), `use`, and trait impls, whose methods are the trait's.
+    quiet_block=re.compile(
+        r"(?:use|mod|struct|enum|union|trait|type|const|static)\s|macro_rules!|(?:unsafe\s+)?impl\b.*\bfor\s"
+    ),
+    private=re.compile(rf"{_FUNCTION_QUALIFIERS}fn\s"),
+    comment=re.compile(r"//"),
+)
 _FOLDER_NAMING_FILES = ("lib", "mod", "main")
 _NOT_LIBRARY = ("build.rs",)
 
@@ -29,6 +42,29 @@ def is_library_source(path: str) -> bool:
     script."""
     parts = path.split("/")
     return parts[-1] not in ("main.rs", *_NOT_LIBRARY) and not ("src" in parts and "bin" in parts)
+
+
+@runtime_checkable
+class FolderLister(Protocol):
+    def folder_names(self, commit: str, folder: str) -> frozenset[str] | None:
+        """The names in a folder of a commit's tree, None when it has no such folder."""
+
+
+def in_library_crate(path: str, commit: str, blobs: object) -> bool:
+    """Whether the file's crate has a library (`src/lib.rs` in the commit): a crate with only `main.rs`
+    or `src/bin/` is a program, whose `pub` items no other crate can use. A crate that cannot be told
+    (no `src` folder in the path, or blobs that cannot list folders) counts as a library."""
+    parts = path.split("/")
+    if "src" not in parts[:-1] or not isinstance(blobs, FolderLister):
+        return True
+    source = "/".join(parts[: len(parts) - 1 - parts[-2::-1].index("src")])
+    return _has_library_root(blobs, commit, source)
+
+
+@lru_cache(maxsize=256)
+def _has_library_root(blobs: FolderLister, commit: str, source_folder: str) -> bool:
+    names = blobs.folder_names(commit, source_folder)
+    return names is None or "lib.rs" in names
 
 
 def module_path(path: str) -> str:

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import bisect
 import importlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from changeradar.model import FileChange, FileStatus
+from changeradar.model import FileChange, FileStatus, Signal, SignalAction
 from changeradar.signals import BlobSource
 from changeradar.signals.dependencies import Found, Side, hunk_runs, side_text
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Parser, Tree
+    from tree_sitter import Node, Parser, Query, Tree
 
 # Grammar name → (wheel module, function returning its language pointer).
 _GRAMMARS: dict[str, tuple[str, str]] = {
@@ -45,6 +45,7 @@ class Declaration:
     found: Found
     first_row: int
     last_row: int
+    owner: Hashable | None = None  # the key of the declaration this one is a member of
 
 
 @cache
@@ -65,6 +66,31 @@ def parse(grammar: str, source: bytes) -> Tree | None:
     """The tree of `source`; tree-sitter reads past syntax errors, so only a missing grammar gives None."""
     reader = parser(grammar)
     return reader.parse(source) if reader is not None else None
+
+
+@cache
+def _query(grammar: str, pattern: str) -> Query:
+    from tree_sitter import Query
+
+    reader = parser(grammar)
+    assert reader is not None and reader.language is not None, "a tree of this grammar was parsed"
+    return Query(reader.language, pattern)
+
+
+def matches(grammar: str, pattern: str, node: Node) -> list[dict[str, list[Node]]]:
+    """The captures of each match of a tree-sitter query under `node`; the query is compiled once, and
+    its `#match?`/`#eq?` predicates are applied by tree-sitter."""
+    from tree_sitter import QueryCursor
+
+    return [captures for _index, captures in QueryCursor(_query(grammar, pattern)).matches(node)]
+
+
+def string_value(node: Node) -> str | None:
+    """The contents of a plain string literal (`"x"`, `` `x` ``, `r"x"`), None when it holds escapes."""
+    literal = text(node)
+    start = literal.find('"') if literal[:1] not in ('"', "`") else 0
+    content = literal[start + 1 : -1] if start >= 0 and len(literal) >= start + 2 else None
+    return content if content is not None and "\\" not in content else None
 
 
 def text(node: Node | None) -> str:
@@ -127,17 +153,22 @@ DeclarationReader = Callable[["Node", str], Sequence[Declaration]]  # a side's r
 
 
 def file_sides(
-    file: FileChange, blobs: BlobSource | None, grammar: str, read: DeclarationReader
+    file: FileChange,
+    blobs: BlobSource | None,
+    grammar: str,
+    read: DeclarationReader,
+    hunk_within: tuple[str, str] = ("", ""),
 ) -> tuple[list[Found], list[Found]]:
     """The facts to compare of a file's old and new side, as `compare_found` takes them.
 
     Both whole sides are parsed (a parse is cheap) but only the declarations a changed row falls in
     are compared, with their namesakes; a renamed file, or one whose patch was cut, is compared whole.
-    When a side cannot be read, each hunk is parsed on its own, which finds what the patch shows.
+    When a side cannot be read, each hunk is parsed on its own, which finds what the patch shows; put
+    between the lines of `hunk_within` when its facts only parse inside something (struct fields).
     """
     texts = [side_text(file, side, blobs) for side in Side]
     if texts[0] is None or texts[1] is None:
-        old, new = (_from_hunks(file, side, grammar, read) for side in Side)
+        old, new = (_from_hunks(file, side, grammar, read, hunk_within) for side in Side)
         return old, new
     trees = [parse(grammar, content.encode()) for content in texts]
     if trees[0] is None or trees[1] is None:
@@ -146,8 +177,20 @@ def file_sides(
         read(tree.root_node, _side_path(file, side)) for tree, side in zip(trees, Side, strict=True)
     )
     if file.status is FileStatus.RENAMED or file.patch_truncated:
-        return [item.found for item in old_all], [item.found for item in new_all]
-    return compared_sides(old_all, new_all, *(_changed_rows(file, side) for side in Side))
+        before, after = [item.found for item in old_all], [item.found for item in new_all]
+    else:
+        before, after = compared_sides(old_all, new_all, *(_changed_rows(file, side) for side in Side))
+    return _with_owner(before, old_all, new_all), _with_owner(after, new_all, old_all)
+
+
+def _with_owner(found: list[Found], side: Sequence[Declaration], other: Sequence[Declaration]) -> list[Found]:
+    """The facts but the members of an owner the other side lacks: a class added, removed or renamed
+    says so itself, and listing each of its members again would only repeat it."""
+    owners = {item.found.key: item.owner for item in side if item.owner is not None}
+    if not owners:
+        return found
+    other_keys = {item.found.key for item in other}
+    return [item for item in found if item.key not in owners or owners[item.key] in other_keys]
 
 
 def _side_path(file: FileChange, side: Side) -> str:
@@ -158,16 +201,47 @@ def _changed_rows(file: FileChange, side: Side) -> ChangedRows:
     return ChangedRows(line.number - 1 for run in hunk_runs(file, side) for line in run if line.changed)
 
 
-def _from_hunks(file: FileChange, side: Side, grammar: str, read: DeclarationReader) -> list[Found]:
+def _from_hunks(
+    file: FileChange, side: Side, grammar: str, read: DeclarationReader, within: tuple[str, str]
+) -> list[Found]:
     """The declarations each hunk's changed rows fall in, parsing the hunk alone: a declaration whose
     head lies above the hunk is missed, one cut by its end is still read (tree-sitter reads on)."""
     found: list[Found] = []
+    before, after = within
+    lead = before.count("\n")
     for run in hunk_runs(file, side):
-        tree = parse(grammar, "\n".join(line.text for line in run).encode())
+        tree = parse(grammar, (before + "\n".join(line.text for line in run) + after).encode())
         if tree is None:
             return []
-        offset = run[0].number - 1
-        changed = ChangedRows(index for index, line in enumerate(run) if line.changed)
+        offset = run[0].number - 1 - lead
+        changed = ChangedRows(index + lead for index, line in enumerate(run) if line.changed)
         for item in touched(read(tree.root_node, _side_path(file, side)), changed):
             found.append(replace(item, line=item.line + offset))
     return found
+
+
+_RESOLVING_KINDS = ("type alias", "re-export")
+
+
+def without_moves(signals: list[Signal]) -> list[Signal]:
+    """The commit's API signals but a name removed from one file and declared again in another file of
+    the same module or package (a Go type moved between its package's files, or aliased in another of
+    them: `type Handle = framework.Handle`): it still resolves, so it is neither removed nor new. (A
+    signature changed in the same move goes unseen: the two files are compared one by one.)"""
+    added: dict[str, list[Signal]] = {}
+    for signal in signals:
+        if signal.action is SignalAction.ADDED:
+            added.setdefault(signal.name, []).append(signal)
+    moved: set[Signal] = set()
+    for signal in signals:
+        if signal.action is SignalAction.REMOVED:
+            twin = next(
+                (other for other in added.get(signal.name, ()) if _declares_again(signal, other)), None
+            )
+            if twin is not None and twin not in moved:
+                moved.update((signal, twin))
+    return [signal for signal in signals if signal not in moved]
+
+
+def _declares_again(removed: Signal, added: Signal) -> bool:
+    return added.path != removed.path and added.detail in (removed.detail, *_RESOLVING_KINDS)
