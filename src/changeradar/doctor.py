@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
+from changeradar.checks import Check
 from changeradar.config import RepositorySettings, Settings, load_config
 from changeradar.errors import BadInput, ChangeradarError
 from changeradar.git import without_credentials
+from changeradar.llm.doctor import check_endpoint
 from changeradar.repository import (
     check_branch,
     check_remote,
@@ -27,13 +28,6 @@ from changeradar.store import Store, default_cache_dir
 MINIMUM_GIT = (2, 31)  # --diff-merges=first-parent
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str  # one line: what was found, or what is wrong
-
-
 def run_checks(config_path: Path | None) -> list[Check]:
     checks = [check_git()]
     settings, config_check = _load(config_path)
@@ -44,8 +38,6 @@ def run_checks(config_path: Path | None) -> list[Check]:
     checks.append(check_cache(cache_dir))
     checks += check_repositories(settings, cache_dir)
     if settings.analyzer.name == "llm":
-        from changeradar.llm.doctor import check_endpoint
-
         checks += check_endpoint(settings.analyzer)
     else:
         checks.append(Check("analyzer", True, f"{settings.analyzer.name} (no endpoint to check)"))

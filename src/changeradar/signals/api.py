@@ -17,13 +17,12 @@ from typing import TYPE_CHECKING
 
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalKind
 from changeradar.signals import (
-    BlobSource,
-    SignalContext,
     go_source,
     rust_source,
     syntax_tree,
     typescript_source,
 )
+from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.dependencies import (
     Found,
     Side,

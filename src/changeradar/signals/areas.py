@@ -20,8 +20,8 @@ from pathlib import PurePosixPath
 
 from changeradar.config import AreaRule
 from changeradar.model import Commit, FileChange, Signal, SignalKind
-from changeradar.signals import SignalContext
 from changeradar.signals.change_type import TAG_TYPES, split_tags
+from changeradar.signals.context import SignalContext
 from changeradar.signals.files import SOURCE_SUFFIXES
 from changeradar.signals.paths import (
     CI_PATTERNS,

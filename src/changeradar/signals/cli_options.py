@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from changeradar.model import Commit, Signal, SignalAction, SignalKind
-from changeradar.signals import SignalContext
+from changeradar.signals.context import SignalContext
 from changeradar.signals.dependencies import (
     Found,
     Run,

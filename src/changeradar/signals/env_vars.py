@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from changeradar.model import Commit, FileChange, Signal, SignalKind
-from changeradar.signals import BlobSource, SignalContext
+from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.dependencies import (
     Found,
     Run,

@@ -12,7 +12,7 @@ from itertools import takewhile
 from pathlib import PurePosixPath
 
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalAction, SignalKind
-from changeradar.signals import SignalContext
+from changeradar.signals.context import SignalContext
 from changeradar.signals.diff import DiffLine, diff_lines
 from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path
 

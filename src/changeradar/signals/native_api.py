@@ -29,7 +29,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalKind
-from changeradar.signals import SignalContext, syntax_tree
+from changeradar.signals import syntax_tree
+from changeradar.signals.context import SignalContext
 from changeradar.signals.dependencies import Found, Side, compare_found, hunk_runs, side_text
 from changeradar.signals.diff import diff_lines
 from changeradar.signals.native_regions import without_function_bodies

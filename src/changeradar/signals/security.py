@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from changeradar.model import Commit, FileChange, Signal, SignalAction, SignalKind
-from changeradar.signals import SignalContext
+from changeradar.signals.context import SignalContext
 from changeradar.signals.diff import added_lines
 from changeradar.signals.files import file_generated_kind
 from changeradar.signals.paths import DOCKERFILE_PATTERNS, is_doc_path, matches_any
