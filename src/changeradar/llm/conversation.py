@@ -17,10 +17,10 @@ from typing import Any, Generic, TypeVar
 
 import openai
 
-from changeradar.analyse import TokenUsage
 from changeradar.llm.client import Endpoint
 from changeradar.llm.prompt import Message, PromptTemplates, repair_message
 from changeradar.llm.schema import InvalidAnswer
+from changeradar.model import TokenUsage
 
 T = TypeVar("T")
 INVALID_AFTER_REPAIR = "LLM answer invalid after repair"

@@ -29,17 +29,18 @@ from changeradar.signals.diff import forget_parsed_patches
 
 __all__ = ["BlobSource", "SignalContext", "extract_signals"]
 
-_EXTRACTORS = (
-    areas.extract,
-    change_type.extract,
-    markers.extract,
-    files.extract,
-    dependencies.extract,
-    env_vars.extract,
-    cli_options.extract,
-    api.extract,
-    native_api.extract,
-    security.extract,
+# The extractor modules in the order their facts are listed; each is asked for its `extract` at call time.
+_EXTRACTOR_MODULES = (
+    areas,
+    change_type,
+    markers,
+    files,
+    dependencies,
+    env_vars,
+    cli_options,
+    api,
+    native_api,
+    security,
 )
 
 
@@ -49,7 +50,7 @@ def extract_signals(
     """Every fact every extractor finds, without duplicates, in a stable order."""
     context = SignalContext(blobs=blobs, area_rules=tuple(area_rules))
     try:
-        return _unique(signal for extract in _EXTRACTORS for signal in extract(commit, context))
+        return _unique(signal for module in _EXTRACTOR_MODULES for signal in module.extract(commit, context))
     finally:
         forget_parsed_patches()
 
