@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from changeradar.config import ImportanceSettings
 from changeradar.errors import BadInput
+from changeradar.file_kinds import file_kind, is_source
 from changeradar.model import Commit, Importance, Level, Reason, Signal, SignalAction, SignalKind
 from changeradar.scoring_rules import (
     CAP_MARGIN,
@@ -26,8 +26,6 @@ from changeradar.scoring_rules import (
 )
 from changeradar.signals.dependencies import DependencyTrait
 from changeradar.signals.dependency_versions import Step
-from changeradar.signals.files import SOURCE_SUFFIXES
-from changeradar.signals.paths import file_kind
 
 # Facts whose signals each rule gathers; the reason's subject lists what they name.
 SIGNAL_RULES: tuple[tuple[str, SignalKind, SignalAction | None], ...] = (
@@ -141,7 +139,7 @@ class _CommitFacts:
         core_lines = sum(
             file.additions + file.deletions
             for file in commit.files
-            if kind_of[file.path] == CORE and PurePosixPath(file.path).suffix in SOURCE_SUFFIXES
+            if kind_of[file.path] == CORE and is_source(file.path)
         )
         return cls(
             signals=tuple(signals),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from changeradar.analyse import AnalysisRequest, AnalysisResult, ProgressCallback, register_analyzer
 from changeradar.analyse.commit_message import author_statement
+from changeradar.file_kinds import file_kind
 from changeradar.i18n import check_language, join_items, text
 from changeradar.model import (
     Analysis,
@@ -30,7 +31,6 @@ from changeradar.model import (
 )
 from changeradar.render.escape import inline_code
 from changeradar.render.summary import summarise_day
-from changeradar.signals.paths import file_kind
 
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings

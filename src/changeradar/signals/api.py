@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from changeradar.file_kinds import generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalKind
 from changeradar.signals import (
     go_source,
@@ -33,7 +34,6 @@ from changeradar.signals.dependencies import (
     side_text,
 )
 from changeradar.signals.diff import diff_lines
-from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.signals.python_api import bound_by_other_statements, public_api, signature
 from changeradar.signals.python_regions import statements_touched
 from changeradar.signals.syntax_tree import Declaration, DeclarationReader

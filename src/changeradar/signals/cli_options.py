@@ -13,6 +13,7 @@ import bisect
 import re
 from collections.abc import Iterator
 
+from changeradar.file_kinds import file_kind, generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.model import Commit, Signal, SignalAction, SignalKind
 from changeradar.signals.context import SignalContext
 from changeradar.signals.dependencies import (
@@ -25,7 +26,6 @@ from changeradar.signals.dependencies import (
     quoted_strings,
     read_sides,
 )
-from changeradar.signals.paths import file_kind, generated_kind, is_doc_path, is_test_path, matches_any
 
 # The call, then its leading positional arguments (typer puts a default before the option strings).
 _PYTHON_OPTION_CALL = re.compile(r"(?:\badd_argument|\badd_option|\bmake_option|\.option|\bOption)\s*\(")

@@ -20,11 +20,11 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from changeradar.file_kinds import file_kind, generated_kind, matches_any
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalAction, SignalKind
 from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.dependency_versions import Ecosystem, Step, version_step
 from changeradar.signals.diff import diff_lines
-from changeradar.signals.paths import file_kind, generated_kind, matches_any
 
 
 class Side(StrEnum):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from changeradar.file_kinds import file_kind, generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.model import Commit, FileChange, Signal, SignalKind
 from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.dependencies import (
@@ -23,7 +24,6 @@ from changeradar.signals.dependencies import (
     read_sides,
     side_text,
 )
-from changeradar.signals.paths import file_kind, generated_kind, is_doc_path, is_test_path, matches_any
 
 _UPPER_NAME = r"[A-Z][A-Z0-9_]*"
 _ANY_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
