@@ -144,8 +144,9 @@ def _analyse(
     )
     for index, result in zip(missing, fresh, strict=True):
         results[index] = result
-        if result.cacheable and keys[index] is not None:
-            store.put_analysis(repo.name, requests[index].commit.sha, keys[index], result)
+        key = keys[index]
+        if result.cacheable and key is not None:
+            store.put_analysis(repo.name, requests[index].commit.sha, key, result)
 
     usage = [result.usage for result in fresh if result.usage is not None]
     if not analyzer.costly:  # a free analyser's cache is invisible: the report must not depend on it

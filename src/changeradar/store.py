@@ -226,7 +226,8 @@ class Store:
                 "INSERT INTO runs (repo, window, analyzer, started_at) VALUES (?, ?, ?, ?)",
                 (repo, window, analyzer, _now()),
             )
-        return int(cursor.lastrowid)
+        assert cursor.lastrowid is not None, "an INSERT always sets lastrowid"
+        return cursor.lastrowid
 
     def finish_run(self, run_id: int, commits: int, failures: int) -> None:
         """A run that produced its report: `done`, or `partial` when some commits had failures."""

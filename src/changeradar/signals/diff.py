@@ -8,7 +8,7 @@ from functools import cache
 from changeradar.hunks import DiffLine, numbered_lines
 from changeradar.model import FileChange
 
-__all__ = ["DiffLine", "added_lines", "diff_lines", "forget_parsed_patches"]
+__all__ = ["DiffLine", "added_lines", "diff_lines", "forget_parsed_patches", "removed_lines"]
 
 
 def diff_lines(file: FileChange) -> tuple[DiffLine, ...]:
@@ -30,8 +30,15 @@ def _parse_patch(patch: str) -> tuple[DiffLine, ...]:
     return tuple(numbered_lines(patch))
 
 
+def removed_lines(file: FileChange) -> Iterator[tuple[int, str]]:
+    """(old line number, text) of each removed line."""
+    for line in diff_lines(file):
+        if line.sign == "-" and line.old_line is not None:  # always so for a removed line
+            yield line.old_line, line.text
+
+
 def added_lines(file: FileChange) -> Iterator[tuple[int, str]]:
     """(new line number, text) of each added line."""
     for line in diff_lines(file):
-        if line.sign == "+":
+        if line.sign == "+" and line.new_line is not None:  # always so for an added line
             yield line.new_line, line.text
