@@ -1,6 +1,7 @@
 """One repository over one window, through every stage: collect → signals → score → analyse → verify.
 
-This is the only module that knows the order of the stages; each stage stays ignorant of the others.
+This is the only module that knows the order of the stages; each stage stays ignorant of the others, and
+they talk through `model` types (an analyser's `AnalysisResult` is also what the store caches).
 No commit is ever dropped: a stage that fails on one commit leaves a note and the commit stays in the
 report with what could be had (no signals, or the offline analysis).
 """

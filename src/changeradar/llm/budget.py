@@ -1,8 +1,9 @@
 """Fitting a commit's diff into a per-commit token budget, most relevant files first.
 
-Files are ranked (core source, other source, tests, config, docs, the rest); each shown file's hunks
-keep one line of context; a file whose first hunk does not fit, and every generated, vendored, lock or
-minified file, is reduced to a stat line. Token counts are estimated offline: no tokenizer to download.
+Files are ranked by their kind and suffix (`file_kinds`): core source, other source, tests, config, docs,
+the rest; each shown file's hunks (`hunks.parse_hunks`) are re-cut to one line of context; a file whose
+first hunk does not fit, and every generated, vendored, lock or minified file, is reduced to a stat line.
+Token counts are estimated offline: no tokenizer to download.
 """
 
 from __future__ import annotations
