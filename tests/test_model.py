@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from changeradar.model import Analysis, ChangeType, Commit, RepoRef, Window
+from changeradar.model import Analysis, ChangeType, Commit, Level, RepoRef, Window
 
 
 def test_an_analysis_names_each_change_type_once() -> None:
@@ -36,3 +36,11 @@ def test_a_commit_reads_its_own_pull_request_from_the_end_of_its_subject() -> No
     revert = commit('Revert "feat: add header logging (#17786)"')
     assert (revert.pull_request, revert.title) == (None, revert.subject)
     assert commit("(#12)").pull_request is None
+
+
+def test_levels_compare_by_importance_not_by_their_names() -> None:
+    assert Level.LOW < Level.MEDIUM < Level.HIGH
+    assert Level.HIGH >= Level.HIGH > Level.LOW
+    assert max(Level.LOW, Level.HIGH, Level.MEDIUM) is Level.HIGH
+    assert [level.rank for level in Level] == [2, 1, 0]  # declared most important first
+    assert sorted([Level.MEDIUM, Level.HIGH, Level.LOW], reverse=True) == list(Level)

@@ -1,9 +1,6 @@
 import pytest
 
-from changeradar.model import FileStatus, SignalAction, SignalKind
-from changeradar.signals import SignalContext
-from changeradar.signals.files import extract, file_generated_kind
-from changeradar.signals.paths import (
+from changeradar.file_kinds import (
     file_kind,
     generated_kind,
     glob_matches,
@@ -11,6 +8,9 @@ from changeradar.signals.paths import (
     is_doc_path,
     is_test_path,
 )
+from changeradar.model import FileStatus, SignalAction, SignalKind
+from changeradar.signals import SignalContext
+from changeradar.signals.files import extract, file_generated_kind
 from diffs import make_commit, make_file
 
 NEW_MODULE = """

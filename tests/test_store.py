@@ -19,9 +19,9 @@ import pytest
 from changeradar.cli import main
 from changeradar.config import Settings
 from changeradar.errors import ChangeradarError
-from changeradar.model import Analysis, ChangeType
+from changeradar.model import Analysis, AnalysisResult, ChangeType, TokenUsage
 from changeradar.pipeline import ReportRequest, build_report
-from changeradar.store import CachedAnalysis, Store
+from changeradar.store import Store
 from changeradar.window import day_window
 from gitrepo import GitRepo
 
@@ -30,8 +30,8 @@ ZONE = "Asia/Shanghai"
 ANALYSIS = Analysis(change_types=[ChangeType.FIX], summary=["Fixes `load_model` on empty folders."])
 
 
-def entry(notes: tuple[str, ...] = ()) -> CachedAnalysis:
-    return CachedAnalysis(ANALYSIS, "llm:test-model", notes, 0.5, 1200, 300, 1.25)
+def entry(notes: tuple[str, ...] = ()) -> AnalysisResult:
+    return AnalysisResult(ANALYSIS, "llm:test-model", notes, 0.5, TokenUsage(1200, 300), 1.25, grounded=True)
 
 
 def test_an_analysis_round_trips_under_its_full_key(tmp_path: Path) -> None:
@@ -41,6 +41,13 @@ def test_an_analysis_round_trips_under_its_full_key(tmp_path: Path) -> None:
         assert store.get_analysis("acme/widget", "a" * 40, "llm:m:p1:en") == entry(("fell back once",))
         assert store.get_analysis("acme/widget", "a" * 40, "llm:m:p2:en") is None
         assert store.get_analysis("acme/other", "a" * 40, "llm:m:p1:en") is None
+
+
+def test_a_result_without_a_model_call_reads_back_without_usage(tmp_path: Path) -> None:
+    offline = AnalysisResult(ANALYSIS, "offline", grounded=True)
+    with Store.open(tmp_path) as store:
+        store.put_analysis("acme/widget", "c" * 40, "offline:1:en", offline)
+        assert store.get_analysis("acme/widget", "c" * 40, "offline:1:en") == offline
 
 
 def test_the_store_uses_wal_and_records_runs(tmp_path: Path) -> None:
@@ -68,14 +75,14 @@ def test_a_writer_killed_mid_run_leaves_a_whole_store(tmp_path: Path) -> None:
     writer = textwrap.dedent(
         f"""
         from pathlib import Path
-        from changeradar.model import Analysis, ChangeType
-        from changeradar.store import CachedAnalysis, Store
+        from changeradar.model import Analysis, AnalysisResult, ChangeType
+        from changeradar.store import Store
         analysis = Analysis(change_types=[ChangeType.FIX], summary=["x" * 2000])
         store = Store.open(Path({str(tmp_path)!r}))
         number = 0
         while True:
             store.put_analysis("acme/widget", f"{{number:040x}}", "offline:1:en",
-                               CachedAnalysis(analysis, "offline", (), None, 0, 0, None))
+                               AnalysisResult(analysis, "offline"))
             number += 1
             if number == 50:
                 print("writing", flush=True)

@@ -14,6 +14,7 @@ from changeradar.checks import Check
 from changeradar.config import RepositorySettings, Settings, load_config
 from changeradar.errors import BadInput, ChangeradarError
 from changeradar.git import without_credentials
+from changeradar.llm.doctor import check_endpoint
 from changeradar.outputs import OutputContext, create_outputs
 from changeradar.repository import (
     check_branch,
@@ -38,8 +39,6 @@ def run_checks(config_path: Path | None) -> list[Check]:
     checks.append(check_cache(cache_dir))
     checks += check_repositories(settings, cache_dir)
     if settings.analyzer.name == "llm":
-        from changeradar.llm.doctor import check_endpoint
-
         checks += check_endpoint(settings.analyzer)
     else:
         checks.append(Check("analyzer", True, f"{settings.analyzer.name} (no endpoint to check)"))

@@ -20,7 +20,8 @@ from changeradar.git import GitBlobReader, lazy_fetch, lazy_fetch_allowed
 from changeradar.lifetime import die_with
 from changeradar.model import Commit, Importance, Signal
 from changeradar.score import score_commit
-from changeradar.signals import BlobSource, extract_signals
+from changeradar.signals import extract_signals
+from changeradar.signals.context import BlobSource
 
 PARALLEL_FROM = 48  # commits; below this, worker start-up outweighs the gain
 CHUNK = 8  # commits sent to a worker at a time

@@ -2,8 +2,9 @@
 
 Stages (collect, signals, score, analyse, verify, render, publish) talk only through these types, never
 through each other's internals. Commits, signals and scores are frozen dataclasses: facts that do not
-change once computed. The analysis is a pydantic model because it is also the JSON schema an LLM must
-answer in, and what the cache stores.
+change once computed. The analysis stage's contract is `AnalysisRequest` in, `AnalysisResult` out; the
+result is also what the cache stores. The analysis itself is a pydantic model because it is also the JSON
+schema an LLM must answer in.
 """
 
 from __future__ import annotations
@@ -21,9 +22,31 @@ _TRAILING_PULL_REQUEST = re.compile(r"^(?P<title>.*?)\s*\(#(?P<number>\d+)\)\s*$
 class Level(StrEnum):
     """Importance of a commit to a team that depends on the repository."""
 
+    # Declared most important first, so `list(Level)` is the order a report shows them in; comparisons
+    # follow importance (`Level.LOW < Level.HIGH`), not the alphabet of the values.
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """0 for low, 1 for medium, 2 for high: larger is more important."""
+        return _LEVEL_RANKS[self]
+
+    def __lt__(self, other: object) -> bool:
+        return self.rank < other.rank if isinstance(other, Level) else NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        return self.rank <= other.rank if isinstance(other, Level) else NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        return self.rank > other.rank if isinstance(other, Level) else NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        return self.rank >= other.rank if isinstance(other, Level) else NotImplemented
+
+
+_LEVEL_RANKS = {Level.LOW: 0, Level.MEDIUM: 1, Level.HIGH: 2}
 
 
 class FileStatus(StrEnum):
@@ -245,6 +268,38 @@ class Window:
     def timezone(self) -> str:
         """The IANA name of the zone the window was built in."""
         return getattr(self.start.tzinfo, "key", None) or str(self.start.tzinfo)
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisRequest:
+    """What an analyser is given for one commit: the facts, never the repository itself."""
+
+    repo: RepoRef
+    commit: Commit
+    signals: tuple[Signal, ...]
+    importance: Importance
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenUsage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisResult:
+    """What an analyser answers for one request, and what the cache stores for it (all but `cached`)."""
+
+    analysis: Analysis
+    analyzer: str  # "offline", or "llm:<model>"
+    notes: tuple[str, ...] = ()
+    seen_share: float | None = None
+    usage: TokenUsage | None = None
+    latency_seconds: float | None = None
+    cacheable: bool = True  # False for fallbacks, so that a re-run tries the analyser again
+    cached: bool = False  # set by the pipeline when the result came from the store
+    grounded: bool = False  # built only from facts extracted from the diff, so verify has nothing to check
 
 
 @dataclass(slots=True)

@@ -1,6 +1,7 @@
 """One repository over one window, through every stage: collect → signals → score → analyse → verify.
 
-This is the only module that knows the order of the stages; each stage stays ignorant of the others.
+This is the only module that knows the order of the stages; each stage stays ignorant of the others, and
+they talk through `model` types (an analyser's `AnalysisResult` is also what the store caches).
 No commit is ever dropped: a stage that fails on one commit leaves a note and the commit stays in the
 report with what could be had (no signals, or the offline analysis).
 """
@@ -13,28 +14,28 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from changeradar.analyse import AnalysisRequest, AnalysisResult, Analyzer, TokenUsage, create_analyzer
+from changeradar.analyse import Analyzer, create_analyzer
 from changeradar.collect import newest_first, read_shallow_history, stream_commits
 from changeradar.config import AnalyzerSettings, AreaRule, Settings
 from changeradar.extraction import extract_facts
 from changeradar.git import lazy_fetch
 from changeradar.llm.cost import cost_usd
 from changeradar.model import (
+    AnalysisRequest,
+    AnalysisResult,
     AnalysisStats,
     CommitReport,
     DayReport,
     Importance,
-    Level,
     Reason,
     RepoRef,
+    TokenUsage,
     Window,
 )
 from changeradar.repository import check_branch, default_branch, describe_repository, open_repository
 from changeradar.score import check_weights
-from changeradar.store import CachedAnalysis, Store
+from changeradar.store import Store
 from changeradar.verify import find_unverified, strip_unverified
-
-_LEVEL_ORDER = {Level.LOW: 0, Level.MEDIUM: 1, Level.HIGH: 2}
 
 ProgressFactory = Callable[[str, int | None], Callable[[int], None]]
 """Given a description and a total (None: not known yet), returns the callback that advances that bar."""
@@ -135,7 +136,7 @@ def _analyse(
     for index, (request, key) in enumerate(zip(requests, keys, strict=True)):
         entry = None if refresh or key is None else store.get_analysis(repo.name, request.commit.sha, key)
         if entry is not None:
-            results[index] = _from_cache(entry, shown=analyzer.costly)
+            results[index] = replace(entry, cached=analyzer.costly)
             cached += 1
 
     missing = [index for index, result in enumerate(results) if result is None]
@@ -144,8 +145,9 @@ def _analyse(
     )
     for index, result in zip(missing, fresh, strict=True):
         results[index] = result
-        if result.cacheable and keys[index] is not None:
-            store.put_analysis(repo.name, requests[index].commit.sha, keys[index], _to_cache(result))
+        key = keys[index]
+        if result.cacheable and key is not None:
+            store.put_analysis(repo.name, requests[index].commit.sha, key, result)
 
     usage = [result.usage for result in fresh if result.usage is not None]
     if not analyzer.costly:  # a free analyser's cache is invisible: the report must not depend on it
@@ -193,32 +195,6 @@ def _with_cost(stats: AnalysisStats, settings: AnalyzerSettings) -> AnalysisStat
     return replace(stats, cost_usd=round(cost_usd(usage, price), 6))
 
 
-def _from_cache(entry: CachedAnalysis, shown: bool) -> AnalysisResult:
-    return AnalysisResult(
-        analysis=entry.analysis,
-        analyzer=entry.analyzer,
-        notes=entry.notes,
-        seen_share=entry.seen_share,
-        latency_seconds=entry.latency_seconds,
-        cached=shown,
-        grounded=entry.grounded,
-    )
-
-
-def _to_cache(result: AnalysisResult) -> CachedAnalysis:
-    usage = result.usage
-    return CachedAnalysis(
-        analysis=result.analysis,
-        analyzer=result.analyzer,
-        notes=result.notes,
-        seen_share=result.seen_share,
-        prompt_tokens=usage.prompt_tokens if usage else 0,
-        completion_tokens=usage.completion_tokens if usage else 0,
-        latency_seconds=result.latency_seconds,
-        grounded=result.grounded,
-    )
-
-
 def _commit_report(request: AnalysisRequest, result: AnalysisResult, settings: Settings) -> CommitReport:
     analysis = result.analysis
     unverified: tuple[str, ...] = ()
@@ -245,7 +221,7 @@ def _final_importance(rules: Importance, result: AnalysisResult, mode: str) -> I
     suggested = result.analysis.suggested_level
     if mode == "rules" or suggested is None or suggested == rules.level:
         return rules
-    if mode == "max" and _LEVEL_ORDER[suggested] < _LEVEL_ORDER[rules.level]:
+    if mode == "max" and suggested < rules.level:
         return rules
     reason = Reason("analyzer_level", 0.0, result.analysis.suggested_level_reason or suggested.value)
     return Importance(suggested, rules.score, (*rules.reasons, reason))

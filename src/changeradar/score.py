@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from changeradar.config import ImportanceSettings
 from changeradar.errors import BadInput
+from changeradar.file_kinds import file_kind, is_source
 from changeradar.model import Commit, Importance, Level, Reason, Signal, SignalAction, SignalKind
 from changeradar.render.view import describe_reason  # the words are the view's; kept here for callers
 from changeradar.scoring_rules import (
@@ -27,9 +27,7 @@ from changeradar.scoring_rules import (
 )
 from changeradar.signals.dependencies import DependencyTrait
 from changeradar.signals.dependency_versions import Step
-from changeradar.signals.files import SOURCE_SUFFIXES
 from changeradar.signals.interfaces import Surface, is_breaking, surface_of
-from changeradar.signals.paths import file_kind
 
 __all__ = ["check_weights", "default_weights", "dependency_rule", "describe_reason", "score_commit"]
 
@@ -133,7 +131,7 @@ class _CommitFacts:
         core_lines = sum(
             file.additions + file.deletions
             for file in commit.files
-            if kind_of[file.path] == CORE and PurePosixPath(file.path).suffix in SOURCE_SUFFIXES
+            if kind_of[file.path] == CORE and is_source(file.path)
         )
         return cls(
             signals=tuple(signals),

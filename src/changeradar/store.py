@@ -1,5 +1,8 @@
-"""The SQLite store: analyses cached so that a re-run costs nothing, the history of runs, and what each
-output delivered, so that a re-run delivers once.
+"""The SQLite store: analysis results cached so that a re-run costs nothing, the history of runs, and what
+each output delivered, so that a re-run delivers once.
+
+The cache stores `model.AnalysisResult` itself, one column per field (the analysis as its JSON), so what a
+re-run reads back is what the analyser answered; only `cached`, which the pipeline sets, is not stored.
 
 WAL journaling and one transaction per write mean a run killed at any moment leaves the store as it was
 after its last completed write. Schema changes are named migrations applied in order, each in its own
@@ -14,7 +17,6 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from platformdirs import user_cache_dir
 from pydantic import ValidationError
 
 from changeradar.errors import BadInput
-from changeradar.model import Analysis
+from changeradar.model import Analysis, AnalysisResult, TokenUsage
 
 CACHE_DIR_VARIABLE = "CHANGERADAR_CACHE_DIR"
 
@@ -96,18 +98,6 @@ _MIGRATIONS: tuple[tuple[str, str], ...] = (
 def default_cache_dir() -> Path:
     """`$CHANGERADAR_CACHE_DIR`, else the user cache folder (XDG on Linux)."""
     return Path(os.environ.get(CACHE_DIR_VARIABLE) or user_cache_dir("changeradar"))
-
-
-@dataclass(frozen=True, slots=True)
-class CachedAnalysis:
-    analysis: Analysis
-    analyzer: str
-    notes: tuple[str, ...]
-    seen_share: float | None
-    prompt_tokens: int
-    completion_tokens: int
-    latency_seconds: float | None
-    grounded: bool = False
 
 
 class Store:
@@ -188,7 +178,8 @@ class Store:
         finally:
             self._db.execute("ROLLBACK")
 
-    def get_analysis(self, repo: str, sha: str, analyzer_key: str) -> CachedAnalysis | None:
+    def get_analysis(self, repo: str, sha: str, analyzer_key: str) -> AnalysisResult | None:
+        """The result stored under the key, or None (never stored, or stored by an incompatible version)."""
         with self._sqlite_errors():
             row = self._db.execute(
                 "SELECT analyzer, analysis_json, notes_json, seen_share, prompt_tokens, completion_tokens,"
@@ -202,9 +193,18 @@ class Store:
         except ValidationError:  # written by an older, incompatible version: analyse again
             return None
         notes = tuple(json.loads(row[2]))
-        return CachedAnalysis(analysis, row[0], notes, row[3], row[4], row[5], row[6], bool(row[7]))
+        usage = TokenUsage(row[4], row[5]) if row[4] or row[5] else None  # no tokens: no model was called
+        return AnalysisResult(
+            analysis,
+            row[0],
+            notes,
+            seen_share=row[3],
+            usage=usage,
+            latency_seconds=row[6],
+            grounded=bool(row[7]),
+        )
 
-    def put_analysis(self, repo: str, sha: str, analyzer_key: str, entry: CachedAnalysis) -> None:
+    def put_analysis(self, repo: str, sha: str, analyzer_key: str, result: AnalysisResult) -> None:
         with self._transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -212,15 +212,15 @@ class Store:
                     repo,
                     sha,
                     analyzer_key,
-                    entry.analyzer,
-                    entry.analysis.model_dump_json(),
-                    json.dumps(list(entry.notes), ensure_ascii=False),
-                    entry.seen_share,
-                    entry.prompt_tokens,
-                    entry.completion_tokens,
-                    entry.latency_seconds,
+                    result.analyzer,
+                    result.analysis.model_dump_json(),
+                    json.dumps(list(result.notes), ensure_ascii=False),
+                    result.seen_share,
+                    result.usage.prompt_tokens if result.usage else 0,
+                    result.usage.completion_tokens if result.usage else 0,
+                    result.latency_seconds,
                     _now(),
-                    entry.grounded,
+                    result.grounded,
                 ),
             )
 
@@ -242,7 +242,8 @@ class Store:
                 "INSERT INTO runs (repo, window, analyzer, started_at) VALUES (?, ?, ?, ?)",
                 (repo, window, analyzer, _now()),
             )
-        return int(cursor.lastrowid)
+        assert cursor.lastrowid is not None, "an INSERT always sets lastrowid"
+        return cursor.lastrowid
 
     def finish_run(self, run_id: int, commits: int, failures: int) -> None:
         """A run that produced its report: `done`, or `partial` when some commits had failures."""

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from changeradar.file_kinds import PROSE_FILE_SUFFIXES
 from changeradar.i18n import LANGUAGES, message
 from changeradar.model import Analysis, Commit, Insights, Signal, SignalKind
 
@@ -29,14 +30,6 @@ COMMON_TECHNICAL_WORDS = frozenset(
 )  # fmt: skip
 # A dotted word ending in one of these outside backticks is a web domain ("github.com"), not code.
 DOMAIN_SUFFIXES = frozenset({"ai", "cn", "co", "com", "dev", "io", "net", "org"})
-# A word ending in one of these is a file name even without a folder ("fp8.py", "pyproject.toml").
-SOURCE_EXTENSIONS = frozenset(
-    {
-        "c", "cc", "cfg", "cmake", "cpp", "cu", "cuh", "cxx", "go", "h", "hpp", "ini", "java", "js", "json",
-        "jsx", "kt", "lock", "md", "proto", "py", "pyi", "pyx", "rs", "rst", "sh", "sql", "toml", "ts",
-        "tsx", "txt", "yaml", "yml",
-    }
-)  # fmt: skip
 
 # What stands in for a removed name, by language; the sentence's own script tells which (Han: "zh").
 NEUTRAL_PHRASE = {language: message(language, "verify.neutral_phrase") for language in LANGUAGES}
@@ -169,7 +162,7 @@ def _code_claim(written: str) -> tuple[_Claim, str] | None:
     if text.startswith("--"):
         option = _OPTION.match(text)
         return (_Claim.OPTION, option[0]) if option else None
-    if text.startswith(".") and text[1:] in SOURCE_EXTENSIONS:
+    if text.startswith(".") and text[1:] in PROSE_FILE_SUFFIXES:
         return _Claim.PATH_GLOB, f"*{text}"  # ".proto": a kind of file
     text = _LINE_SUFFIX.sub("", text)
     if not _has_source_extension(text):  # a file name may hold "=" or ","
@@ -257,7 +250,7 @@ def _is_version_or_commit(word: str) -> bool:
 
 def _has_source_extension(word: str) -> bool:
     stem, dot, extension = word.rpartition(".")
-    return bool(dot and stem) and extension in SOURCE_EXTENSIONS
+    return bool(dot and stem) and extension in PROSE_FILE_SUFFIXES
 
 
 def _last_part(dotted: str) -> str:

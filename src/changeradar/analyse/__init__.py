@@ -9,45 +9,26 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from changeradar.errors import BadInput
-from changeradar.model import Analysis, Commit, CommitReport, Importance, RepoRef, Signal
+from changeradar.model import AnalysisRequest, AnalysisResult, CommitReport, TokenUsage
 from changeradar.plugins import ANALYZERS_GROUP, load_plugin, plugin_names
 
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings
 
-
-@dataclass(frozen=True, slots=True)
-class AnalysisRequest:
-    """What an analyser is given for one commit: the facts, never the repository itself."""
-
-    repo: RepoRef
-    commit: Commit
-    signals: tuple[Signal, ...]
-    importance: Importance
-    language: str
-
-
-@dataclass(frozen=True, slots=True)
-class TokenUsage:
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class AnalysisResult:
-    analysis: Analysis
-    analyzer: str  # "offline", or "llm:<model>"
-    notes: tuple[str, ...] = ()
-    seen_share: float | None = None
-    usage: TokenUsage | None = None
-    latency_seconds: float | None = None
-    cacheable: bool = True  # False for fallbacks, so that a re-run tries the analyser again
-    cached: bool = False  # set by the pipeline when the result came from the store
-    grounded: bool = False  # built only from facts extracted from the diff, so verify has nothing to check
+# The stage's contract types live in model.py; they are named here too, beside the protocol that uses them.
+__all__ = [
+    "AnalysisRequest",
+    "AnalysisResult",
+    "Analyzer",
+    "ProgressCallback",
+    "TokenUsage",
+    "available_analyzers",
+    "create_analyzer",
+    "register_analyzer",
+]
 
 
 ProgressCallback = Callable[[int], None]

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from changeradar.analyse import AnalysisRequest, AnalysisResult, Analyzer, ProgressCallback, register_analyzer
+from changeradar.analyse import Analyzer, ProgressCallback, register_analyzer
+from changeradar.analyse.offline import OfflineAnalyzer
 from changeradar.errors import BadInput
 from changeradar.llm.client import endpoint_from_settings
 from changeradar.llm.conversation import Outcome, Question, Session
@@ -31,7 +32,7 @@ from changeradar.llm.schema import (
     parse_answer,
     response_format,
 )
-from changeradar.model import Analysis, CommitReport, Level
+from changeradar.model import Analysis, AnalysisRequest, AnalysisResult, CommitReport, Level
 
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings
@@ -185,8 +186,6 @@ class LLMAnalyzer:
         )
 
     def _offline(self) -> Analyzer:
-        from changeradar.analyse.offline import OfflineAnalyzer  # imported late: the two analysers are peers
-
         return OfflineAnalyzer(self._settings)
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from changeradar.analyse import AnalysisRequest, AnalysisResult, ProgressCallback, register_analyzer
 from changeradar.analyse.commit_message import author_statement
+from changeradar.file_kinds import file_kind
 from changeradar.i18n import check_language, join_items, line
 from changeradar.inline import Code, Line, Text, Words, commonmark
 from changeradar.model import (
@@ -32,7 +33,6 @@ from changeradar.model import (
     SignalKind,
 )
 from changeradar.render.summary import summarise_day
-from changeradar.signals.paths import file_kind
 
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings

@@ -1,8 +1,9 @@
 """Fitting a commit's diff into a per-commit token budget, most relevant files first.
 
-Files are ranked (core source, other source, tests, config, docs, the rest); each shown file's hunks
-keep one line of context; a file whose first hunk does not fit, and every generated, vendored, lock or
-minified file, is reduced to a stat line. Token counts are estimated offline: no tokenizer to download.
+Files are ranked by their kind and suffix (`file_kinds`): core source, other source, tests, config, docs,
+the rest; each shown file's hunks (`hunks.parse_hunks`) are re-cut to one line of context; a file whose
+first hunk does not fit, and every generated, vendored, lock or minified file, is reduced to a stat line.
+Token counts are estimated offline: no tokenizer to download.
 """
 
 from __future__ import annotations
@@ -14,9 +15,17 @@ from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import PurePosixPath
 
+from changeradar.file_kinds import (
+    CONFIG_NAMES,
+    CONFIG_SUFFIXES,
+    DOC_SUFFIXES,
+    SCRIPT_SUFFIXES,
+    SOURCE_SUFFIXES,
+    file_kind,
+    file_suffix,
+)
+from changeradar.hunks import Hunk, parse_hunks
 from changeradar.model import Commit, FileChange, Signal, SignalKind
-from changeradar.signals.files import SOURCE_SUFFIXES
-from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path
 
 CHARS_PER_TOKEN = 3.5  # code and English in GPT, Qwen and DeepSeek tokenizers: 3.3–4 characters a token
 CONTEXT_LINES = 1
@@ -26,7 +35,6 @@ STAT_LINE_OVERHEAD = 3  # the "- " bullet and newline around each stat line, in 
 
 # One token per CJK character: right for cl100k, an overestimate for o200k, Qwen and DeepSeek.
 _WIDE_CHARACTERS = re.compile(r"[\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef]")
-_HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@(.*)$")
 
 
 class FileRole(IntEnum):
@@ -41,19 +49,7 @@ class FileRole(IntEnum):
     GENERATED = 6  # never pasted: a stat line only
 
 
-# fmt: off
-# Code worth reading in a prompt: the module kinds signals know, and scripts and queries besides.
-_SOURCE_SUFFIXES = SOURCE_SUFFIXES | {".pxd", ".php", ".sh", ".bash", ".sql", ".lua", ".jl", ".zig"}
-_CONFIG_SUFFIXES = frozenset({
-    ".toml", ".yaml", ".yml", ".json", ".ini", ".cfg", ".conf", ".cmake", ".bzl", ".bazel", ".gradle", ".env",
-})
-_CONFIG_NAMES = frozenset({"dockerfile", "makefile", "cmakelists.txt", "build", "workspace", "setup.cfg"})
-_DOC_SUFFIXES = frozenset({".md", ".rst", ".adoc", ".txt", ".ipynb"})
-_PERIPHERAL_FOLDERS = frozenset({
-    "examples", "example", "benchmark", "benchmarks", "bench", "scripts", "script", "tools", "tool", "demo",
-    "demos", "samples", "sample", "contrib", "playground",
-})
-# fmt: on
+_CODE_SUFFIXES = SOURCE_SUFFIXES | SCRIPT_SUFFIXES  # code worth reading in a prompt
 _SIGNAL_ROLES = {
     SignalKind.GENERATED: FileRole.GENERATED,
     SignalKind.TESTS: FileRole.TESTS,
@@ -83,21 +79,20 @@ def _file_roles(signals: Iterable[Signal]) -> dict[str, FileRole]:
 
 
 def classify_file(path: str, known_roles: Mapping[str, FileRole]) -> FileRole:
-    """A file's role: what the signals say, else a guess from its folders and suffix."""
+    """A file's role: what the signals say, else its kind (`file_kinds.file_kind`) and suffix."""
     if path in known_roles:
         return known_roles[path]
-    if generated_kind(path):
+    kind, suffix = file_kind(path), file_suffix(path)
+    name = PurePosixPath(path).name.lower()
+    if kind == "generated":
         return FileRole.GENERATED
-    if is_test_path(path):
+    if kind == "tests":
         return FileRole.TESTS
-    pure = PurePosixPath(path)
-    folders = {part.lower() for part in pure.parts[:-1]}
-    name, suffix = pure.name.lower(), pure.suffix.lower()
-    if suffix in _SOURCE_SUFFIXES:
-        return FileRole.OTHER_SOURCE if folders & _PERIPHERAL_FOLDERS else FileRole.CORE_SOURCE
-    if suffix in _CONFIG_SUFFIXES or name in _CONFIG_NAMES or name.startswith("requirements"):
+    if suffix in _CODE_SUFFIXES:
+        return FileRole.CORE_SOURCE if kind == "core" else FileRole.OTHER_SOURCE
+    if suffix in CONFIG_SUFFIXES or name in CONFIG_NAMES or name.startswith("requirements"):
         return FileRole.CONFIG
-    if suffix in _DOC_SUFFIXES or is_doc_path(path):
+    if suffix in DOC_SUFFIXES or kind == "docs":
         return FileRole.DOCS
     return FileRole.OTHER
 
@@ -133,8 +128,8 @@ def budget_diff(commit: Commit, signals: Sequence[Signal], token_budget: int) ->
 def compact_hunks(patch: str, context: int = CONTEXT_LINES) -> list[tuple[str, int]]:
     """The hunks of `patch` re-cut to `context` lines around each change: (hunk text, changed lines)."""
     hunks: list[tuple[str, int]] = []
-    for old_start, new_start, heading, body in _split_hunks(patch):
-        hunks.extend(_recut_hunk(old_start, new_start, heading, body, context))
+    for hunk in parse_hunks(patch):
+        hunks.extend(_recut_hunk(hunk, context))
     return hunks
 
 
@@ -164,39 +159,23 @@ def _fit_file(file: FileChange, room: int) -> tuple[str | None, int, str]:
     return f"{heading}\n```diff\n{body}```\n", shown_lines, ""
 
 
-def _split_hunks(patch: str) -> Iterable[tuple[int, int, str, list[str]]]:
-    """(old start, new start, heading text after @@, body lines) of each hunk."""
-    current: tuple[int, int, str, list[str]] | None = None
-    for line in patch.splitlines():
-        header = _HUNK_HEADER.match(line)
-        if header:
-            if current:
-                yield current
-            current = (int(header.group(1)), int(header.group(2)), header.group(3), [])
-        elif current and line and not line.startswith("\\"):
-            current[3].append(line)
-    if current:
-        yield current
-
-
-def _recut_hunk(
-    old_start: int, new_start: int, heading: str, body: list[str], context: int
-) -> list[tuple[str, int]]:
+def _recut_hunk(hunk: Hunk, context: int) -> list[tuple[str, int]]:
+    body = hunk.lines
     changed = [index for index, line in enumerate(body) if line[0] in "+-"]
     keep = sorted({i for c in changed for i in range(c - context, c + context + 1) if 0 <= i < len(body)})
-    positions = _line_positions(old_start, new_start, body)
+    positions = _line_positions(hunk.old_start, hunk.new_start, body)
     hunks: list[tuple[str, int]] = []
     run: list[int] = []
     for index in [*keep, None]:
         if run and (index is None or index != run[-1] + 1):
-            hunks.append(_render_run(body, positions, run, heading))
+            hunks.append(_render_run(body, positions, run, hunk.heading))
             run = []
         if index is not None:
             run.append(index)
     return hunks
 
 
-def _line_positions(old_start: int, new_start: int, body: list[str]) -> list[tuple[int, int]]:
+def _line_positions(old_start: int, new_start: int, body: Sequence[str]) -> list[tuple[int, int]]:
     """(old, new) line numbers in effect before each body line."""
     positions = []
     old, new = old_start, new_start
@@ -208,7 +187,7 @@ def _line_positions(old_start: int, new_start: int, body: list[str]) -> list[tup
 
 
 def _render_run(
-    body: list[str], positions: list[tuple[int, int]], run: list[int], heading: str
+    body: Sequence[str], positions: list[tuple[int, int]], run: list[int], heading: str
 ) -> tuple[str, int]:
     lines = [body[i] for i in run]
     old_count = sum(line[0] != "+" for line in lines)

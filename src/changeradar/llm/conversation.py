@@ -13,14 +13,18 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import openai
 
-from changeradar.analyse import TokenUsage
 from changeradar.llm.client import Endpoint
 from changeradar.llm.prompt import Message, PromptTemplates, repair_message
 from changeradar.llm.schema import InvalidAnswer
+from changeradar.model import TokenUsage
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
+    from openai.types.chat.completion_create_params import ResponseFormat
 
 T = TypeVar("T")
 INVALID_AFTER_REPAIR = "LLM answer invalid after repair"
@@ -102,9 +106,9 @@ class Session:
             async with asyncio.timeout(self.endpoint.timeout_seconds):  # raises TimeoutError
                 response = await self._client.chat.completions.create(
                     model=self.endpoint.model,
-                    # Our plain dicts are what the SDK's TypedDicts describe; its overloads cannot tell.
-                    messages=cast(Any, messages),
-                    response_format=cast(Any, response_format),
+                    # Plain dicts on our side (templates fill them); the SDK's TypedDicts describe the same.
+                    messages=cast("list[ChatCompletionMessageParam]", messages),
+                    response_format=cast("ResponseFormat", response_format),
                     max_tokens=max_tokens,
                 )
             seconds = time.perf_counter() - started

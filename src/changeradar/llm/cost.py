@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from changeradar.analyse import TokenUsage
+from changeradar.model import TokenUsage
 
 Price = tuple[float, float]  # USD per million prompt tokens, per million completion tokens
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import openai
 from pydantic import BaseModel, ConfigDict
 
-from changeradar.doctor import Check
+from changeradar.checks import Check
 from changeradar.errors import BadInput
 from changeradar.llm.client import Endpoint, endpoint_from_settings
 from changeradar.llm.conversation import INVALID_AFTER_REPAIR, Question, Session

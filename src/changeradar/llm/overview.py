@@ -15,9 +15,7 @@ from changeradar.llm.budget import estimate_tokens
 from changeradar.llm.conversation import Question
 from changeradar.llm.prompt import PromptTemplates, language_name, system_prompt
 from changeradar.llm.schema import response_format, strict_schema, validate_json
-from changeradar.model import CommitReport, Level, SignalKind
-
-_LEVEL_ORDER = {Level.HIGH: 0, Level.MEDIUM: 1, Level.LOW: 2}
+from changeradar.model import CommitReport, SignalKind
 
 
 class Theme(BaseModel):
@@ -70,7 +68,7 @@ def _parse_overview_lines(text: str | None) -> list[str]:
 
 
 def _commit_lines(reports: Sequence[CommitReport]) -> list[str]:
-    ranked = sorted(reports, key=lambda report: _LEVEL_ORDER[report.importance.level])
+    ranked = sorted(reports, key=lambda report: report.importance.level, reverse=True)
     return [json.dumps(_commit_facts(report), ensure_ascii=False) for report in ranked]
 
 

@@ -17,11 +17,10 @@ from typing import Any
 
 import jinja2
 
-from changeradar.analyse import AnalysisRequest
 from changeradar.errors import BadInput
 from changeradar.llm.budget import BudgetedDiff, budget_diff, estimate_tokens
 from changeradar.llm.schema import Depth
-from changeradar.model import Signal
+from changeradar.model import AnalysisRequest, Signal
 
 PROMPT_FILES = ("system.md", "commit.md", "overview.md", "repair.md")
 LANGUAGE_NAMES = {"zh": "Simplified Chinese (简体中文)", "en": "English"}

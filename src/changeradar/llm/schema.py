@@ -62,6 +62,7 @@ class InvalidAnswer(ValueError):
 @cache
 def answer_model(depth: Depth) -> type[BaseModel]:
     """The pydantic model of the answer at `depth`: the fields of `Analysis` it asks for, all required."""
+    # Typed Any: mypy would otherwise check each field against every keyword `create_model` declares.
     fields: dict[str, Any] = {name: _answer_field(name, depth) for name in _FIELDS_BY_DEPTH[depth]}
     return create_model(
         f"CommitAnalysis{depth.value.title()}", __config__=ConfigDict(extra="forbid"), **fields

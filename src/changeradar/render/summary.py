@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from changeradar.model import CommitReport, Level, SignalKind
 
-LEVELS = (Level.HIGH, Level.MEDIUM, Level.LOW)
+LEVELS = tuple(Level)  # most important first, as the enum declares them
 """From the most to the least important: the order every report lists levels and tiers in."""
 
 

@@ -2,67 +2,59 @@
 
 Each module here extracts one family of facts through a function `extract(commit, context)`; this
 module runs them all. Extraction is pure: the only outside data is file content, read through the
-`BlobSource` the caller passes (collect's `git cat-file` reader, or a dict in tests).
+`BlobSource` the caller passes (collect's `git cat-file` reader, or a dict in tests). Extractors import
+`BlobSource` and `SignalContext` from `signals.context`, never from this package, which imports them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
 
 from changeradar.config import AreaRule
 from changeradar.model import Commit, Signal
+from changeradar.signals import (
+    api,
+    areas,
+    change_type,
+    cli_options,
+    dependencies,
+    env_vars,
+    files,
+    markers,
+    native_api,
+    protobuf,
+    schemas,
+    security,
+)
+from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.diff import forget_parsed_patches
 
+__all__ = ["BlobSource", "SignalContext", "extract_signals"]
 
-class BlobSource(Protocol):
-    def read_blob(self, object_id: str) -> bytes | None:
-        """The content of a blob, or None when it cannot be had (missing, too large)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SignalContext:
-    blobs: BlobSource | None = None
-    area_rules: Sequence[AreaRule] = field(default_factory=tuple)
+# The extractor modules in the order their facts are listed; each is asked for its `extract` at call time.
+_EXTRACTOR_MODULES = (
+    areas,
+    change_type,
+    markers,
+    files,
+    dependencies,
+    env_vars,
+    cli_options,
+    api,
+    native_api,
+    schemas,
+    protobuf,
+    security,
+)
 
 
 def extract_signals(
     commit: Commit, blobs: BlobSource | None = None, area_rules: Sequence[AreaRule] = ()
 ) -> tuple[Signal, ...]:
     """Every fact every extractor finds, without duplicates, in a stable order."""
-    from changeradar.signals import (
-        api,
-        areas,
-        change_type,
-        cli_options,
-        dependencies,
-        env_vars,
-        files,
-        markers,
-        native_api,
-        protobuf,
-        schemas,
-        security,
-    )
-
     context = SignalContext(blobs=blobs, area_rules=tuple(area_rules))
-    extractors = (
-        areas.extract,
-        change_type.extract,
-        markers.extract,
-        files.extract,
-        dependencies.extract,
-        env_vars.extract,
-        cli_options.extract,
-        api.extract,
-        native_api.extract,
-        schemas.extract,
-        protobuf.extract,
-        security.extract,
-    )
     try:
-        return _unique(signal for extract in extractors for signal in extract(commit, context))
+        return _unique(signal for module in _EXTRACTOR_MODULES for signal in module.extract(commit, context))
     finally:
         forget_parsed_patches()
 

@@ -15,15 +15,15 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from changeradar.file_kinds import generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalKind
 from changeradar.signals import (
-    BlobSource,
-    SignalContext,
     go_source,
     rust_source,
     syntax_tree,
     typescript_source,
 )
+from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.dependencies import (
     Found,
     Side,
@@ -33,9 +33,8 @@ from changeradar.signals.dependencies import (
     hunk_runs,
     side_text,
 )
-from changeradar.signals.diff import diff_lines
+from changeradar.signals.diff import added_lines, removed_lines
 from changeradar.signals.hunk_scope import SourceShape, only_bodies_change
-from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.signals.python_api import bound_by_other_statements, public_api, signature
 from changeradar.signals.python_regions import statements_touched
 from changeradar.signals.syntax_tree import Declaration, DeclarationReader, without_moves
@@ -132,13 +131,14 @@ def _parsed_python_sides(file: FileChange, blobs: BlobSource | None) -> list[Seq
     pattern at a fraction of a parse's cost, unless `__all__` decides which of them are public."""
     if file.status in (FileStatus.ADDED, FileStatus.DELETED) and "__all__" not in file.patch:
         return None
-    texts = [side_text(file, side, blobs) for side in Side]
-    if texts[0] is None or texts[1] is None:
+    old_text, new_text = (side_text(file, side, blobs) for side in Side)
+    if old_text is None or new_text is None:
         return None
+    texts = [old_text, new_text]
     modules = [module_name(_side_path(file, side)) for side in Side]
     # A renamed module's API moves wholesale to new names: only an edit in place can be read in part.
     in_place = file.status is FileStatus.MODIFIED and not file.patch_truncated
-    reduced = statements_touched(*texts, *_changed_lines(file)) if in_place else None
+    reduced = statements_touched(old_text, new_text, *_changed_lines(file)) if in_place else None
     sides = None
     if reduced is not None:
         sides = [public_api(text, module) for text, module in zip(reduced, modules, strict=True)]
@@ -155,7 +155,7 @@ def _without_reexports(
     """Both sides without the items that only moved out of (or into) the module while their import
     path still resolves: a `def` replaced by `from .elsewhere import name` (or an assignment) is no
     removed API, nor is a `def` that replaces such an import an added one."""
-    sides = [list(before), list(after)]
+    sides: list[Sequence[Found]] = [list(before), list(after)]
     for side, other, other_text in ((0, 1, new_text), (1, 0, old_text)):
         keys = {found.key for found in sides[other]}
         gone = {_top_level(found.key) for found in sides[side] if found.key not in keys}
@@ -173,9 +173,7 @@ def _top_level(key: Hashable) -> str:
 
 def _changed_lines(file: FileChange) -> tuple[list[int], list[int]]:
     """Zero-based numbers of the removed lines (old file) and the added lines (new file)."""
-    lines = diff_lines(file)
-    removed = [line.old_line - 1 for line in lines if line.sign == "-"]
-    return removed, [line.new_line - 1 for line in lines if line.sign == "+"]
+    return [number - 1 for number, _ in removed_lines(file)], [number - 1 for number, _ in added_lines(file)]
 
 
 def _side_path(file: FileChange, side: Side) -> str:

@@ -16,14 +16,9 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import PurePosixPath
 
 from changeradar.config import AreaRule
-from changeradar.model import Commit, FileChange, Signal, SignalKind
-from changeradar.signals import SignalContext
-from changeradar.signals.change_type import TAG_TYPES, split_tags
-from changeradar.signals.files import SOURCE_SUFFIXES
-from changeradar.signals.paths import (
+from changeradar.file_kinds import (
     CI_PATTERNS,
     DOC_PATTERNS,
     DOCKERFILE_PATTERNS,
@@ -31,7 +26,11 @@ from changeradar.signals.paths import (
     TEST_PATTERNS,
     file_kind,
     glob_matches,
+    is_source,
 )
+from changeradar.model import Commit, FileChange, Signal, SignalKind
+from changeradar.signals.change_type import TAG_TYPES, split_tags
+from changeradar.signals.context import SignalContext
 
 # Ordered: the first match wins. Kinds of file first (a test of the MoE layer is a test), then
 # sub-projects, then kernels, then subsystems by folder, and model implementations last.
@@ -214,7 +213,7 @@ def _areas_from_paths(files: Sequence[FileChange], user_rules: Sequence[AreaRule
 
 def _line_weight(file: FileChange) -> float:
     lines = file.additions + file.deletions
-    return lines if PurePosixPath(file.path).suffix in SOURCE_SUFFIXES else lines * NON_SOURCE_LINE_WEIGHT
+    return lines if is_source(file.path) else lines * NON_SOURCE_LINE_WEIGHT
 
 
 def _tag_area(tag: str) -> str | None:

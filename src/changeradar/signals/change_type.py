@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from changeradar.file_kinds import is_ci_path, is_doc_path, is_test_path
 from changeradar.model import ChangeType, Commit, FileChange, Signal, SignalKind
-from changeradar.signals import SignalContext
-from changeradar.signals.paths import is_ci_path, is_doc_path, is_test_path
+from changeradar.signals.context import SignalContext
 
 CONVENTIONAL_TYPES: dict[str, ChangeType] = {
     "feat": ChangeType.FEATURE,

@@ -13,8 +13,10 @@ import bisect
 import re
 from collections.abc import Iterator
 
+from changeradar.file_kinds import file_kind, generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.model import Commit, FileChange, Signal, SignalAction, SignalKind
-from changeradar.signals import BlobSource, SignalContext, go_settings, rust_clap
+from changeradar.signals import go_settings, rust_clap
+from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.dependencies import (
     Found,
     Run,
@@ -24,7 +26,6 @@ from changeradar.signals.dependencies import (
     quoted_strings,
     read_sides,
 )
-from changeradar.signals.paths import file_kind, generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.signals.syntax_tree import file_sides
 
 # The call, then its leading positional arguments (typer puts a default before the option strings).

@@ -19,12 +19,13 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import partial
 
+from changeradar.file_kinds import file_kind, generated_kind, matches_any
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalAction, SignalKind
-from changeradar.signals import BlobSource, SignalContext
+from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.dependency_versions import Ecosystem, Step, version_step
 from changeradar.signals.diff import diff_lines
-from changeradar.signals.paths import file_kind, generated_kind, matches_any
 
 
 class Side(StrEnum):
@@ -54,6 +55,7 @@ def hunk_runs(file: FileChange, side: Side) -> list[list[SideLine]]:
         if line.sign == skipped_sign:
             continue
         number = line.new_line if side is Side.NEW else line.old_line
+        assert number is not None, "a line not skipped exists on this side"
         if not runs or number != runs[-1][-1].number + 1:
             runs.append([])
         runs[-1].append(SideLine(number, line.text, line.sign != " "))
@@ -222,12 +224,12 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
             before,
             after,
             _describe_change,
-            lambda old, new, ecosystem=manifest.ecosystem: _step_traits(ecosystem, old, new),
+            partial(_step_traits, manifest.ecosystem),
         )
         by_project.setdefault((manifest.ecosystem, _project_root(file.path)), []).extend(signals)
     bot = (DependencyTrait.BOT.value,) if is_bot_bump(commit) else ()
-    for (ecosystem, _), signals in by_project.items():
-        for signal in _pair_moves(ecosystem, signals):
+    for (ecosystem, _), project_signals in by_project.items():
+        for signal in _pair_moves(ecosystem, project_signals):
             yield replace(signal, traits=signal.traits + bot) if bot else signal
 
 
@@ -282,7 +284,7 @@ def _module_family(ecosystem: Ecosystem, name: str) -> str:
     return _GO_MAJOR_SUFFIX.sub("", name) if ecosystem is Ecosystem.GO else name
 
 
-def _side_runs(file: FileChange, blobs: BlobSource | None) -> tuple[list[Run], list[Run]]:
+def _side_runs(file: FileChange, blobs: BlobSource | None) -> tuple[Sequence[Run], Sequence[Run]]:
     """Whole files when both sides can be read (so that both are read alike), else hunks."""
     old_text, new_text = (side_text(file, side, blobs) for side in Side)
     if old_text is None or new_text is None:
@@ -362,7 +364,9 @@ _FLOOR = (DependencyTrait.FLOOR.value,)
 
 def _without_comment(text: str) -> str:
     """`text` up to its first `#` outside quotes."""
-    return _BEFORE_COMMENT.match(text)[0]  # always matches, if only ""
+    before_comment = _BEFORE_COMMENT.match(text)
+    assert before_comment is not None, "the pattern matches any text, if only with an empty match"
+    return before_comment[0]
 
 
 _BEFORE_COMMENT = re.compile(r"""(?:[^#"']|"[^"]*"|'[^']*'|["'])*""")

@@ -1,22 +1,14 @@
-"""Reading the lines of a file's patch, with the line numbers they have in the old or new file."""
+"""The lines of a file's patch, numbered, parsed once per commit for every extractor (see `hunks`)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import cache
-from typing import NamedTuple
 
+from changeradar.hunks import DiffLine, numbered_lines
 from changeradar.model import FileChange
 
-_HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
-
-
-class DiffLine(NamedTuple):  # a tuple, not a frozen dataclass: there is one per line of every patch
-    sign: str  # "+", "-" or " "
-    text: str  # the line without its sign
-    old_line: int | None  # line number in the old file (None for an added line)
-    new_line: int | None  # line number in the new file (None for a removed line)
+__all__ = ["DiffLine", "added_lines", "diff_lines", "forget_parsed_patches", "removed_lines"]
 
 
 def diff_lines(file: FileChange) -> tuple[DiffLine, ...]:
@@ -35,33 +27,18 @@ def forget_parsed_patches() -> None:
 
 @cache
 def _parse_patch(patch: str) -> tuple[DiffLine, ...]:
-    return tuple(_iterate_patch(patch))
+    return tuple(numbered_lines(patch))
 
 
-def _iterate_patch(patch: str) -> Iterator[DiffLine]:
-    old_number = new_number = 0
-    for raw in patch.splitlines():
-        header = _HUNK_HEADER.match(raw)
-        if header:
-            old_number, new_number = int(header.group(1)), int(header.group(2))
-            continue
-        if not raw or raw.startswith("\\"):  # "\ No newline at end of file"
-            continue
-        sign, text = raw[0], raw[1:]
-        if sign == "+":
-            yield DiffLine("+", text, None, new_number)
-            new_number += 1
-        elif sign == "-":
-            yield DiffLine("-", text, old_number, None)
-            old_number += 1
-        elif sign == " ":
-            yield DiffLine(" ", text, old_number, new_number)
-            old_number += 1
-            new_number += 1
+def removed_lines(file: FileChange) -> Iterator[tuple[int, str]]:
+    """(old line number, text) of each removed line."""
+    for line in diff_lines(file):
+        if line.sign == "-" and line.old_line is not None:  # always so for a removed line
+            yield line.old_line, line.text
 
 
 def added_lines(file: FileChange) -> Iterator[tuple[int, str]]:
     """(new line number, text) of each added line."""
     for line in diff_lines(file):
-        if line.sign == "+":
+        if line.sign == "+" and line.new_line is not None:  # always so for an added line
             yield line.new_line, line.text

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
+from changeradar.file_kinds import file_kind, generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.model import Commit, FileChange, Signal, SignalKind
-from changeradar.signals import BlobSource, SignalContext, go_settings, rust_clap
+from changeradar.signals import go_settings, rust_clap
+from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.dependencies import (
     Found,
     Run,
@@ -23,7 +25,6 @@ from changeradar.signals.dependencies import (
     read_sides,
     side_text,
 )
-from changeradar.signals.paths import file_kind, generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.signals.syntax_tree import file_sides
 
 _UPPER_NAME = r"[A-Z][A-Z0-9_]*"

@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from changeradar.file_kinds import matches_any
 from changeradar.model import FileChange, Signal, SignalKind
 from changeradar.signals.dependencies import Found, compare_found
 from changeradar.signals.outline import Node
-from changeradar.signals.paths import matches_any
 
 _CHANGED_NAME = re.compile(r"^[-+]\s*(?:-\s+)?name:", re.MULTILINE)
 _COMPOSE_FILES = ("docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml")

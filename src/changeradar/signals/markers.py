@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterator
 
 from changeradar.model import Commit, Signal, SignalKind
-from changeradar.signals import SignalContext
 from changeradar.signals.change_type import conventional_prefix, split_tags
+from changeradar.signals.context import SignalContext
 
 BREAKING_TAGS = frozenset({"breaking", "breaking change", "breaking-change"})
 FOOTER_EXCERPT_CHARS = 120

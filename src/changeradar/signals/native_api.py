@@ -28,18 +28,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from changeradar.file_kinds import HEADER_SUFFIXES, NATIVE_SUFFIXES, file_kind, file_suffix
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalKind
-from changeradar.signals import SignalContext, syntax_tree
+from changeradar.signals import syntax_tree
+from changeradar.signals.context import SignalContext
 from changeradar.signals.dependencies import Found, Side, compare_found, hunk_runs, side_text
 from changeradar.signals.diff import diff_lines
 from changeradar.signals.native_regions import without_function_bodies
-from changeradar.signals.paths import file_kind
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-HEADER_EXTENSIONS = frozenset(("h", "hh", "hpp", "hxx", "cuh"))
-NATIVE_EXTENSIONS = HEADER_EXTENSIONS | frozenset(("c", "cc", "cpp", "cxx", "cu"))
 _PRIVATE_FOLDERS = frozenset(("src", "csrc", "source", "sources", "detail", "details", "impl", "private"))
 _PRIVATE_NAMESPACES = frozenset(("detail", "details", "internal", "impl"))
 
@@ -70,12 +69,12 @@ _NAME_DECLARATORS = frozenset(("identifier", "field_identifier", "type_identifie
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     """Public header declarations and exported operators added, removed or re-signed."""
     for file in commit.files:
-        extension = file.path.rpartition(".")[2].lower()
-        if extension not in NATIVE_EXTENSIONS or file.binary or file_kind(file.path) != "core":
+        suffix = file_suffix(file.path)
+        if suffix not in NATIVE_SUFFIXES or file.binary or file_kind(file.path) != "core":
             continue
         if file.status not in (FileStatus.ADDED, FileStatus.DELETED) and not file.patch:
             continue  # a pure rename or mode change: keys do not depend on the path, nothing changed
-        public_header = extension in HEADER_EXTENSIONS and is_public_header(file.path)
+        public_header = suffix in HEADER_SUFFIXES and is_public_header(file.path)
         before, after = _interface_sides(file, context, public_header)
         yield from compare_found(SignalKind.API, file, before, after, lambda _old, _new: "signature")
 

@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from changeradar.file_kinds import file_kind
 from changeradar.model import Commit, FileChange, Signal, SignalAction, SignalKind
-from changeradar.signals import SignalContext
+from changeradar.signals.context import SignalContext
 from changeradar.signals.dependencies import Found, compare_found
 from changeradar.signals.interfaces import BREAKING, Interface
-from changeradar.signals.paths import file_kind
 from changeradar.signals.schemas import whole_sides
 
 MESSAGE = Interface.PROTO_MESSAGE

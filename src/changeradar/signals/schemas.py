@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterator
 from functools import lru_cache
 
+from changeradar.file_kinds import file_kind, matches_any
 from changeradar.model import Commit, FileChange, FileStatus, Signal
-from changeradar.signals import BlobSource, SignalContext, helm, kubernetes_crd, manifest_env, openapi
+from changeradar.signals import helm, kubernetes_crd, manifest_env, openapi
+from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.dependencies import Side, hunk_runs, side_text
 from changeradar.signals.outline import Hunk, Node, read_json, read_yaml
-from changeradar.signals.paths import file_kind, matches_any
 
 Family = Callable[[FileChange, list[Node], list[Node]], Iterator[Signal]]
 

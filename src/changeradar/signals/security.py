@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from changeradar.file_kinds import DOCKERFILE_PATTERNS, is_doc_path, matches_any
 from changeradar.model import Commit, FileChange, Signal, SignalAction, SignalKind
-from changeradar.signals import SignalContext
+from changeradar.signals.context import SignalContext
 from changeradar.signals.diff import added_lines
 from changeradar.signals.files import file_generated_kind
-from changeradar.signals.paths import DOCKERFILE_PATTERNS, is_doc_path, matches_any
 
 MAX_CALL_LINES = 10  # how far a call's arguments are followed over the added lines below it
 

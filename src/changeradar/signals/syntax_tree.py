@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from changeradar.model import FileChange, FileStatus, Signal, SignalAction
-from changeradar.signals import BlobSource
+from changeradar.signals.context import BlobSource
 from changeradar.signals.dependencies import Found, Side, hunk_runs, side_text
 
 if TYPE_CHECKING:

@@ -1,8 +1,12 @@
-"""What kind of file a repository path is (test, doc, CI, lock/vendored/generated), by gitignore-style globs.
+"""What a repository path is, decided in one place for every stage: its kind and its language.
 
-Public API: `glob_matches`, `matches_any`, `is_test_path`, `is_doc_path`, `is_ci_path`, `generated_kind`,
-and the pattern tables they read (so area rules can reuse them instead of restating them).
-Paths are repository-relative with `/` separators; matching is case-sensitive, as git's is.
+The kind (`file_kind`: core, tooling, ci, tests, docs, generated, and the finer `generated_kind`,
+`is_test_path`, …) comes from gitignore-style globs; paths are repository-relative with `/` separators and
+matched case-sensitively, as git does. What a file is written in comes from its suffix (`file_suffix`,
+lower-cased): `SOURCE_SUFFIXES` are the languages whose files are modules with an interface,
+`SCRIPT_SUFFIXES`, `CONFIG_SUFFIXES` and `DOC_SUFFIXES` the rest a reader may want to see, and
+`PROSE_FILE_SUFFIXES` those that make a word in prose a file name. Signals, scoring, the LLM budget and the
+ground check all read these tables, so a top-level module: none of them imports the signals package for it.
 """
 
 from __future__ import annotations
@@ -10,8 +14,52 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import PurePosixPath
 
 import pathspec
+
+# --- languages, by suffix ---------------------------------------------------------------------------------
+PYTHON_SUFFIXES = frozenset({".py", ".pyi", ".pyx"})
+HEADER_SUFFIXES = frozenset({".h", ".hh", ".hpp", ".hxx", ".cuh"})  # C, C++ and CUDA headers
+NATIVE_SUFFIXES = HEADER_SUFFIXES | {".c", ".cc", ".cpp", ".cxx", ".cu"}  # C, C++ and CUDA
+# Languages whose files are modules with an interface; what a "module added or removed" fact is about.
+SOURCE_SUFFIXES = (
+    PYTHON_SUFFIXES
+    | NATIVE_SUFFIXES
+    | {".go", ".rs", ".java", ".kt", ".scala", ".swift", ".m", ".mm", ".cs", ".rb"}
+    | {".js", ".jsx", ".mjs", ".ts", ".tsx", ".proto"}
+)
+# Code that is not a module: scripts, queries, Cython declarations.
+SCRIPT_SUFFIXES = frozenset({".pxd", ".php", ".sh", ".bash", ".sql", ".lua", ".jl", ".zig"})
+# fmt: off
+CONFIG_SUFFIXES = frozenset({
+    ".toml", ".yaml", ".yml", ".json", ".ini", ".cfg", ".conf", ".cmake", ".bzl", ".bazel", ".gradle", ".env",
+})
+# fmt: on
+CONFIG_NAMES = frozenset({"dockerfile", "makefile", "cmakelists.txt", "build", "workspace", "setup.cfg"})
+DOC_SUFFIXES = frozenset({".md", ".rst", ".adoc", ".txt", ".ipynb"})
+# Suffixes that are also common attribute names (`os.env`, `self.conf`) or abbreviations ("a.m."): a word
+# in prose ending in one is code or a plain word, not a file name.
+_AMBIGUOUS_IN_PROSE = frozenset({".m", ".mm", ".cs", ".rb", ".env", ".conf"})
+# Without the dot: a word ending in ".<one of these>" is a file name even without a folder ("fp8.py").
+PROSE_FILE_SUFFIXES = frozenset(
+    suffix[1:]
+    for suffix in (SOURCE_SUFFIXES | SCRIPT_SUFFIXES | CONFIG_SUFFIXES | DOC_SUFFIXES | {".lock"})
+    - _AMBIGUOUS_IN_PROSE
+)
+
+
+def file_suffix(path: str) -> str:
+    """The path's last suffix, lower-cased (".py"; "" for "Makefile")."""
+    return PurePosixPath(path).suffix.lower()
+
+
+def is_source(path: str) -> bool:
+    """Whether the path is a module in a programming language (`SOURCE_SUFFIXES`), whatever its kind."""
+    return file_suffix(path) in SOURCE_SUFFIXES
+
+
+# --- kinds, by gitignore-style globs ----------------------------------------------------------------------
 
 TEST_PATTERNS: tuple[str, ...] = (
     "test/",

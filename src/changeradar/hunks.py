@@ -1,0 +1,65 @@
+"""The one reader of a file's unified-diff patch: its hunks, and each line numbered in the old and new file.
+
+Signals number lines to point at evidence (`signals.diff` caches that per commit); the LLM budget re-cuts
+hunks around their changes. A patch here starts at its first `@@` header, as `git_log_format` stores it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+_HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@(.*)$")
+
+
+class Hunk(NamedTuple):
+    old_start: int  # line number in the old file of the hunk's first line
+    new_start: int  # line number in the new file of the hunk's first line
+    heading: str  # what git prints after the closing "@@" (often the enclosing function), with its space
+    lines: tuple[str, ...]  # body lines with their sign ("+", "-", " "); "\ No newline…" and blanks left out
+
+
+class DiffLine(NamedTuple):  # a tuple, not a frozen dataclass: there is one per line of every patch
+    sign: str  # "+", "-" or " "
+    text: str  # the line without its sign
+    old_line: int | None  # line number in the old file (None for an added line)
+    new_line: int | None  # line number in the new file (None for a removed line)
+
+
+def parse_hunks(patch: str) -> Iterator[Hunk]:
+    """Each hunk of `patch`, in order; lines before the first header are not part of any hunk."""
+    header: re.Match[str] | None = None
+    body: list[str] = []
+    for raw in patch.splitlines():
+        match = _HUNK_HEADER.match(raw)
+        if match:
+            if header:
+                yield _hunk(header, body)
+            header, body = match, []
+        elif header and raw and not raw.startswith("\\"):  # "\ No newline at end of file"
+            body.append(raw)
+    if header:
+        yield _hunk(header, body)
+
+
+def numbered_lines(patch: str) -> Iterator[DiffLine]:
+    """Every added, removed and context line of `patch`, with its old and new line numbers."""
+    for hunk in parse_hunks(patch):
+        old_number, new_number = hunk.old_start, hunk.new_start
+        for raw in hunk.lines:
+            sign, text = raw[0], raw[1:]
+            if sign == "+":
+                yield DiffLine("+", text, None, new_number)
+                new_number += 1
+            elif sign == "-":
+                yield DiffLine("-", text, old_number, None)
+                old_number += 1
+            elif sign == " ":
+                yield DiffLine(" ", text, old_number, new_number)
+                old_number += 1
+                new_number += 1
+
+
+def _hunk(header: re.Match[str], body: list[str]) -> Hunk:
+    return Hunk(int(header.group(1)), int(header.group(2)), header.group(3), tuple(body))

@@ -1,0 +1,31 @@
+"""One notion of a file's kind and language, read by signals, scoring, the LLM budget and the ground check."""
+
+from __future__ import annotations
+
+from changeradar.file_kinds import PROSE_FILE_SUFFIXES, file_kind, file_suffix, is_source
+from changeradar.llm.budget import FileRole, classify_file
+
+
+def test_a_file_has_one_kind_whoever_asks():
+    cases = {
+        "python/sglang/srt/server_args.py": ("core", FileRole.CORE_SOURCE),
+        "benchmark/kernels/bench_moe.py": ("tooling", FileRole.OTHER_SOURCE),
+        ".github/scripts/release.py": ("ci", FileRole.OTHER_SOURCE),
+        "test/srt/test_moe.py": ("tests", FileRole.TESTS),
+        "docs/conf.py": ("docs", FileRole.OTHER_SOURCE),
+        "uv.lock": ("generated", FileRole.GENERATED),
+        "api/v1/service_pb2.py": ("generated", FileRole.GENERATED),
+    }
+    assert {path: (file_kind(path), classify_file(path, {})) for path in cases} == cases
+
+
+def test_the_language_comes_from_the_suffix_whatever_its_case():
+    assert file_suffix("include/Norm.CUH") == ".cuh"
+    assert file_suffix("Makefile") == ""
+    assert is_source("csrc/kernel.cu") and is_source("web/App.TSX")
+    assert not is_source("pyproject.toml") and not is_source("run.sh")
+
+
+def test_prose_names_a_file_by_its_suffix_unless_the_suffix_reads_as_an_attribute():
+    assert {"py", "toml", "lock", "md", "cuh", "sh"} <= PROSE_FILE_SUFFIXES
+    assert not {"env", "conf", "m"} & PROSE_FILE_SUFFIXES  # os.env, self.conf, "a.m."
