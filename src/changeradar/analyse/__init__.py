@@ -58,7 +58,7 @@ _BUILTIN_MODULES = {"offline": "changeradar.analyse.offline", "llm": "changerada
 """Imported only when asked for: the llm analyser pulls in the openai SDK, which offline runs never need."""
 
 
-def register_analyzer(cls: type) -> type:
+def register_analyzer(cls: type[Analyzer]) -> type[Analyzer]:
     """Class decorator: make an analyser available under its `name`."""
     _ANALYZERS[cls.name] = cls
     return cls

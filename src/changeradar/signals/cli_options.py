@@ -99,7 +99,8 @@ def _python_option_calls(run: Run) -> Iterator[Found]:
         line_starts.append(line_starts[-1] + len(line.text) + 1)
     for call in _PYTHON_OPTION_CALL.finditer(text):
         arguments = _LEADING_ARGUMENTS.match(text, call.end())  # always matches, if only ""
-        options = _OPTION_STRING.finditer(text, call.end(), arguments.end())
+        end = arguments.end() if arguments is not None else call.end()
+        options = _OPTION_STRING.finditer(text, call.end(), end)
         strings = [(match[1], match.start()) for match in options]
         longs = [(name, offset) for name, offset in strings if name.startswith("--")]
         for name, offset in longs or strings[:1]:  # the short one only when there is no long one

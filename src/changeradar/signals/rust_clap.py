@@ -96,7 +96,7 @@ def _attributes_above(declaration: Node) -> Iterator[Node]:
         if sibling.type == "attribute_item":
             attribute = sibling.named_children[0] if sibling.named_children else None
             path = attribute.named_children[0] if attribute is not None and attribute.named_children else None
-            if path is not None and text(path) in _CLAP_ATTRIBUTES:
+            if attribute is not None and path is not None and text(path) in _CLAP_ATTRIBUTES:
                 yield attribute
         sibling = sibling.prev_named_sibling
 

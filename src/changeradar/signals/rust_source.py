@@ -49,6 +49,9 @@ class FolderLister(Protocol):
     def folder_names(self, commit: str, folder: str) -> frozenset[str] | None:
         """The names in a folder of a commit's tree, None when it has no such folder."""
 
+    def __hash__(self) -> int:
+        """Hashable, so answers can be cached per reader."""
+
 
 def in_library_crate(path: str, commit: str, blobs: object) -> bool:
     """Whether the file's crate has a library (`src/lib.rs` in the commit): a crate with only `main.rs`

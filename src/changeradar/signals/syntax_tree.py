@@ -166,16 +166,15 @@ def file_sides(
     When a side cannot be read, each hunk is parsed on its own, which finds what the patch shows; put
     between the lines of `hunk_within` when its facts only parse inside something (struct fields).
     """
-    texts = [side_text(file, side, blobs) for side in Side]
-    if texts[0] is None or texts[1] is None:
+    old_text, new_text = (side_text(file, side, blobs) for side in Side)
+    if old_text is None or new_text is None:
         old, new = (_from_hunks(file, side, grammar, read, hunk_within) for side in Side)
         return old, new
-    trees = [parse(grammar, content.encode()) for content in texts]
-    if trees[0] is None or trees[1] is None:
+    old_tree, new_tree = parse(grammar, old_text.encode()), parse(grammar, new_text.encode())
+    if old_tree is None or new_tree is None:
         return [], []
-    old_all, new_all = (
-        read(tree.root_node, _side_path(file, side)) for tree, side in zip(trees, Side, strict=True)
-    )
+    old_all = read(old_tree.root_node, _side_path(file, Side.OLD))
+    new_all = read(new_tree.root_node, _side_path(file, Side.NEW))
     if file.status is FileStatus.RENAMED or file.patch_truncated:
         before, after = [item.found for item in old_all], [item.found for item in new_all]
     else:
