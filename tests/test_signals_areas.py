@@ -198,3 +198,31 @@ def test_a_docs_tag_on_a_code_commit_is_not_an_area():
         [make_file("docs/npu.md", lines(5)), make_file("python/sglang/srt/npu/allocator.py", lines(5))],
     )
     assert [name for name, _, _ in areas_of(commit)] == ["npu"]
+
+
+@pytest.mark.parametrize(
+    ("path", "area"),
+    [
+        ("pkg/epp/framework/plugins/scorer/scorer.go", "epp"),
+        ("crates/git-cliff-core/src/changelog.rs", "git-cliff-core"),
+        ("flashinfer/gemm/gemm_base.py", "gemm"),
+        ("python/sglang/srt/managers/io_struct.py", "srt"),
+    ],
+)
+def test_code_no_rule_names_takes_the_part_of_the_project_it_lives_in(path, area):
+    commit = make_commit(
+        "Rename the data producer hook",
+        [
+            make_file(path, lines(40)),
+            make_file("docs/plugins.md", lines(5)),
+            make_file("tests/test_x.py", lines(9)),
+        ],
+    )
+    assert [name for name, _, _ in areas_of(commit)] == [area]
+
+
+def test_a_module_at_the_top_of_its_python_package_or_a_crate_root_gets_no_folder_area():
+    commit = make_commit(
+        "Tidy", [make_file("src/widget/app.py", lines(20)), make_file("src/main.rs", lines(20))]
+    )
+    assert areas_of(commit) == []

@@ -143,6 +143,10 @@ NOT_AREA_TAGS = frozenset({"breaking", "breaking change", "wip", "rfc", "draft"}
 PERIPHERAL_AREAS = frozenset({"docs", "tests", "ci"})
 # How much a changed line of a file that is not source (config, manifest, template) weighs.
 NON_SOURCE_LINE_WEIGHT = 0.25
+# Folders that hold a project's code without naming a part of it; the folder below one of them does.
+CONTAINER_FOLDERS = frozenset(
+    {"src", "pkg", "internal", "lib", "libs", "python", "crates", "cmd", "include", "csrc", "app", "apps"}
+)
 _NUMBERING_TAG = re.compile(r"\d+\s*/\s*(?:\d+|n)", re.IGNORECASE)  # [4/N], [1/3]
 _PATH_WORD_SEPARATORS = re.compile(r"[/_.\-]+")
 
@@ -199,16 +203,32 @@ def _areas_from_paths(files: Sequence[FileChange], user_rules: Sequence[AreaRule
     found: dict[str, _WeighedArea] = {}
     for file in files:
         weight, in_code = _line_weight(file), file_kind(file.path) == "core"
-        for path in dict.fromkeys(filter(None, (file.path, file.old_path))):
-            for name, evidence in file_areas(path, user_rules):
-                area = found.get(name)
-                if area is None:
-                    signal = Signal(SignalKind.AREA, name, detail=evidence, path=file.path)
-                    found[name] = _WeighedArea(signal, weight, in_code)
-                else:
-                    area.weight += weight
-                    area.in_code |= in_code
+        paths = dict.fromkeys(filter(None, (file.path, file.old_path)))
+        areas = [area for path in paths for area in file_areas(path, user_rules)]
+        if not areas and in_code and is_source(file.path):
+            areas = _folder_area(file.path)
+        for name, evidence in areas:
+            area = found.get(name)
+            if area is None:
+                signal = Signal(SignalKind.AREA, name, detail=evidence, path=file.path)
+                found[name] = _WeighedArea(signal, weight, in_code)
+            else:
+                area.weight += weight
+                area.in_code |= in_code
     return found
+
+
+def _folder_area(path: str) -> list[tuple[str, str]]:
+    """Source code no rule names takes the name of the part of the project it lives in: the first folder
+    that is not a mere container (`pkg/epp/…` → epp, `crates/git-cliff-core/src/…` → git-cliff-core).
+
+    A Python file's first such folder is its top-level package, the project itself, so the subpackage
+    below it names the part (`flashinfer/gemm/…` → gemm); a module at the package's top has none.
+    """
+    folders = [folder for folder in path.split("/")[:-1] if folder.lower() not in CONTAINER_FOLDERS]
+    if path.endswith((".py", ".pyi")):
+        folders = folders[1:]
+    return [(folders[0].lower(), f"folder {folders[0]}")] if folders else []
 
 
 def _line_weight(file: FileChange) -> float:
