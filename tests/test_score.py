@@ -258,3 +258,43 @@ def test_describe_reason_of_an_unknown_rule_shows_rule_and_subject():
 def test_describe_reason_rejects_an_unknown_language():
     with pytest.raises(BadInput, match="'fr'"):
         describe_reason(Reason("docs_only", 0.0), "fr")
+
+
+def test_a_name_added_and_removed_in_one_commit_moved_and_counts_as_neither():
+    commit = make_commit("Read the memory reserve where it is used", [added_lines("pkg/memory.py", 10)])
+    signals = [
+        Signal(SignalKind.ENV_VAR, "RESERVED_MEM", SignalAction.REMOVED, path="pkg/memory.py"),
+        Signal(SignalKind.ENV_VAR, "RESERVED_MEM", SignalAction.ADDED, path="pkg/memory.py"),
+        Signal(SignalKind.ENV_VAR, "GRAPH_RATIO", SignalAction.ADDED, path="pkg/memory.py"),
+    ]
+
+    importance = score_commit(commit, signals, DEFAULTS)
+
+    assert Reason("env_var_added", 1.5, "GRAPH_RATIO") in importance.reasons
+    assert "env_var_removed" not in rules_of(importance.reasons)
+
+
+def api_names(path: str, module: str, count: int) -> list[Signal]:
+    return [
+        Signal(SignalKind.API, f"{module}.f{index}", SignalAction.ADDED, path=path) for index in range(count)
+    ]
+
+
+def test_lines_modules_and_api_names_count_together_up_to_one_ceiling():
+    path = "pkg/models/llama.py"
+    signals = [Signal(SignalKind.MODULE, path, SignalAction.ADDED, path=path), *api_names(path, "pkg", 9)]
+
+    importance = score_commit(make_commit("Port a model", [added_lines(path, 2000)]), signals, DEFAULTS)
+
+    assert rules_of(importance.reasons) == ["api_added", "module_added", "core_lines", "code_volume"]
+    assert importance.score == 4.0  # 1 + 1.5 + 4, held at the ceiling
+    assert importance.level is Level.MEDIUM
+
+
+def test_code_inside_one_backend_of_several_has_a_lower_ceiling():
+    def scored(path: str) -> float:
+        signals = [Signal(SignalKind.MODULE, path, SignalAction.ADDED, path=path), *api_names(path, "m", 3)]
+        return score_commit(make_commit("Port a model", [added_lines(path, 600)]), signals, DEFAULTS).score
+
+    assert scored("backends/gaudi/server/models/qwen3.py") == 2.5
+    assert scored("server/models/qwen3.py") == 4.0

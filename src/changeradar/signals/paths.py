@@ -16,6 +16,8 @@ import pathspec
 TEST_PATTERNS: tuple[str, ...] = (
     "test/",
     "tests/",
+    "integration-tests/",
+    "integration_tests/",
     "__tests__/",
     "test_*.py",
     "*_test.py",
@@ -121,6 +123,7 @@ TOOLING_PATTERNS: tuple[str, ...] = (
     "example/",
     "scripts/",
     "tools/",
+    "hack/",  # Kubernetes projects' developer scripts
     ".gitignore",
     ".gitattributes",
     ".dockerignore",
