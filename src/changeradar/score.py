@@ -240,6 +240,8 @@ def _change_type_reason(facts: _CommitFacts, weights: dict[str, float]) -> Itera
     main = next((signal for signal in facts.signals if signal.kind is SignalKind.CHANGE_TYPE), None)
     if main is not None and main.name in CHANGE_TYPE_RULES and weights[main.name]:
         yield Reason(main.name, weights[main.name], main.detail)
+    elif main is None and facts.core_lines and weights["untyped_core_change"]:
+        yield Reason("untyped_core_change", weights["untyped_core_change"], "")
 
 
 def _size_reason(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Reason]:

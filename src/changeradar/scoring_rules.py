@@ -60,6 +60,9 @@ RULES: dict[str, Rule] = {
     "fix": Rule(2.5),
     "perf": Rule(2.5),
     "refactor": Rule(1.0),
+    # Core code changed under a subject that names no kind of work ("Adjust the round_up_seq logic"): in
+    # practice a fix or a behaviour change more often than a chore, so medium on its own.
+    "untyped_core_change": Rule(2.5),
     # Multiplies log2(1 + lines / CORE_LINES_SCALE), at most CORE_LINES_CEILING: 50 lines give 1, 750 give 4.
     "core_lines": Rule(1.0),
     # Caps: the commit cannot rank above low; the reason's weight is what the cap took off the score.
