@@ -43,6 +43,7 @@ SEARCH_SPACE: tuple[tuple[str, tuple[float, ...]], ...] = (
     ("fix", (1.5, 2.0, 2.5, 3.0)),
     ("perf", (1.5, 2.0, 2.5, 3.0)),
     ("refactor", (0.5, 1.0, 1.5)),
+    ("untyped_core_change", (1.5, 2.0, 2.5, 3.0)),
     ("api_added", (0.5, 1.0, 1.5, 2.0)),
     ("api_removed", (0.5, 1.0, 1.5, 2.0)),
     ("module_added", (1.0, 1.5, 2.0)),

@@ -88,8 +88,9 @@ def test_main_change_type_decides_so_a_minor_fix_is_a_chore():
 
 
 def test_core_size_weighs_in_but_never_decides_alone():
-    small = score_commit(make_commit("Rework", [added_lines("pkg/engine.py", 50)]), [], DEFAULTS)
-    huge = score_commit(make_commit("Rework", [added_lines("pkg/engine.py", 50_000)]), [], DEFAULTS)
+    chore = [change_type("chore", "tag [Minor]")]
+    small = score_commit(make_commit("[Minor] Rework", [added_lines("pkg/engine.py", 50)]), chore, DEFAULTS)
+    huge = score_commit(make_commit("[Minor] Rework", [added_lines("pkg/engine.py", 50000)]), chore, DEFAULTS)
 
     assert small.reasons == (Reason("core_lines", 1.0, "50"),)
     assert huge.reasons == (Reason("core_lines", 4.0, "50,000"),)
@@ -124,11 +125,12 @@ def test_generated_signal_keeps_a_file_out_of_the_core_line_count():
 
 
 def test_security_signal_raises_the_level():
-    commit = make_commit("Run the helper", [added_lines("pkg/launcher.py", 30)])
+    commit = make_commit("[Misc] Run the helper", [added_lines("pkg/launcher.py", 30)])
     shell = Signal(SignalKind.SECURITY, "subprocess-shell", SignalAction.ADDED, path="pkg/launcher.py")
+    misc = change_type("chore", "tag [Misc]")
 
-    without = score_commit(commit, [], DEFAULTS)
-    with_security = score_commit(commit, [shell], DEFAULTS)
+    without = score_commit(commit, [misc], DEFAULTS)
+    with_security = score_commit(commit, [misc, shell], DEFAULTS)
 
     assert without.level is Level.LOW
     assert with_security.level is Level.MEDIUM
@@ -258,3 +260,58 @@ def test_describe_reason_of_an_unknown_rule_shows_rule_and_subject():
 def test_describe_reason_rejects_an_unknown_language():
     with pytest.raises(BadInput, match="'fr'"):
         describe_reason(Reason("docs_only", 0.0), "fr")
+
+
+def test_a_name_added_and_removed_in_one_commit_moved_and_counts_as_neither():
+    commit = make_commit("Read the memory reserve where it is used", [added_lines("pkg/memory.py", 10)])
+    signals = [
+        Signal(SignalKind.ENV_VAR, "RESERVED_MEM", SignalAction.REMOVED, path="pkg/memory.py"),
+        Signal(SignalKind.ENV_VAR, "RESERVED_MEM", SignalAction.ADDED, path="pkg/memory.py"),
+        Signal(SignalKind.ENV_VAR, "GRAPH_RATIO", SignalAction.ADDED, path="pkg/memory.py"),
+    ]
+
+    importance = score_commit(commit, signals, DEFAULTS)
+
+    assert Reason("env_var_added", 1.5, "GRAPH_RATIO") in importance.reasons
+    assert "env_var_removed" not in rules_of(importance.reasons)
+
+
+def api_names(path: str, module: str, count: int) -> list[Signal]:
+    return [
+        Signal(SignalKind.API, f"{module}.f{index}", SignalAction.ADDED, path=path) for index in range(count)
+    ]
+
+
+def test_lines_modules_and_api_names_count_together_up_to_one_ceiling():
+    path = "pkg/models/llama.py"
+    signals = [Signal(SignalKind.MODULE, path, SignalAction.ADDED, path=path), *api_names(path, "pkg", 9)]
+
+    signals.append(change_type("chore", "tag [Misc]"))
+    importance = score_commit(make_commit("[Misc] Port", [added_lines(path, 2000)]), signals, DEFAULTS)
+
+    assert rules_of(importance.reasons) == ["api_added", "module_added", "core_lines", "code_volume"]
+    assert importance.score == 4.0  # 1 + 1.5 + 4, held at the ceiling
+    assert importance.level is Level.MEDIUM
+
+
+def test_code_inside_one_backend_of_several_has_a_lower_ceiling():
+    def scored(path: str) -> float:
+        module = Signal(SignalKind.MODULE, path, SignalAction.ADDED, path=path)
+        signals = [module, *api_names(path, "m", 3), change_type("chore", "tag [Misc]")]
+        return score_commit(make_commit("[Misc] Port", [added_lines(path, 600)]), signals, DEFAULTS).score
+
+    assert scored("backends/gaudi/server/models/qwen3.py") == 2.5
+    assert scored("server/models/qwen3.py") == 4.0
+
+
+def test_core_change_whose_subject_names_no_kind_of_work_is_medium_but_a_chore_is_not():
+    files = [added_lines("pkg/scheduler.py", 2)]
+
+    untyped = score_commit(make_commit("Adjust the rounding of sequence lengths", files), [], DEFAULTS)
+    chore = score_commit(make_commit("[Minor] Tidy", files), [change_type("chore", "tag [Minor]")], DEFAULTS)
+    docs = score_commit(make_commit("Release notes", [added_lines("docs/notes.md", 2)]), [], DEFAULTS)
+
+    assert untyped.level is Level.MEDIUM
+    assert rules_of(untyped.reasons) == ["untyped_core_change", "core_lines"]
+    assert chore.level is Level.LOW
+    assert "untyped_core_change" not in rules_of(docs.reasons)

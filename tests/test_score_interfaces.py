@@ -17,8 +17,8 @@ def api(name: str, action: SignalAction, detail: str, path: str) -> Signal:
 
 
 def interface_reasons(reasons: tuple[Reason, ...]) -> list[Reason]:
-    """The reasons other than the size of the change (a .proto counts as core source lines)."""
-    return [reason for reason in reasons if reason.rule != "core_lines"]
+    """The reasons other than the size and kind of the change (a .proto counts as core source lines)."""
+    return [reason for reason in reasons if reason.rule not in ("core_lines", "untyped_core_change")]
 
 
 def yaml_change(path: str) -> list:

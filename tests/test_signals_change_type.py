@@ -68,6 +68,9 @@ def types_of(subject, files=CODE):
         ("Pin transformers to 4.57.1", [("deps", "verb Pin")]),
         ('Revert "[NPU] support GPTQ quantization on npu (#15203)"', [("revert", "verb Revert")]),
         ("Update the installation docs for Blackwell", [("docs", "verb Update … installation docs")]),
+        ("[gaudi] idefics2-8b issue fix (#3264)", [("fix", "word fix")]),
+        ("Neuron backend bugfixes and patch version 3.3.4", [("fix", "word bugfixes")]),
+        ("[Minor] add extra sync to fix issue #58", [("chore", "tag [Minor]"), ("feature", "verb add")]),
     ],
 )
 def test_subject_hints(subject, expected):
@@ -82,6 +85,7 @@ def test_subject_hints(subject, expected):
         "model: rework weight loading",  # a prefix that is no conventional type
         "Pinned memory pool for the host KV cache",  # "Pin" without a version
         "Update docker image tags",  # not "Update docs"
+        "Prefix caching for the fixtures loader",  # "fix" only inside a word
         "[AMD] ROCm: route W4A16 MoE to Triton (#17863)",
         "",
     ],

@@ -119,7 +119,7 @@ def test_benchmark_and_ci_flags_are_listed_as_such_and_not_scored_as_the_product
         ("--max-batch-size", ADDED, "ci", ".github/tools/main.go", 6),
         ("--max-batch-size", ADDED, "benchmark", "benchmarks/latency/main.go", 6),
         ("--max-batch-size", ADDED, "", "cmd/epp/main.go", 6),
-        ("--max-batch-size", ADDED, "", "hack/gen/main.go", 6),
+        ("--max-batch-size", ADDED, "script", "hack/gen/main.go", 6),
     ]
 
 

@@ -194,6 +194,10 @@ def test_glob_matches_like_gitignore(pattern, path, matches):
         ("scripts/ci/slash_command_parse.py", "ci"),
         ("scripts/release/publish.py", "tooling"),
         ("benchmark/bench_serving.py", "tooling"),
+        ("integration-tests/fixtures/gaudi/service.py", "tests"),
+        ("backends/gaudi/server/integration-tests/requirements.txt", "tests"),
+        ("hack/verify-helm.sh", "tooling"),
+        ("pkg/hack.go", "core"),  # a file, not the folder
     ],
 )
 def test_file_kind_says_what_a_file_is_to_a_dependent_team(path: str, kind: str) -> None:

@@ -64,6 +64,8 @@ def is_source(path: str) -> bool:
 TEST_PATTERNS: tuple[str, ...] = (
     "test/",
     "tests/",
+    "integration-tests/",
+    "integration_tests/",
     "__tests__/",
     "test_*.py",
     "*_test.py",
@@ -169,6 +171,7 @@ TOOLING_PATTERNS: tuple[str, ...] = (
     "example/",
     "scripts/",
     "tools/",
+    "hack/",  # Kubernetes projects' developer scripts
     ".gitignore",
     ".gitattributes",
     ".dockerignore",

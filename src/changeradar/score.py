@@ -15,15 +15,19 @@ from dataclasses import dataclass
 
 from changeradar.config import ImportanceSettings
 from changeradar.errors import BadInput
-from changeradar.file_kinds import file_kind, is_source
+from changeradar.file_kinds import file_kind, is_source, matches_any
 from changeradar.model import Commit, Importance, Level, Reason, Signal, SignalAction, SignalKind
 from changeradar.render.view import describe_reason  # the words are the view's; kept here for callers
 from changeradar.scoring_rules import (
     CAP_MARGIN,
+    CODE_VOLUME_CEILING,
+    CODE_VOLUME_RULES,
     CORE_LINES_CEILING,
     CORE_LINES_SCALE,
     LARGE_REVERT_LINES,
     RULES,
+    VARIANT_PATTERNS,
+    VARIANT_VOLUME_CEILING,
 )
 from changeradar.signals.dependencies import DependencyTrait
 from changeradar.signals.dependency_versions import Step
@@ -105,6 +109,7 @@ def score_commit(commit: Commit, signals: Sequence[Signal], settings: Importance
     weights = default_weights() | settings.weights
     facts = _CommitFacts.gather(commit, signals)
     reasons = [reason for rule in _ADDITIVE_RULES for reason in rule(facts, weights)]
+    reasons += _volume_ceiling(facts, reasons)
     score = sum(reason.weight for reason in reasons)
     cap = _cap(facts, score, settings)
     if cap is not None:
@@ -123,6 +128,7 @@ class _CommitFacts:
     has_generated: bool
     peripheral_paths: frozenset[str]
     core_lines: int
+    variant_only: bool  # every core file lies inside one backend of several (`VARIANT_PATTERNS`)
 
     @classmethod
     def gather(cls, commit: Commit, signals: Sequence[Signal]) -> _CommitFacts:
@@ -133,25 +139,43 @@ class _CommitFacts:
             for file in commit.files
             if kind_of[file.path] == CORE and is_source(file.path)
         )
+        core_paths = [path for path, kind in kind_of.items() if kind == CORE]
         return cls(
             signals=tuple(signals),
             kinds=frozenset(kind_of.values()) - {GENERATED},
             has_generated=GENERATED in kind_of.values(),
             peripheral_paths=frozenset(path for path, kind in kind_of.items() if kind != CORE),
             core_lines=core_lines,
+            variant_only=bool(core_paths) and all(matches_any(VARIANT_PATTERNS, path) for path in core_paths),
         )
 
     def named(self, kind: SignalKind, action: SignalAction | None = None) -> list[str]:
         """What the signals of this kind (and action) name, in order, once each; surface facts only where
-        users meet them, and interface facts only by their own rules."""
+        users meet them, and interface facts only by their own rules.
+
+        A name both added and removed in one commit moved (an environment variable read in another
+        file, a function moved between classes of one module): it is neither new nor gone.
+        """
+        moved = self._moved(kind) if action in (SignalAction.ADDED, SignalAction.REMOVED) else set()
         return _unique(
-            _signal_label(signal)
-            for signal in self.signals
-            if signal.kind is kind
-            and (action is None or signal.action is action)
-            and not self._peripheral(signal)
-            and surface_of(signal) is None
+            label
+            for signal in self._counted(kind)
+            if (action is None or signal.action is action) and (label := _signal_label(signal)) not in moved
         )
+
+    def _counted(self, kind: SignalKind) -> Iterable[Signal]:
+        return (
+            signal
+            for signal in self.signals
+            if signal.kind is kind and not self._peripheral(signal) and surface_of(signal) is None
+        )
+
+    def _moved(self, kind: SignalKind) -> set[str]:
+        by_action: dict[SignalAction, set[str]] = {SignalAction.ADDED: set(), SignalAction.REMOVED: set()}
+        for signal in self._counted(kind):
+            if signal.action in by_action:
+                by_action[signal.action].add(_signal_label(signal))
+        return by_action[SignalAction.ADDED] & by_action[SignalAction.REMOVED]
 
     def interfaces(self, surface: Surface, action: SignalAction, breaking: bool) -> list[str]:
         """What the interface facts of this surface and action name, once each, where users meet them."""
@@ -214,6 +238,8 @@ def _change_type_reason(facts: _CommitFacts, weights: dict[str, float]) -> Itera
     main = next((signal for signal in facts.signals if signal.kind is SignalKind.CHANGE_TYPE), None)
     if main is not None and main.name in CHANGE_TYPE_RULES and weights[main.name]:
         yield Reason(main.name, weights[main.name], main.detail)
+    elif main is None and facts.core_lines and weights["untyped_core_change"]:
+        yield Reason("untyped_core_change", weights["untyped_core_change"], "")
 
 
 def _size_reason(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Reason]:
@@ -231,6 +257,21 @@ _ADDITIVE_RULES: tuple[ReasonSource, ...] = (
     _change_type_reason,
     _size_reason,
 )
+
+
+def _volume_ceiling(facts: _CommitFacts, reasons: Sequence[Reason]) -> Iterable[Reason]:
+    """Takes off what the code-volume reasons give beyond their ceiling.
+
+    Lines, new or removed modules and "public" Python names all grow with the amount of code a commit
+    moves: a large model port has many of each, yet the amount alone never makes it high. Inside one
+    backend of several (`backends/<name>/`) the ceiling is lower: that code reaches only that backend's
+    users, and such a backend often copies the main code base, so its modules and names are many.
+    """
+    ceiling = VARIANT_VOLUME_CEILING if facts.variant_only else CODE_VOLUME_CEILING
+    volume = [reason for reason in reasons if reason.rule in CODE_VOLUME_RULES]
+    excess = sum(reason.weight for reason in volume) - ceiling
+    if excess > 0:
+        yield Reason("code_volume", round(-excess, 2), LIST_SEPARATOR.join(r.rule for r in volume))
 
 
 def _cap(facts: _CommitFacts, score: float, settings: ImportanceSettings) -> Reason | None:

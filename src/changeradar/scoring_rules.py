@@ -37,7 +37,7 @@ RULES: dict[str, Rule] = {
     "schema_added": Rule(2.5),
     "schema_changed": Rule(2.5),
     "deployment_added": Rule(2.5),
-    "deployment_removed": Rule(2.5),
+    "deployment_removed": Rule(3.5),  # a removed chart value breaks every install that sets it
     "deployment_changed": Rule(1.5),
     "module_added": Rule(1.5),
     "module_removed": Rule(1.5),
@@ -60,6 +60,9 @@ RULES: dict[str, Rule] = {
     "fix": Rule(2.5),
     "perf": Rule(2.5),
     "refactor": Rule(1.0),
+    # Core code changed under a subject that names no kind of work ("Adjust the round_up_seq logic"): in
+    # practice a fix or a behaviour change more often than a chore, so medium on its own.
+    "untyped_core_change": Rule(2.5),
     # Multiplies log2(1 + lines / CORE_LINES_SCALE), at most CORE_LINES_CEILING: 50 lines give 1, 750 give 4.
     "core_lines": Rule(1.0),
     # Caps: the commit cannot rank above low; the reason's weight is what the cap took off the score.
@@ -70,6 +73,8 @@ RULES: dict[str, Rule] = {
     "generated_only": Rule(),
     "non_core_only": Rule(),
     "small_revert": Rule(),
+    # Takes off what lines, modules and API names together give beyond CODE_VOLUME_CEILING.
+    "code_volume": Rule(),
     # Added by the pipeline when the analyser's own view of the level wins.
     "analyzer_level": Rule(),
 }
@@ -77,6 +82,16 @@ RULES: dict[str, Rule] = {
 # Only hand-written source files outside docs, tests, CI and tooling count as core lines.
 CORE_LINES_SCALE = 50
 CORE_LINES_CEILING = 4.0
+# Rules that measure how much code a commit moves rather than what it changes for users; together they
+# give at most CODE_VOLUME_CEILING.
+CODE_VOLUME_RULES = frozenset(
+    {"core_lines", "module_added", "module_removed", "api_added", "api_removed", "api_changed"}
+)
+CODE_VOLUME_CEILING = 4.0
+# Inside one backend of several, which reaches only its own users and often copies the main code base.
+VARIANT_VOLUME_CEILING = 2.5
+# Folders that hold one of several alternative backends of the product (gitignore-style globs).
+VARIANT_PATTERNS: tuple[str, ...] = ("**/backends/*/",)
 # A revert of fewer core lines than this is a trivial revert and ranks low.
 LARGE_REVERT_LINES = 200
 # Capped commits keep a score this far below the medium threshold.

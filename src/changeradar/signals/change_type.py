@@ -153,10 +153,16 @@ def _file_hints(files: Iterable[FileChange]) -> Iterator[tuple[ChangeType, str]]
 
 
 def _verb_hints(text: str) -> Iterator[tuple[ChangeType, str]]:
+    """The leading verb's type; failing that, a fix named as a noun ("idefics2 issue fix")."""
     for pattern, change_type in _VERBS:
         if match := pattern.match(text):
             yield change_type, f"verb {_shorten(match.group(0))}"
             return
+    if match := _FIX_NOUN.search(text):
+        yield ChangeType.FIX, f"word {match.group(0)}"
+
+
+_FIX_NOUN = re.compile(r"\b(?:bug ?)?fix(?:es)?\b", re.IGNORECASE)
 
 
 def _shorten(phrase: str) -> str:
