@@ -27,7 +27,8 @@ from changeradar.config import ImportanceSettings
 from changeradar.errors import BadInput
 from changeradar.git import GitBlobReader, run_git
 from changeradar.model import Commit, Importance, Level, Signal, Window
-from changeradar.score import check_weights, default_weights, describe_reason, score_commit
+from changeradar.render.view import describe_reason
+from changeradar.score import check_weights, default_weights, score_commit
 from changeradar.signals import extract_signals
 
 LEVELS = (Level.HIGH, Level.MEDIUM, Level.LOW)

@@ -18,7 +18,7 @@ from changeradar.render.json_document import (
     render_json,
     schema_text,
 )
-from changeradar.score import describe_reason
+from changeradar.render.view import describe_reason
 from day_reports import REPO, empty_report, sample_report
 
 SCHEMA_FILE = Path(__file__).parent.parent / "schema" / "report.schema.json"

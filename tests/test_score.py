@@ -7,7 +7,8 @@ import pytest
 from changeradar.config import ImportanceSettings
 from changeradar.errors import BadInput
 from changeradar.model import FileChange, Level, Reason, Signal, SignalAction, SignalKind
-from changeradar.score import check_weights, default_weights, describe_reason, score_commit
+from changeradar.render.view import describe_reason
+from changeradar.score import check_weights, default_weights, score_commit
 from diffs import make_commit, make_file
 
 DEFAULTS = ImportanceSettings()

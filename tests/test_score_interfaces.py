@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from changeradar.config import ImportanceSettings
 from changeradar.model import Level, Reason, Signal, SignalAction, SignalKind
-from changeradar.score import describe_reason, score_commit
+from changeradar.render.view import describe_reason
+from changeradar.score import score_commit
 from diffs import make_commit, make_file
 
 DEFAULTS = ImportanceSettings()

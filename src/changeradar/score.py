@@ -17,7 +17,6 @@ from changeradar.config import ImportanceSettings
 from changeradar.errors import BadInput
 from changeradar.file_kinds import file_kind, is_source, matches_any
 from changeradar.model import Commit, Importance, Level, Reason, Signal, SignalAction, SignalKind
-from changeradar.render.view import describe_reason  # the words are the view's; kept here for callers
 from changeradar.scoring_rules import (
     CAP_MARGIN,
     CODE_VOLUME_CEILING,
@@ -33,7 +32,7 @@ from changeradar.signals.dependencies import DependencyTrait
 from changeradar.signals.dependency_versions import Step
 from changeradar.signals.interfaces import Surface, is_breaking, surface_of
 
-__all__ = ["check_weights", "default_weights", "dependency_rule", "describe_reason", "score_commit"]
+__all__ = ["check_weights", "default_weights", "dependency_rule", "score_commit"]
 
 # Facts whose signals each rule gathers; the reason's subject lists what they name.
 SIGNAL_RULES: tuple[tuple[str, SignalKind, SignalAction | None], ...] = (
