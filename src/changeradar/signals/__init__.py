@@ -19,18 +19,15 @@ from changeradar.signals.families import extractor_modules
 
 __all__ = ["BlobSource", "SignalContext", "extract_signals"]
 
-# The extractor modules in the order their facts are listed (see `families.FAMILIES`); each is asked for
-# its `extract` at call time.
-_EXTRACTOR_MODULES = extractor_modules()
-
 
 def extract_signals(
     commit: Commit, blobs: BlobSource | None = None, area_rules: Sequence[AreaRule] = ()
 ) -> tuple[Signal, ...]:
-    """Every fact every extractor finds, without duplicates, in a stable order."""
+    """Every fact every extractor finds, without duplicates, in a stable order: the order of the families
+    (`families.FAMILIES`) whose extractors found them."""
     context = SignalContext(blobs=blobs, area_rules=tuple(area_rules))
     try:
-        return _unique(signal for module in _EXTRACTOR_MODULES for signal in module.extract(commit, context))
+        return _unique(signal for module in extractor_modules() for signal in module.extract(commit, context))
     finally:
         forget_parsed_patches()
 

@@ -7,9 +7,9 @@ block lists it. Its messages follow from it: `fact.<kind>` and `fact.<kind>.<act
 in `scoring_rules.RULES`. `signals.extract_signals`, `score`'s rule tables and `render.view.FACT_KINDS`
 derive from `FAMILIES`; the LLM prompt writes any kind the same way (`llm.prompt.describe_fact`).
 
-The tables are derived once, when those modules are imported: a family is registered by its entry in
-`FAMILIES`. The kinds themselves stay a closed vocabulary in `model.SignalKind`, since they are part of
-the JSON document and the cache: a new family adds one member there.
+A family is registered by its entry in `FAMILIES`: extraction reads it at each call, `score` and the
+view derive their tables from it when they are imported. The kinds themselves stay a closed vocabulary in
+`model.SignalKind`, since the JSON document checks them: a new family adds one member there.
 
 Three orders are the report's, and differ: extraction (`FAMILIES`' order, which is the order facts are
 listed in the JSON), reasons (`reason_place`) and the facts block (`fact_place`). They are declared here,
