@@ -28,53 +28,22 @@ from changeradar.scoring_rules import (
     VARIANT_PATTERNS,
     VARIANT_VOLUME_CEILING,
 )
-from changeradar.signals.dependencies import DependencyTrait
-from changeradar.signals.dependency_versions import Step
+from changeradar.signals.families import kind_rules, surface_kinds, surface_rules, trait_rules
 from changeradar.signals.interfaces import Surface, is_breaking, surface_of
 
 __all__ = ["check_weights", "default_weights", "dependency_rule", "score_commit"]
 
-# Facts whose signals each rule gathers; the reason's subject lists what they name.
-SIGNAL_RULES: tuple[tuple[str, SignalKind, SignalAction | None], ...] = (
-    ("breaking_change", SignalKind.BREAKING, None),
-    ("security_sensitive", SignalKind.SECURITY, None),
-    ("cli_option_added", SignalKind.CLI_OPTION, SignalAction.ADDED),
-    ("cli_option_removed", SignalKind.CLI_OPTION, SignalAction.REMOVED),
-    ("cli_option_changed", SignalKind.CLI_OPTION, SignalAction.CHANGED),
-    ("env_var_added", SignalKind.ENV_VAR, SignalAction.ADDED),
-    ("env_var_removed", SignalKind.ENV_VAR, SignalAction.REMOVED),
-    ("api_added", SignalKind.API, SignalAction.ADDED),
-    ("api_removed", SignalKind.API, SignalAction.REMOVED),
-    ("api_changed", SignalKind.API, SignalAction.CHANGED),
-    ("module_added", SignalKind.MODULE, SignalAction.ADDED),
-    ("module_removed", SignalKind.MODULE, SignalAction.REMOVED),
-)
+# The rules of each signal family, as `signals.families` declares them. Facts whose signals each rule
+# gathers; the reason's subject lists what they name.
+SIGNAL_RULES = kind_rules()
 # Each dependency signal goes to the first rule whose traits it has (all of them; the action too, when
 # one is given); the last three take what is left, by action.
-DEPENDENCY_RULES: tuple[tuple[str, frozenset[str], SignalAction | None], ...] = (
-    ("dependency_floor_changed", frozenset({DependencyTrait.FLOOR}), None),
-    ("dependency_indirect", frozenset({DependencyTrait.INDIRECT}), None),
-    ("dependency_development", frozenset({DependencyTrait.DEVELOPMENT}), None),
-    ("dependency_bot_bump", frozenset({DependencyTrait.BOT, Step.MINOR}), SignalAction.CHANGED),
-    ("dependency_bot_bump", frozenset({DependencyTrait.BOT, Step.PATCH}), SignalAction.CHANGED),
-    ("dependency_major_bump", frozenset({Step.MAJOR}), SignalAction.CHANGED),
-    ("dependency_added", frozenset(), SignalAction.ADDED),
-    ("dependency_removed", frozenset(), SignalAction.REMOVED),
-    ("dependency_changed", frozenset(), SignalAction.CHANGED),
-)
+DEPENDENCY_RULES = trait_rules(SignalKind.DEPENDENCY)
 # Interface facts (api signals whose detail names a schema or deployment interface), by their own rules:
 # (rule, surface, action, breaking). A breaking change is scored once, as breaking.
-INTERFACE_RULES: tuple[tuple[str, Surface, SignalAction, bool], ...] = (
-    ("schema_breaking", Surface.SCHEMA, SignalAction.CHANGED, True),
-    ("schema_removed", Surface.SCHEMA, SignalAction.REMOVED, False),
-    ("schema_added", Surface.SCHEMA, SignalAction.ADDED, False),
-    ("schema_changed", Surface.SCHEMA, SignalAction.CHANGED, False),
-    ("deployment_added", Surface.DEPLOYMENT, SignalAction.ADDED, False),
-    ("deployment_removed", Surface.DEPLOYMENT, SignalAction.REMOVED, False),
-    ("deployment_changed", Surface.DEPLOYMENT, SignalAction.CHANGED, False),
-)
+INTERFACE_RULES = surface_rules()
 # Facts that are user-facing surface only where users meet them: not in tests, docs, CI or tooling.
-SURFACE_KINDS = frozenset({SignalKind.CLI_OPTION, SignalKind.ENV_VAR, SignalKind.API, SignalKind.MODULE})
+SURFACE_KINDS = surface_kinds()
 # Change types that say what sort of work a commit is; the others (docs, ci, chore…) add nothing.
 CHANGE_TYPE_RULES: tuple[str, ...] = ("feature", "fix", "perf", "refactor")
 # Which cap names a commit whose every hand-written file is of one peripheral kind.

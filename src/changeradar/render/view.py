@@ -42,6 +42,7 @@ from changeradar.model import (
     SignalKind,
 )
 from changeradar.render.summary import LEVELS, DaySummary, summarise_day
+from changeradar.signals.families import fact_kinds, family_of
 
 SHORT_SHA = 7
 MAX_FACTS = 15  # per commit in the Markdown; a refactor can move a hundred API names
@@ -51,16 +52,7 @@ REASON_ITEM_SEPARATOR = ", "  # between the items of a reason's subject (see `sc
 STATS_ANCHOR = "stats"
 HIGHLIGHTS_ANCHOR = "highlights"
 # The facts block, in the order a reader checks them; tests are listed together on one line.
-FACT_KINDS = (
-    SignalKind.BREAKING,
-    SignalKind.REVERT,
-    SignalKind.DEPENDENCY,
-    SignalKind.ENV_VAR,
-    SignalKind.CLI_OPTION,
-    SignalKind.API,
-    SignalKind.MODULE,
-    SignalKind.SECURITY,
-)
+FACT_KINDS = fact_kinds()  # each family's `fact_place` (`signals.families`)
 _NOT_IN_ANCHOR = re.compile(r"[^a-z0-9]+")
 
 
@@ -291,8 +283,7 @@ def _facts(signals: Sequence[Signal], language: str) -> Iterable[Line]:
 
 
 def _fact_line(signal: Signal, language: str) -> Line:
-    specific = f"fact.{signal.kind.value}.{signal.action.value}"
-    key = specific if has_message(specific) else f"fact.{signal.kind.value}"
+    key = family_of(signal.kind).fact_key(signal.action)
     name: Line = (Code(signal.name),)
     if signal.kind is SignalKind.DEPENDENCY and signal.detail:
         name += (Words(" "), Code(signal.detail))
