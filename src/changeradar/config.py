@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -26,9 +27,17 @@ from pydantic import (
 )
 
 from changeradar.errors import BadInput
+from changeradar.i18n import check_language
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
-Language = Literal["zh", "en"]
+
+
+def _report_language(language: str) -> str:
+    """A language with a message catalogue: adding one is adding its catalogue, nothing here."""
+    return check_language(language)
+
+
+Language = Annotated[str, AfterValidator(_report_language)]
 Format = Literal["md", "json"]
 DEFAULT_FORMATS: tuple[Format, ...] = ("md", "json")
 # One folder level per part of `owner/name`: reports are written under `{output}/{year}/{owner}/{name}/`.
