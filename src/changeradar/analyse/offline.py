@@ -37,7 +37,7 @@ from changeradar.signals.paths import file_kind
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings
 
-VERSION = 3
+VERSION = 4
 """Part of every cache key: bump it whenever a sentence or a rule here changes."""
 
 TOP_FILES = 5
@@ -219,7 +219,7 @@ def _summary(facts: _Facts) -> list[Line]:
         ("summary.revert", facts.names(SignalKind.REVERT)),
         ("summary.breaking", facts.names(SignalKind.BREAKING)),
     )
-    statement = author_statement(commit.body)
+    statement = author_statement(commit.body, commit.subject)
     points = [
         head,
         *([facts.say("summary.statement", statement=statement)] if statement else []),
