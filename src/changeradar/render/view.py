@@ -41,6 +41,7 @@ from changeradar.model import (
     Signal,
     SignalKind,
 )
+from changeradar.render.attention import AttentionItem, attention_items
 from changeradar.render.summary import LEVELS, DaySummary, summarise_day
 
 SHORT_SHA = 7
@@ -50,6 +51,7 @@ SHOWN_REASON_ITEMS = 3  # items a reason names as code before "… and N more"
 REASON_ITEM_SEPARATOR = ", "  # between the items of a reason's subject (see `score.LIST_SEPARATOR`)
 STATS_ANCHOR = "stats"
 HIGHLIGHTS_ANCHOR = "highlights"
+ATTENTION_ANCHOR = "attention"
 # The facts block, in the order a reader checks them; tests are listed together on one line.
 FACT_KINDS = (
     SignalKind.BREAKING,
@@ -104,6 +106,8 @@ class ReportView:
     repo_anchor: str
     context: Line
     failures: tuple[Line, ...]
+    attention: tuple[AttentionItem, ...]  # what to act on, most important commits first
+    attention_empty: Line  # the block's one line when there is nothing to act on
     highlights: tuple[Line, ...]
     empty_line: Line
     stats_line: Line
@@ -143,6 +147,8 @@ def build_view(report: DayReport) -> ReportView:
         repo_anchor=repo_anchor(report.repo.name),
         context=_context_line(report, zone),
         failures=tuple((Prose(failure),) for failure in report.failures),
+        attention=attention_items(report.commits, anchors, language),
+        attention_empty=line(language, "attention.none"),
         highlights=tuple((Prose(item),) for item in report.highlights),
         empty_line=line(language, f"empty.{period}"),
         stats_line=line(
