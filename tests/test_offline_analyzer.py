@@ -98,7 +98,7 @@ def test_summary_gives_size_and_the_authors_words_not_the_title_or_the_facts() -
 
 def test_impact_lists_areas_then_the_five_largest_files() -> None:
     impact = analyse_commit(request_for(1, "zh")).impact
-    assert impact[0] == "涉及领域：disaggregation、docker。"
+    assert impact[0] == "涉及领域：PD 分离、Docker。"  # area names in the report's language
     assert impact[1] == "`python/sglang/srt/disaggregation/mori/conn.py`：新文件，+612 行"
     assert impact[-1] == "`python/sglang/srt/server_args.py`：+12/−1 行"
     assert len(impact) == 6

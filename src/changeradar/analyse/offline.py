@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from changeradar.analyse import AnalysisRequest, AnalysisResult, ProgressCallback, register_analyzer
 from changeradar.analyse.commit_message import author_statement
-from changeradar.i18n import check_language, join_items, line
+from changeradar.i18n import area_label, check_language, join_items, line
 from changeradar.inline import Code, Line, Text, commonmark
 from changeradar.model import (
     Analysis,
@@ -35,7 +35,7 @@ from changeradar.model import (
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings
 
-VERSION = 5
+VERSION = 6
 """Part of every cache key: bump it whenever a sentence or a rule here changes."""
 
 TOP_FILES = 5
@@ -135,8 +135,9 @@ class _Facts:
             (self.say("at", what=Code(s.name), where=Code(_where(s))) for s in signals), self.language
         )
 
-    def plain_list(self, names: Iterable[str]) -> Line:
-        return join_items(((Text(name),) for name in names), self.language)
+    def area_list(self, areas: Iterable[str]) -> Line:
+        """Areas by the names readers of the language know them by."""
+        return join_items(((Text(area_label(area, self.language)),) for area in areas), self.language)
 
     @property
     def test_files(self) -> list[str]:
@@ -188,7 +189,7 @@ def _impact(facts: _Facts) -> list[Line]:
     points = []
     areas = facts.names(SignalKind.AREA)
     if areas:
-        points.append(facts.say("impact.areas", areas=facts.plain_list(areas)))
+        points.append(facts.say("impact.areas", areas=facts.area_list(areas)))
     ranked = sorted(facts.commit.files, key=lambda file: (-(file.additions + file.deletions), file.path))
     points.extend(_file_line(facts, file) for file in ranked[:TOP_FILES])
     if len(ranked) > TOP_FILES:
@@ -233,7 +234,7 @@ def _performance(facts: _Facts) -> Line:
         return facts.say("performance.typed")
     areas = [area for area in facts.names(SignalKind.AREA) if area in PERFORMANCE_AREAS]
     if areas:
-        return facts.say("performance.areas", areas=facts.plain_list(areas))
+        return facts.say("performance.areas", areas=facts.area_list(areas))
     return facts.say("performance.unknown")
 
 

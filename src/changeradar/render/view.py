@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from changeradar.config import check_timezone
 from changeradar.git import without_credentials
 from changeradar.i18n import (
+    area_label,
     change_type_label,
     evidence_in,
     has_message,
@@ -195,7 +196,7 @@ def reason_line(reason: Reason, language: str) -> Line:
     if not has_message(key):  # a rule from a newer version, say: no words for it, only its name
         return (Prose(f"{reason.rule}: {reason.subject}" if reason.subject else reason.rule),)
     items = [item for item in reason.subject.split(REASON_ITEM_SEPARATOR) if item]
-    code = join_items(((Code(item),) for item in items), language, SHOWN_REASON_ITEMS, "reason.more")
+    code = join_items(((Code(item),) for item in items), language, SHOWN_REASON_ITEMS)
     return line(language, key, subject=Prose(evidence_in(language, reason.subject)), code=code)
 
 
@@ -206,8 +207,9 @@ def describe_reason(reason: Reason, language: str) -> str:
 
 def run_summary(report: DayReport, summary: DaySummary) -> str:
     """One line for the log of a scheduled run: what was reported, how it was analysed, what it cost."""
+    commits = "1 commit" if summary.total == 1 else f"{summary.total} commits"
     line = (
-        f"{report.repo.name} {report.window.label}: {summary.total} commits "
+        f"{report.repo.name} {report.window.label}: {commits} "
         f"(high {summary.high}, medium {summary.medium}, low {summary.low})"
     )
     if report.incomplete_commits:
@@ -368,7 +370,10 @@ def _stats_parts(stats: AnalysisStats, total: int, language: str) -> Iterable[Li
 def _areas_line(summary: DaySummary, language: str) -> Line | None:
     if not summary.areas:
         return None
-    areas = [(Text(area.name), Words(f" ({area.commits})")) for area in summary.areas[:TOP_AREAS]]
+    areas = [
+        line(language, "stats.area", area=area_label(area.name, language), n=area.commits)
+        for area in summary.areas[:TOP_AREAS]
+    ]
     return line(language, "stats.areas", areas=join_lines(areas, " · "))
 
 
