@@ -193,6 +193,9 @@ class ReportDocument(_Part):
     shallow_since: Timestamp | None = Field(
         description="A shallow clone: the commit date from which history can be trusted; null otherwise."
     )
+    last_commit_at: Timestamp | None = Field(
+        description="An empty window: when the branch's newest commit was committed; null otherwise."
+    )
     commits: list[CommitDocument] = Field(description="Newest first.")
 
 
@@ -230,6 +233,7 @@ def build_document(report: DayReport) -> ReportDocument:
         highlights=report.highlights,
         failures=report.failures,
         shallow_since=report.shallow_since.astimezone(view.zone) if report.shallow_since else None,
+        last_commit_at=report.last_commit_at.astimezone(view.zone) if report.last_commit_at else None,
         commits=[_commit(report, view, commit) for commit in view.commits],
     )
 

@@ -151,7 +151,7 @@ def build_view(report: DayReport) -> ReportView:
         attention=attention_items(report.commits, anchors, language),
         attention_empty=line(language, "attention.none"),
         highlights=tuple((Prose(item),) for item in report.highlights),
-        empty_line=line(language, f"empty.{period}"),
+        empty_line=_empty_line(report, period, zone),
         stats_line=line(
             language,
             f"stats.{period}",
@@ -214,6 +214,8 @@ def run_summary(report: DayReport, summary: DaySummary) -> str:
     )
     if report.incomplete_commits:
         line += f"; {report.incomplete_commits} not read fully"
+    if report.last_commit_at is not None and not report.commits:
+        line += f"; last commit on {report.branch} at {report.last_commit_at.isoformat()}"
     stats = report.stats
     if report.model is None:
         return f"{line}; analysed {report.analyzer}"
@@ -375,6 +377,16 @@ def _areas_line(summary: DaySummary, language: str) -> Line | None:
         for area in summary.areas[:TOP_AREAS]
     ]
     return line(language, "stats.areas", areas=join_lines(areas, " · "))
+
+
+def _empty_line(report: DayReport, period: str, zone: ZoneInfo) -> Line:
+    """No commits, and when the branch last had one: a mirror that stopped updating shows at once."""
+    empty = line(report.language, f"empty.{period}")
+    if report.last_commit_at is None:
+        return empty
+    date = Words(report.last_commit_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
+    last = line(report.language, "empty.last_commit", branch=Code(report.branch), date=date)
+    return join_lines((empty, last), text(report.language, "sentence.separator"))
 
 
 def _is_range(report: DayReport) -> bool:
