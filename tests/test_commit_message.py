@@ -39,3 +39,66 @@ def test_only_whole_sentences_are_quoted() -> None:
 def test_chinese_sentences_are_kept_whole() -> None:
     body = "修复 NPU 上 GPTQ 权重加载的问题。新增 4-bit 打包路径。"
     assert author_statement(body) == body
+
+
+def test_a_pull_request_template_left_unfilled_gives_nothing() -> None:
+    body = """<!-- .github/pull_request_template.md -->
+
+## 📌 Description
+
+<!-- What does this PR do? Briefly describe the changes and why they're
+needed. -->
+
+## 🚀 Pull Request Checklist
+
+Thank you for contributing to FlashInfer! Before we review your pull
+request, please make sure the following items are complete.
+
+### ✅ Pre-commit Checks
+
+- [ ] I have installed `pre-commit` by running `pip install pre-commit`"""
+    assert author_statement(body, "Add @Anerudhan to CODEOWNERS for core review (#4622)") is None
+
+
+def test_a_quoted_note_is_passed_over_for_the_authors_summary() -> None:
+    body = """# feat(moe_ep): SM100 BF16 CuTeDSL MegaMoE kernel
+
+> Note: This PR is a rebased version of
+https://github.com/flashinfer-ai/flashinfer/pull/4120 from @djns99
+
+## Summary
+
+Adds an unquantized BF16 MegaMoE backend to `flashinfer.moe_ep`. It runs as one fused kernel."""
+    assert author_statement(body, "feat(moe_ep): SM100 BF16 CuTeDSL MegaMoE kernel (#4386)") == (
+        "Adds an unquantized BF16 MegaMoE backend to `flashinfer.moe_ep`. It runs as one fused kernel."
+    )
+
+
+def test_squashed_subjects_and_a_restated_title_are_not_quoted() -> None:
+    body = """* fix(git): match directory include/exclude patterns on Windows
+
+normalize_pattern checked the platform separator to decide whether a pattern is a directory, but glob
+patterns always use '/'.
+
+* test(git): compare repository errors through Display"""
+    title = "fix(git): match directory include/exclude patterns on Windows (#1593)"
+    assert author_statement(body, title) == (
+        "normalize_pattern checked the platform separator to decide whether a pattern is a directory, "
+        "but glob patterns always use '/'."
+    )
+    restated = "Support KV transfer with MORI-IO for disaggregated serving\n\nMORI is now a transfer backend."
+    title = "Support KV transfer with MORI-IO for disaggregated serving (#14626)"
+    assert author_statement(restated, title) == "MORI is now a transfer backend."
+
+
+def test_wrapped_checklist_items_and_trailer_paragraphs_are_not_quoted() -> None:
+    body = """- [ ] I have installed `pre-commit` by running `pip install pre-commit`
+(or used your preferred method).
+- [ ] I have run the hooks manually with `pre-commit run --all-files`
+and fixed any reported issues.
+
+Constraint: Keep --body unchanged while adding the file-based body template path.
+
+Tested: cargo test
+Confidence: high"""
+    assert author_statement(body) is None

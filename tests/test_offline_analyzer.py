@@ -90,17 +90,15 @@ def test_each_language_reads_in_its_own_words() -> None:
     assert not any(CJK.search(text) for text in english)
 
 
-def test_summary_restates_the_subject_with_its_size_and_facts() -> None:
+def test_summary_gives_size_and_the_authors_words_not_the_title_or_the_facts() -> None:
     summary = analyse_commit(request_for(1, "en")).summary
-    assert summary[0] == "“[PD] Support KV transfer with MORI-IO (#14626)”: 5 files changed, +842/−6 lines."
-    assert "New module: `python/sglang/srt/disaggregation/mori/conn.py`." in summary
-    assert "New environment variable: `SGLANG_MORI_QP_PER_TRANSFER`." in summary
-    assert summary[-1] == "1 test file touched."
+    assert summary[0] == "5 files changed, +842/−6 lines."
+    assert not any("MORI-IO (#14626)" in point or "SGLANG_MORI_QP_PER_TRANSFER" in point for point in summary)
 
 
 def test_impact_lists_areas_then_the_five_largest_files() -> None:
     impact = analyse_commit(request_for(1, "zh")).impact
-    assert impact[0] == "涉及领域：disaggregation、docker。"
+    assert impact[0] == "涉及领域：PD 分离、Docker。"  # area names in the report's language
     assert impact[1] == "`python/sglang/srt/disaggregation/mori/conn.py`：新文件，+612 行"
     assert impact[-1] == "`python/sglang/srt/server_args.py`：+12/−1 行"
     assert len(impact) == 6
@@ -125,12 +123,11 @@ def test_removed_interfaces_and_breaking_markers_become_risks_and_actions() -> N
     )
     analysis = analyse_commit(facts_request(signals))
     assert analysis.risks[:3] == [
-        "The commit declares a breaking change (`BREAKING CHANGE`): "
-        "callers relying on the old behaviour must change.",
-        "Public API removed (`pkg.core.load_model`): code that still calls it will break.",
-        "Command-line option removed (`--legacy-mode`): a launch command still passing one will fail.",
+        "The commit declares a breaking change: callers relying on the old behaviour must change.",
+        "Public API removed: code that still calls it will break.",
+        "Command-line option removed: a launch command still passing one will fail.",
     ]
-    assert "Search your code and deployment scripts for uses of `pkg.core.load_model`, `--legacy-mode`." in (
+    assert "Search your code and deployment scripts for uses of the removed names." in (
         analysis.recommendations
     )
     assert analysis.insights is not None
@@ -144,12 +141,10 @@ def test_a_large_change_without_tests_is_a_risk() -> None:
     assert "Validate this change in your own workloads before upgrading." in analysis.recommendations
 
 
-def test_without_risky_facts_it_says_so_instead_of_inventing() -> None:
+def test_without_risky_facts_there_are_no_risks_or_actions_rather_than_boilerplate() -> None:
     analysis = analyse_commit(facts_request(()))
-    assert analysis.risks == [
-        "No fact in the diff points to a risk (no removed API, dependency change or breaking marker)."
-    ]
-    assert analysis.recommendations == ["No specific action; validate it as part of your usual upgrade."]
+    assert analysis.risks == []
+    assert analysis.recommendations == []
     assert analysis.insights is not None
     assert analysis.insights.performance == "Not determinable from the diff."
     assert analysis.insights.security == "No security-sensitive pattern in added lines."
@@ -187,34 +182,16 @@ def test_change_types_come_from_signals_or_else_from_other_facts(
     assert analyse_commit(facts_request(signals)).change_types == [ChangeType(value) for value in expected]
 
 
-def test_dependency_changes_are_named_with_their_versions() -> None:
+def test_dependency_changes_are_a_risk_and_an_action() -> None:
     signal = Signal(SignalKind.DEPENDENCY, "torch", SignalAction.CHANGED, "2.4 → 2.5", "pyproject.toml", 12)
     analysis = analyse_commit(facts_request((signal,), language="zh"))
-    assert "依赖变更：`torch` 2.4 → 2.5。" in analysis.summary
-    assert "依赖变更（`torch`）：安装结果和运行环境可能与之前不同。" in analysis.risks
+    assert "依赖发生变更：安装结果和运行环境可能与之前不同。" in analysis.risks
     assert "升级后重新安装依赖并运行测试。" in analysis.recommendations
-
-
-def test_a_requirement_restated_in_two_manifests_is_one_change() -> None:
-    signals = tuple(
-        Signal(SignalKind.DEPENDENCY, "transformers", SignalAction.CHANGED, "4.57.1 → 4.58.0", path, line)
-        for path, line in (("pyproject.toml", 9), ("requirements.txt", 4))
-    )
-    summary = analyse_commit(facts_request(signals)).summary
-    assert "Dependency changes: `transformers` 4.57.1 → 4.58.0." in summary
 
 
 def test_an_empty_commit_says_so() -> None:
     request = AnalysisRequest(REPO, make_commit("chore: trigger the nightly benchmarks"), (), HIGH, "zh")
-    assert analyse_commit(request).summary == [
-        "「chore: trigger the nightly benchmarks」：空提交，没有文件改动。"
-    ]
-
-
-def test_long_lists_are_counted_rather_than_listed() -> None:
-    signals = tuple(Signal(SignalKind.ENV_VAR, f"VAR_{index}", SignalAction.ADDED) for index in range(8))
-    summary = analyse_commit(facts_request(signals)).summary
-    assert "New environment variables: `VAR_0`, `VAR_1`, `VAR_2`, `VAR_3`, `VAR_4` and 3 more." in summary
+    assert analyse_commit(request).summary == ["空提交，没有文件改动。"]
 
 
 def test_the_analyser_is_registered_and_reports_progress_per_commit() -> None:
@@ -245,23 +222,29 @@ def test_an_unknown_language_is_bad_input() -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_overview_gives_three_to_six_factual_bullets(language: str) -> None:
-    reports = sample_report(language).commits
-    bullets = day_overview(reports, language)
-    assert 3 <= len(bullets) <= 6
-    assert bullets[0] in (
-        "共 4 个提交：🔴 高 1、🟡 中 1、🟢 低 2。",
-        "4 commits: 🔴 1 high, 🟡 1 medium, 🟢 2 low.",
+def test_the_overview_names_the_notable_commits_and_leaves_counts_and_interfaces_to_their_blocks(
+    language: str,
+) -> None:
+    bullets = day_overview(sample_report(language).commits, language)
+    subject = "[PD] Support KV transfer with MORI-IO (#14626)"
+    assert bullets == (
+        [f"高重要度：{subject}（`cbf90d7`）。", f"含安全敏感模式的提交：{subject}（`cbf90d7`）。"]
+        if language == "zh"
+        else [
+            f"High importance: {subject} (`cbf90d7`).",
+            f"Commits with security-sensitive patterns: {subject} (`cbf90d7`).",
+        ]
     )
-    assert any("`cbf90d7`" in bullet for bullet in bullets)  # the high commit is named
     assert day_overview([], language) == []
 
 
-def test_the_overview_names_removed_interfaces_before_new_ones() -> None:
+def test_the_overview_names_breaking_and_security_sensitive_commits() -> None:
     report = sample_report("en").commits[1]
-    removed = Signal(SignalKind.API, "pkg.old_entry", SignalAction.REMOVED, path="python/pkg/core.py", line=1)
-    report.signals = (*report.signals, removed)
+    report.signals = (*report.signals, Signal(SignalKind.BREAKING, "BREAKING CHANGE"))
     bullets = day_overview([report], "en")
-    assert bullets.index("Interfaces removed: `pkg.old_entry`.") < bullets.index(
-        "New environment variable: `SGLANG_MORI_QP_PER_TRANSFER`."
-    )
+    subject = "[PD] Support KV transfer with MORI-IO (#14626) (`cbf90d7`)"
+    assert bullets == [
+        f"High importance: {subject}.",
+        f"Breaking or reverting commits: {subject}.",
+        f"Commits with security-sensitive patterns: {subject}.",
+    ]

@@ -6,6 +6,7 @@ then review the diff by eye before committing it.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from dataclasses import replace
@@ -53,6 +54,18 @@ def test_every_internal_link_has_its_anchor(language: str) -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_headings_nest_commits_under_their_tier_under_the_repository(language: str) -> None:
+    markdown = render_markdown(sample_report(language))
+    tokens = markdown_parser().parse(markdown)
+    levels = [int(token.tag[1]) for token in tokens if token.type == "heading_open"]
+    assert all(later - earlier <= 1 for earlier, later in itertools.pairwise(levels))
+    tier = markdown.index('<a id="tier-high"></a>')
+    assert markdown[tier:].split("\n")[1].startswith("### ")
+    commit = markdown.index('<a id="c-cbf90d7"></a>')
+    assert markdown[commit:].split("\n")[1].startswith("#### ")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_hostile_text_neither_breaks_the_table_nor_creates_links_or_html(language: str) -> None:
     html = markdown_parser().render(render_markdown(sample_report(language)))
     commit_table = html.split("<table>")[1].split("</table>")[0]
@@ -84,8 +97,8 @@ def test_tiers_keep_their_order_and_omit_empty_ones() -> None:
     report = sample_report("zh")
     report.commits = [commit for commit in report.commits if commit.importance.level.value != "medium"]
     markdown = render_markdown(report)
-    assert "#### 🟡" not in markdown
-    assert markdown.index("#### 🔴 高重要度变更 (1)") < markdown.index("#### 🟢 低重要度变更 (2)")
+    assert "### 🟡" not in markdown
+    assert markdown.index("### 🔴 高重要度变更 (1)") < markdown.index("### 🟢 低重要度变更 (2)")
     assert "🟡中 0" in markdown
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 from changeradar.inline import Code, Link, Prose, Text, Words, commonmark
 from changeradar.render.escape import markdown_line
 from changeradar.render.view import build_view
-from day_reports import HOSTILE_SUBJECT, sample_report
+from day_reports import HOSTILE_SUBJECT, empty_report, sample_report
 
 
 def test_the_view_holds_untrusted_text_as_it_is() -> None:
@@ -36,3 +39,20 @@ def test_the_run_summary_is_part_of_the_view() -> None:
         view.run_summary
         == "sgl-project/sglang 2026-01-29: 4 commits (high 1, medium 1, low 2); analysed offline"
     )
+
+
+def test_an_empty_day_says_when_the_branch_last_had_a_commit_and_the_run_summary_too() -> None:
+    last = datetime(2026, 1, 20, 1, 30, tzinfo=UTC)
+    view = build_view(replace(empty_report("zh"), last_commit_at=last))
+    assert commonmark(view.empty_line) == "本日无提交。`main` 分支的最近一次提交在 2026-01-20 09:30。"
+    assert view.run_summary == (
+        "sgl-project/sglang 2026-01-29: 0 commits (high 0, medium 0, low 0); "
+        "last commit on main at 2026-01-20T01:30:00+00:00; analysed offline"
+    )
+    assert commonmark(build_view(empty_report("en")).empty_line) == "No commits in this window."
+
+
+def test_the_run_summary_counts_one_commit_in_the_singular() -> None:
+    report = sample_report("en")
+    view = build_view(replace(report, commits=report.commits[:1]))
+    assert view.run_summary.startswith("sgl-project/sglang 2026-01-29: 1 commit (high 0, medium 1, low 0)")

@@ -114,8 +114,13 @@ def test_markdown_goes_to_standard_output_with_out_dash(
 def test_an_empty_day_is_a_short_valid_report(fixture_day_repo: Path, tmp_path: Path, capsys) -> None:
     code, out = report_to_stdout(fixture_day_repo, "2026-02-14", tmp_path, capsys)
     assert code == 0
-    assert "No commits in this window." in out
+    # when the branch last had a commit (the fixture's newest, 2026-01-30 09:30 in Shanghai): a stale
+    # mirror shows at once
+    assert "No commits in this window. The last commit on `main` was committed at 2026-01-30 09:30." in (
+        out.splitlines()
+    )
     assert "> 0 commits | 🔴 High 0 | 🟡 Medium 0 | 🟢 Low 0" in out.splitlines()
+    assert "🚨" not in out  # nothing to attend to on an empty day
 
 
 def test_a_commit_whose_signals_fail_stays_in_the_report_and_the_exit_code_is_1(

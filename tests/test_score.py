@@ -243,7 +243,7 @@ def test_default_weights_are_the_tunable_rules_only():
         (
             Reason("api_added", 1.0, "a.f, a.g, a.h, a.i, a.j"),
             "adds public API `a.f`, `a.g`, `a.h` and 2 more",
-            "新增公开接口 `a.f`、`a.g`、`a.h` 等 2 项",
+            "新增公开接口 `a.f`、`a.g`、`a.h` 等另外 2 项",
         ),
         (Reason("feature", 2.0, "verb Support"), "adds a feature (verb Support)", "新增功能（动词 Support）"),
         (Reason("fix", 2.5, "prefix `fix:`"), "fixes a bug (prefix `fix:`)", "修复缺陷（前缀 `fix:`）"),

@@ -100,16 +100,20 @@ def change_type_label(change_type: ChangeType, language: str) -> str:
     return text(language, f"type.{change_type.value}")
 
 
-def join_items(
-    items: Iterable[Line], language: str, limit: int | None = None, more_key: str = "list.more"
-) -> Line:
-    """Items joined as the language lists them; past `limit`, "… and N more" (`more_key`'s wording)."""
+def area_label(area: str, language: str) -> str:
+    """An area as readers see it: "docs" → "文档"; an area of the user's own rules, as they named it."""
+    key = f"area.{area}"
+    return text(language, key) if has_message(key) else area
+
+
+def join_items(items: Iterable[Line], language: str, limit: int | None = None) -> Line:
+    """Items joined as the language lists them; past `limit`, "… and N more", N counting the hidden ones."""
     items = list(items)
     shown = items if limit is None else items[:limit]
     joined = join_lines(shown, text(language, "list.separator"))
     if len(shown) == len(items):
         return joined
-    return line(language, more_key, items=joined, n=len(items), more=len(items) - len(shown))
+    return line(language, "list.more", items=joined, more=len(items) - len(shown))
 
 
 def join_clauses(clauses: Iterable[Line], language: str) -> Line:

@@ -346,6 +346,7 @@ class DayReport:
     failures: list[str] = field(default_factory=list)
     stats: AnalysisStats = field(default_factory=AnalysisStats)
     shallow_since: datetime | None = None  # a shallow clone: history before this commit date is cut
+    last_commit_at: datetime | None = None  # the branch's newest commit, read when the window is empty
 
     @property
     def incomplete_commits(self) -> int:

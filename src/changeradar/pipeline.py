@@ -32,7 +32,13 @@ from changeradar.model import (
     TokenUsage,
     Window,
 )
-from changeradar.repository import check_branch, default_branch, describe_repository, open_repository
+from changeradar.repository import (
+    check_branch,
+    default_branch,
+    describe_repository,
+    last_commit_date,
+    open_repository,
+)
 from changeradar.score import check_weights
 from changeradar.store import Store
 from changeradar.verify import find_unverified, strip_unverified
@@ -118,6 +124,7 @@ def build_report(
         failures=failures,
         stats=stats,
         shallow_since=shallow.trusted_from,
+        last_commit_at=None if reports else last_commit_date(repo_dir, branch),  # a stale mirror shows
     )
 
 

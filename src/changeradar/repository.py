@@ -18,6 +18,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -79,6 +80,12 @@ def default_branch(repo_dir: Path) -> str:
             f"cannot tell the default branch of {repo_dir}: HEAD is detached (name a branch)"
         ) from None
     return head.decode("utf-8", errors="replace").strip()
+
+
+def last_commit_date(repo_dir: Path, branch: str) -> datetime | None:
+    """When the newest commit of `branch` was committed: an empty day says it, so a stale mirror shows."""
+    stamp = run_git(["log", "-1", "--format=%cI", "--end-of-options", branch, "--"], repo_dir).strip()
+    return datetime.fromisoformat(stamp.decode()) if stamp else None
 
 
 def check_branch(repo_dir: Path, branch: str) -> None:

@@ -1,8 +1,10 @@
 """What a commit message says in its author's own words: the first sentences of its body worth quoting.
 
 Squash-merged pull requests carry their description in the body ("## Motivation", a paragraph, a
-checklist, trailers). The offline analyser quotes the first prose paragraph, whole sentences only, so the
-report says why a change was made when its author said so, without inventing it.
+checklist, trailers), often inside a pull-request template, a quoted note ("> Note: this PR is a rebased
+version of …") or the squashed commits' own subjects as bullets. The offline analyser quotes the first
+paragraph the author wrote, whole sentences only, so the report says why a change was made when its
+author said so, without inventing it and without quoting the template.
 """
 
 from __future__ import annotations
@@ -17,17 +19,56 @@ _SKIPPED_LINE = re.compile(
     r"^\s*(?:#{1,6}\s|[-*]\s+\[[ xX]\]|[A-Z][A-Za-z-]+:\s+\S+@\S+"
     r"|(?:Signed-off-by|Co-authored-by|Reviewed-by|Change-Id|Cc):|This reverts commit\b|\(cherry picked from)"
 )
+# A squashed commit's subject kept as a bullet ("* fix(git): …"): a title, not an explanation.
+_SQUASHED_SUBJECT = re.compile(r"^\s*[-*]\s+[a-z]+(?:\([^)]*\))?!?:\s")
+# What a pull-request template says to every contributor, whoever wrote the change.
+_TEMPLATE_WORDS = re.compile(
+    r"thank(?:s| you) for (?:contributing|your contribution)|before (?:we|you) (?:review|submit)"
+    r"|please (?:make sure|describe|provide|fill|check|read)|pull[ _-]request[ _-]template",
+    re.IGNORECASE,
+)
+_TRAILER = re.compile(r"^\s*[A-Z][A-Za-z-]*:\s+\S")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_SUBJECT_PR_NUMBER = re.compile(r"\s*\(#\d+\)\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 
 
-def author_statement(body: str) -> str | None:
-    """The first prose paragraph of `body`, as whole sentences within `MAX_QUOTE_CHARS`, or None."""
+def author_statement(body: str, title: str = "") -> str | None:
+    """The first paragraph of `body` in the author's words, as whole sentences within `MAX_QUOTE_CHARS`,
+    or None. Template paragraphs, quotes and lines that restate `title` (the subject) are passed over."""
+    restated = _normalised(_SUBJECT_PR_NUMBER.sub("", title))
     for paragraph in re.split(r"\n\s*\n", _HTML_COMMENT.sub("", body)):
-        lines = [line.strip() for line in paragraph.splitlines() if not _SKIPPED_LINE.match(line)]
-        text = " ".join(line for line in lines if line)
+        if all(_TRAILER.match(line) for line in paragraph.strip().splitlines()):
+            continue  # "Tested: cargo test", "Confidence: high": git trailers, not prose
+        text = " ".join(line for line in _authored_lines(paragraph, restated) if line)
+        if text.startswith(">") or _TEMPLATE_WORDS.search(text):  # a quoted note (lazily continued)
+            continue
         if len(text.split()) >= _MIN_WORDS or (_is_wide(text) and len(text) >= 2 * _MIN_WORDS):
             return _whole_sentences(text)
     return None
+
+
+def _authored_lines(paragraph: str, restated: str) -> list[str]:
+    """The paragraph's lines without bookkeeping, squashed subjects, the restated title, or the wrapped
+    continuation of a checklist item."""
+    kept: list[str] = []
+    skipping_item = False
+    for raw in paragraph.splitlines():
+        line = raw.strip()
+        if _SKIPPED_LINE.match(raw) or _SQUASHED_SUBJECT.match(raw):
+            skipping_item = True
+        elif skipping_item and not _LIST_ITEM.match(raw):
+            pass  # the wrapped rest of the item just skipped
+        elif restated and _normalised(line.lstrip("-*# ")) == restated:
+            skipping_item = False
+        else:
+            skipping_item = False
+            kept.append(line)
+    return kept
+
+
+def _normalised(line: str) -> str:
+    return " ".join(line.lower().split())
 
 
 def _whole_sentences(text: str) -> str | None:

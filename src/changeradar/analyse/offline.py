@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from changeradar.analyse import AnalysisRequest, AnalysisResult, ProgressCallback, register_analyzer
 from changeradar.analyse.commit_message import author_statement
-from changeradar.file_kinds import file_kind
-from changeradar.i18n import check_language, join_items, line
-from changeradar.inline import Code, Line, Text, Words, commonmark
+from changeradar.i18n import area_label, check_language, join_items, line
+from changeradar.inline import Code, Line, Text, commonmark
 from changeradar.model import (
     Analysis,
     ChangeType,
@@ -32,18 +31,16 @@ from changeradar.model import (
     SignalAction,
     SignalKind,
 )
-from changeradar.render.summary import summarise_day
 
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings
 
-VERSION = 3
+VERSION = 6
 """Part of every cache key: bump it whenever a sentence or a rule here changes."""
 
 TOP_FILES = 5
 LISTED_NAMES = 5  # names a sentence lists before "… and N more"; the facts block lists them all
 LARGE_UNTESTED_LINES = 300  # changed source lines without any test touched: worth a risk line
-OVERVIEW_BULLETS = 6
 _REMOVED_INTERFACES = (SignalKind.API, SignalKind.CLI_OPTION, SignalKind.ENV_VAR)
 PERFORMANCE_AREAS = frozenset({"kernel", "moe", "attention", "quantization", "speculative", "distributed"})
 
@@ -90,45 +87,28 @@ def analyse_commit(request: AnalysisRequest) -> Analysis:
             security=commonmark(_security(facts)),
             maintainability=commonmark(_maintainability(facts)),
         ),
-        risks=_prose(_risks(facts) or [facts.say("risk.none")]),
-        recommendations=_prose(_recommendations(facts) or [facts.say("advice.none")]),
+        risks=_prose(_risks(facts)),  # a quiet commit has none: the section is left out
+        recommendations=_prose(_recommendations(facts)),
         suggested_level=request.importance.level,
         suggested_level_reason=commonmark(facts.say("suggested_reason")),
     )
 
 
 def day_overview(reports: Sequence[CommitReport], language: str) -> list[str]:
-    """Up to six factual bullets: counts by level, top areas, then the day's most notable facts."""
+    """The day's headline: its high-importance commits, breaking or reverting ones, security-sensitive
+    ones. Counts and areas are the statistics block's, removed interfaces, dependency changes and new
+    options the attention block's: the overview does not say them again."""
     check_language(language)
-    if not reports:
-        return []
-    summary = summarise_day(reports)
-    bullets = [
-        line(
-            language,
-            "overview.counts",
-            n=summary.total,
-            high=summary.high,
-            medium=summary.medium,
-            low=summary.low,
-        )
-    ]
-    if summary.areas:
-        areas = [line(language, "overview.area", area=area.name, n=area.commits) for area in summary.areas]
-        bullets.append(line(language, "overview.areas", areas=join_items(areas, language, LISTED_NAMES)))
     notable = (
         ("overview.high", _commits_where(reports, language, _is_high)),
         ("overview.breaking", _commits_where(reports, language, _is_breaking_or_revert)),
-        ("overview.removed", _day_names(reports, _REMOVED_INTERFACES, SignalAction.REMOVED)),
-        ("overview.dependencies", _day_names(reports, (SignalKind.DEPENDENCY,), None)),
-        ("overview.cli_added", _day_names(reports, (SignalKind.CLI_OPTION,), SignalAction.ADDED)),
-        ("overview.env_added", _day_names(reports, (SignalKind.ENV_VAR,), SignalAction.ADDED)),
         ("overview.security", _commits_where(reports, language, _has_security_signal)),
     )
-    for key, items in notable:
-        if items and len(bullets) < OVERVIEW_BULLETS:
-            bullets.append(line(language, key, items=join_items(items, language, LISTED_NAMES), n=len(items)))
-    return _prose(bullets)
+    return _prose(
+        line(language, key, items=join_items(items, language, LISTED_NAMES), n=len(items))
+        for key, items in notable
+        if items
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,18 +129,15 @@ class _Facts:
     def of(self, kind: SignalKind, action: SignalAction | None = None) -> list[Signal]:
         return [s for s in self.signals if s.kind is kind and (action is None or s.action is action)]
 
-    def code_list(self, names: Iterable[str]) -> Line:
-        """Names as code, joined as the language lists them, the long tail counted rather than listed."""
-        return join_items(((Code(name),) for name in names), self.language, LISTED_NAMES)
-
     def located(self, signals: Iterable[Signal]) -> Line:
         """Each signal as `name` (`path:line`), for facts a reader should be able to find."""
         return join_items(
             (self.say("at", what=Code(s.name), where=Code(_where(s))) for s in signals), self.language
         )
 
-    def plain_list(self, names: Iterable[str]) -> Line:
-        return join_items(((Text(name),) for name in names), self.language)
+    def area_list(self, areas: Iterable[str]) -> Line:
+        """Areas by the names readers of the language know them by."""
+        return join_items(((Text(area_label(area, self.language)),) for area in areas), self.language)
 
     @property
     def test_files(self) -> list[str]:
@@ -195,55 +172,16 @@ def _change_types(facts: _Facts) -> list[ChangeType]:
 
 
 def _summary(facts: _Facts) -> list[Line]:
+    """The size of the change and why its author made it. The title is the section's heading, the names
+    of what it adds or removes are the facts block's: neither is said again here."""
     commit = facts.commit
     if not commit.files:
-        return [facts.say("summary.empty", subject=commit.subject)]
+        return [facts.say("summary.empty")]
     head = facts.say(
-        "summary.head",
-        subject=commit.subject,
-        n=len(commit.files),
-        additions=commit.additions,
-        deletions=commit.deletions,
+        "summary.head", n=len(commit.files), additions=commit.additions, deletions=commit.deletions
     )
-    lists = (
-        ("summary.modules_added", facts.names(SignalKind.MODULE, SignalAction.ADDED)),
-        ("summary.modules_removed", facts.names(SignalKind.MODULE, SignalAction.REMOVED)),
-        ("summary.cli_added", facts.names(SignalKind.CLI_OPTION, SignalAction.ADDED)),
-        ("summary.cli_removed", facts.names(SignalKind.CLI_OPTION, SignalAction.REMOVED)),
-        ("summary.cli_changed", facts.names(SignalKind.CLI_OPTION, SignalAction.CHANGED)),
-        ("summary.env_added", facts.names(SignalKind.ENV_VAR, SignalAction.ADDED)),
-        ("summary.env_removed", facts.names(SignalKind.ENV_VAR, SignalAction.REMOVED)),
-        ("summary.api_added", facts.names(SignalKind.API, SignalAction.ADDED)),
-        ("summary.api_removed", facts.names(SignalKind.API, SignalAction.REMOVED)),
-        ("summary.api_changed", facts.names(SignalKind.API, SignalAction.CHANGED)),
-        ("summary.revert", facts.names(SignalKind.REVERT)),
-        ("summary.breaking", facts.names(SignalKind.BREAKING)),
-    )
-    statement = author_statement(commit.body)
-    points = [
-        head,
-        *([facts.say("summary.statement", statement=statement)] if statement else []),
-        *(facts.say(key, names=facts.code_list(names), n=len(names)) for key, names in lists if names),
-    ]
-    dependencies = facts.of(SignalKind.DEPENDENCY)
-    if dependencies:
-        # A requirement restated in two manifests (pyproject.toml, requirements.txt) is one change.
-        items = join_items(
-            dict.fromkeys(_dependency_item(facts, signal) for signal in dependencies), facts.language
-        )
-        points.append(facts.say("summary.dependencies", items=items))
-    if facts.test_files:
-        points.append(facts.say("summary.tests", n=len(facts.test_files)))
-    return points
-
-
-def _dependency_item(facts: _Facts, signal: Signal) -> Line:
-    name: Line = (
-        (Code(signal.name), Words(" "), Text(signal.detail)) if signal.detail else (Code(signal.name),)
-    )
-    if signal.action in (SignalAction.ADDED, SignalAction.REMOVED):
-        return facts.say(f"dependency.{signal.action.value}", name=name)
-    return name
+    statement = author_statement(commit.body, commit.subject)
+    return [head, *([facts.say("summary.statement", statement=statement)] if statement else [])]
 
 
 def _impact(facts: _Facts) -> list[Line]:
@@ -251,7 +189,7 @@ def _impact(facts: _Facts) -> list[Line]:
     points = []
     areas = facts.names(SignalKind.AREA)
     if areas:
-        points.append(facts.say("impact.areas", areas=facts.plain_list(areas)))
+        points.append(facts.say("impact.areas", areas=facts.area_list(areas)))
     ranked = sorted(facts.commit.files, key=lambda file: (-(file.additions + file.deletions), file.path))
     points.extend(_file_line(facts, file) for file in ranked[:TOP_FILES])
     if len(ranked) > TOP_FILES:
@@ -296,7 +234,7 @@ def _performance(facts: _Facts) -> Line:
         return facts.say("performance.typed")
     areas = [area for area in facts.names(SignalKind.AREA) if area in PERFORMANCE_AREAS]
     if areas:
-        return facts.say("performance.areas", areas=facts.plain_list(areas))
+        return facts.say("performance.areas", areas=facts.area_list(areas))
     return facts.say("performance.unknown")
 
 
@@ -325,7 +263,8 @@ def _maintainability(facts: _Facts) -> Line:
 
 
 def _risks(facts: _Facts) -> list[Line]:
-    """Risks that follow from facts alone; each names the fact it follows from."""
+    """Risks that follow from facts alone, each saying what its fact means; the names are in the facts
+    block (and the importance line), not repeated here."""
     risks = []
     named = (
         ("risk.breaking", facts.names(SignalKind.BREAKING)),
@@ -335,13 +274,13 @@ def _risks(facts: _Facts) -> list[Line]:
         ("risk.dependencies", facts.names(SignalKind.DEPENDENCY)),
         ("risk.revert", facts.names(SignalKind.REVERT)),
     )
-    risks.extend(facts.say(key, names=facts.code_list(names), n=len(names)) for key, names in named if names)
+    risks.extend(facts.say(key, n=len(names)) for key, names in named if names)
     if _is_large_and_untested(facts):
         additions, deletions = facts.source_lines
         risks.append(facts.say("risk.untested", additions=additions, deletions=deletions))
     security = facts.of(SignalKind.SECURITY)
     if security:
-        risks.append(facts.say("risk.security", items=facts.located(security)))
+        risks.append(facts.say("risk.security", n=len(security)))
     generated = facts.names(SignalKind.GENERATED)
     if generated:
         risks.append(facts.say("risk.generated", n=len(generated)))
@@ -355,12 +294,12 @@ def _recommendations(facts: _Facts) -> list[Line]:
         advice.append(facts.say("advice.breaking"))
     removed = [name for kind in _REMOVED_INTERFACES for name in facts.names(kind, SignalAction.REMOVED)]
     if removed:
-        advice.append(facts.say("advice.removed", names=facts.code_list(removed)))
+        advice.append(facts.say("advice.removed", n=len(removed)))
     new_options = facts.names(SignalKind.CLI_OPTION, SignalAction.ADDED) + facts.names(
         SignalKind.ENV_VAR, SignalAction.ADDED
     )
     if new_options:
-        advice.append(facts.say("advice.new_options", names=facts.code_list(new_options)))
+        advice.append(facts.say("advice.new_options", n=len(new_options)))
     if facts.of(SignalKind.DEPENDENCY):
         advice.append(facts.say("advice.dependencies"))
     if facts.of(SignalKind.REVERT):
@@ -401,20 +340,6 @@ def _commits_where(
         for report in reports
         if keep(report)
     ]
-
-
-def _day_names(
-    reports: Sequence[CommitReport], kinds: tuple[SignalKind, ...], action: SignalAction | None
-) -> list[Line]:
-    names = (
-        signal.name
-        for report in reports
-        for signal in report.signals
-        if signal.kind in kinds
-        and (action is None or signal.action is action)
-        and (signal.path is None or file_kind(signal.path) == "core")  # not a CI script's options
-    )
-    return [(Code(name),) for name in _unique(names)]
 
 
 def _is_high(report: CommitReport) -> bool:

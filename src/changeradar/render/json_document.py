@@ -27,9 +27,10 @@ from changeradar.model import (
     SignalAction,
     SignalKind,
 )
+from changeradar.render.attention import AttentionKind
 from changeradar.render.view import CommitView, ReportView, build_view
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 Timestamp = Annotated[datetime, PlainSerializer(lambda value: value.isoformat(), return_type=str)]
 """ISO 8601 with the UTC offset always written out (`+00:00`, never `Z`)."""
@@ -70,6 +71,16 @@ class SummaryDocument(_Part):
     medium: int
     low: int
     areas: list[AreaDocument]
+
+
+class AttentionDocument(_Part):
+    """One thing to act on: one kind of fact of one commit that users of the repository meet."""
+
+    kind: AttentionKind
+    sha: str = Field(description="The commit's full id.")
+    anchor: str = Field(description="The id of the commit's section in the Markdown report.")
+    names: list[str] = Field(description="Every name the item concerns (APIs, options, packages, markers).")
+    text: str = Field(description="The sentence the report shows, in the report's language (Markdown).")
 
 
 class StatsDocument(_Part):
@@ -164,7 +175,7 @@ class ReportDocument(_Part):
 
     model_config = ConfigDict(json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"})
 
-    schema_version: Literal["1.1"]
+    schema_version: Literal["1.2"]
     repo: RepoDocument
     branch: str
     timezone: str = Field(description="The IANA zone every time of the report is given in.")
@@ -174,10 +185,16 @@ class ReportDocument(_Part):
     model: str | None
     summary: SummaryDocument
     stats: StatsDocument
+    attention: list[AttentionDocument] = Field(
+        description="What needs attention, most important commits first; empty when nothing does."
+    )
     highlights: list[str] = Field(description="The day's headline bullets (Markdown).")
     failures: list[str] = Field(description="What could not be done; each made the run exit with 1.")
     shallow_since: Timestamp | None = Field(
         description="A shallow clone: the commit date from which history can be trusted; null otherwise."
+    )
+    last_commit_at: Timestamp | None = Field(
+        description="An empty window: when the branch's newest commit was committed; null otherwise."
     )
     commits: list[CommitDocument] = Field(description="Newest first.")
 
@@ -203,9 +220,20 @@ def build_document(report: DayReport) -> ReportDocument:
             areas=[AreaDocument(name=area.name, commits=area.commits) for area in summary.areas],
         ),
         stats=StatsDocument(**_fields(report.stats, StatsDocument)),
+        attention=[
+            AttentionDocument(
+                kind=item.kind,
+                sha=item.sha,
+                anchor=item.anchor,
+                names=list(item.names),
+                text=commonmark(item.line),
+            )
+            for item in view.attention
+        ],
         highlights=report.highlights,
         failures=report.failures,
         shallow_since=report.shallow_since.astimezone(view.zone) if report.shallow_since else None,
+        last_commit_at=report.last_commit_at.astimezone(view.zone) if report.last_commit_at else None,
         commits=[_commit(report, view, commit) for commit in view.commits],
     )
 

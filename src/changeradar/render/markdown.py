@@ -26,7 +26,7 @@ from changeradar.render.escape import (
     markdown_prose,
     markdown_text,
 )
-from changeradar.render.view import HIGHLIGHTS_ANCHOR, STATS_ANCHOR, build_view
+from changeradar.render.view import ATTENTION_ANCHOR, HIGHLIGHTS_ANCHOR, STATS_ANCHOR, build_view
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -43,6 +43,7 @@ def render_markdown(report: DayReport, templates_dir: Path | None = None) -> str
             t=partial(text, language),
             stats_anchor=STATS_ANCHOR,
             highlights_anchor=HIGHLIGHTS_ANCHOR,
+            attention_anchor=ATTENTION_ANCHOR,
         )
     except TemplateError as error:
         if templates_dir is None:

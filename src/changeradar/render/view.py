@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from changeradar.config import check_timezone
 from changeradar.git import without_credentials
 from changeradar.i18n import (
+    area_label,
     change_type_label,
     evidence_in,
     has_message,
@@ -41,6 +42,7 @@ from changeradar.model import (
     Signal,
     SignalKind,
 )
+from changeradar.render.attention import AttentionItem, attention_items
 from changeradar.render.summary import LEVELS, DaySummary, summarise_day
 from changeradar.signals.families import fact_kinds, family_of
 
@@ -51,6 +53,7 @@ SHOWN_REASON_ITEMS = 3  # items a reason names as code before "… and N more"
 REASON_ITEM_SEPARATOR = ", "  # between the items of a reason's subject (see `score.LIST_SEPARATOR`)
 STATS_ANCHOR = "stats"
 HIGHLIGHTS_ANCHOR = "highlights"
+ATTENTION_ANCHOR = "attention"
 # The facts block, in the order a reader checks them; tests are listed together on one line.
 FACT_KINDS = fact_kinds()  # each family's `fact_place` (`signals.families`)
 _NOT_IN_ANCHOR = re.compile(r"[^a-z0-9]+")
@@ -96,6 +99,8 @@ class ReportView:
     repo_anchor: str
     context: Line
     failures: tuple[Line, ...]
+    attention: tuple[AttentionItem, ...]  # what to act on, most important commits first
+    attention_empty: Line  # the block's one line when there is nothing to act on
     highlights: tuple[Line, ...]
     empty_line: Line
     stats_line: Line
@@ -135,8 +140,10 @@ def build_view(report: DayReport) -> ReportView:
         repo_anchor=repo_anchor(report.repo.name),
         context=_context_line(report, zone),
         failures=tuple((Prose(failure),) for failure in report.failures),
+        attention=attention_items(report.commits, anchors, language),
+        attention_empty=line(language, "attention.none"),
         highlights=tuple((Prose(item),) for item in report.highlights),
-        empty_line=line(language, f"empty.{period}"),
+        empty_line=_empty_line(report, period, zone),
         stats_line=line(
             language,
             f"stats.{period}",
@@ -181,7 +188,7 @@ def reason_line(reason: Reason, language: str) -> Line:
     if not has_message(key):  # a rule from a newer version, say: no words for it, only its name
         return (Prose(f"{reason.rule}: {reason.subject}" if reason.subject else reason.rule),)
     items = [item for item in reason.subject.split(REASON_ITEM_SEPARATOR) if item]
-    code = join_items(((Code(item),) for item in items), language, SHOWN_REASON_ITEMS, "reason.more")
+    code = join_items(((Code(item),) for item in items), language, SHOWN_REASON_ITEMS)
     return line(language, key, subject=Prose(evidence_in(language, reason.subject)), code=code)
 
 
@@ -192,12 +199,15 @@ def describe_reason(reason: Reason, language: str) -> str:
 
 def run_summary(report: DayReport, summary: DaySummary) -> str:
     """One line for the log of a scheduled run: what was reported, how it was analysed, what it cost."""
+    commits = "1 commit" if summary.total == 1 else f"{summary.total} commits"
     line = (
-        f"{report.repo.name} {report.window.label}: {summary.total} commits "
+        f"{report.repo.name} {report.window.label}: {commits} "
         f"(high {summary.high}, medium {summary.medium}, low {summary.low})"
     )
     if report.incomplete_commits:
         line += f"; {report.incomplete_commits} not read fully"
+    if report.last_commit_at is not None and not report.commits:
+        line += f"; last commit on {report.branch} at {report.last_commit_at.isoformat()}"
     stats = report.stats
     if report.model is None:
         return f"{line}; analysed {report.analyzer}"
@@ -353,8 +363,21 @@ def _stats_parts(stats: AnalysisStats, total: int, language: str) -> Iterable[Li
 def _areas_line(summary: DaySummary, language: str) -> Line | None:
     if not summary.areas:
         return None
-    areas = [(Text(area.name), Words(f" ({area.commits})")) for area in summary.areas[:TOP_AREAS]]
+    areas = [
+        line(language, "stats.area", area=area_label(area.name, language), n=area.commits)
+        for area in summary.areas[:TOP_AREAS]
+    ]
     return line(language, "stats.areas", areas=join_lines(areas, " · "))
+
+
+def _empty_line(report: DayReport, period: str, zone: ZoneInfo) -> Line:
+    """No commits, and when the branch last had one: a mirror that stopped updating shows at once."""
+    empty = line(report.language, f"empty.{period}")
+    if report.last_commit_at is None:
+        return empty
+    date = Words(report.last_commit_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
+    last = line(report.language, "empty.last_commit", branch=Code(report.branch), date=date)
+    return join_lines((empty, last), text(report.language, "sentence.separator"))
 
 
 def _is_range(report: DayReport) -> bool:

@@ -1,0 +1,113 @@
+"""What a team lead must act on, listed before anything else: breaking changes, removed interfaces,
+dependency changes with their versions, and new or removed options and environment variables.
+
+Only what users of the repository meet counts: facts found in tests, docs, CI, benchmarks, examples or
+dev scripts (`file_kinds.file_kind`, a CLI option's audience in its `detail`), development-only and
+indirect dependencies, and a dependency bot's minor or patch bumps are left to the commit sections.
+Each item names one kind of fact of one commit and links to that commit's section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from changeradar.file_kinds import file_kind
+from changeradar.i18n import join_items, line
+from changeradar.inline import Code, Line, Link, Words
+from changeradar.model import CommitReport, Signal, SignalAction, SignalKind
+from changeradar.render.summary import LEVELS
+from changeradar.signals.dependencies import DependencyTrait
+from changeradar.signals.dependency_versions import Step
+from changeradar.signals.interfaces import is_breaking
+
+LISTED_NAMES = 5  # names an item lists before "… and N more"; the commit's facts block has them all
+_INTERFACES = (SignalKind.API, SignalKind.CLI_OPTION, SignalKind.ENV_VAR)
+_ROUTINE_BOT_STEPS = frozenset({Step.MINOR.value, Step.PATCH.value})
+
+
+AttentionKind = Literal["breaking", "removed", "dependencies", "cli_added", "env_added"]
+"""Removed covers APIs, options and environment variables alike: whoever used one must change."""
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionItem:
+    kind: AttentionKind
+    sha: str
+    anchor: str  # the commit's section
+    names: tuple[str, ...]  # what the item names, every one (the line may cut the list)
+    line: Line  # the sentence, ending with a link to the commit's section
+
+
+def attention_items(
+    reports: Sequence[CommitReport], anchors: Mapping[str, str], language: str
+) -> tuple[AttentionItem, ...]:
+    """The items of every commit, the most important commits first, in the report's order within a level."""
+    ranked = sorted(reports, key=lambda report: LEVELS.index(report.importance.level))
+    return tuple(
+        item for report in ranked for item in _commit_items(report, anchors[report.commit.sha], language)
+    )
+
+
+def _commit_items(report: CommitReport, anchor: str, language: str) -> Iterable[AttentionItem]:
+    signals = [signal for signal in report.signals if _reaches_users(signal)]
+    groups: tuple[tuple[AttentionKind, list[Signal]], ...] = (
+        ("breaking", [s for s in signals if s.kind is SignalKind.BREAKING or is_breaking(s)]),
+        ("removed", [s for s in signals if s.kind in _INTERFACES and s.action is SignalAction.REMOVED]),
+        ("dependencies", [s for s in signals if s.kind is SignalKind.DEPENDENCY and _is_notable(s)]),
+        (
+            "cli_added",
+            [s for s in signals if s.kind is SignalKind.CLI_OPTION and s.action is SignalAction.ADDED],
+        ),
+        (
+            "env_added",
+            [s for s in signals if s.kind is SignalKind.ENV_VAR and s.action is SignalAction.ADDED],
+        ),
+    )
+    commit_link = Link((Code(report.commit.short_sha),), f"#{anchor}")
+    for kind, found in groups:
+        if not found:
+            continue
+        named = list(dict.fromkeys(_named(signal, language) for signal in found))
+        what = line(
+            language, f"attention.{kind}", names=join_items(named, language, LISTED_NAMES), n=len(named)
+        )
+        yield AttentionItem(
+            kind=kind,
+            sha=report.commit.sha,
+            anchor=anchor,
+            names=tuple(dict.fromkeys(signal.name for signal in found)),
+            line=line(language, "attention.item", what=what, commit=commit_link),
+        )
+
+
+def _reaches_users(signal: Signal) -> bool:
+    """Found in what users run, not in tests, docs, CI, tooling or generated files; a CLI option of a
+    benchmark or a script says whose it is in its detail."""
+    if signal.path is not None and file_kind(signal.path) != "core":
+        return False
+    return not (
+        signal.kind is SignalKind.CLI_OPTION and signal.action is not SignalAction.CHANGED and signal.detail
+    )
+
+
+def _is_notable(signal: Signal) -> bool:
+    """A dependency change users install: not development-only or indirect, not a bot's routine bump."""
+    traits = set(signal.traits)
+    if traits & {DependencyTrait.DEVELOPMENT.value, DependencyTrait.INDIRECT.value}:
+        return False
+    return not (DependencyTrait.BOT.value in traits and traits & _ROUTINE_BOT_STEPS)
+
+
+def _named(signal: Signal, language: str) -> Line:
+    """The name as code; a dependency's with its versions ("`torch` `2.6 → 2.7`") and whether it came or
+    went."""
+    if signal.kind is not SignalKind.DEPENDENCY:
+        return (Code(signal.name),)
+    name: Line = (
+        (Code(signal.name), Words(" "), Code(signal.detail)) if signal.detail else (Code(signal.name),)
+    )
+    if signal.action in (SignalAction.ADDED, SignalAction.REMOVED):
+        return line(language, f"dependency.{signal.action.value}", name=name)
+    return name

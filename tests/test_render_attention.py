@@ -1,0 +1,92 @@
+"""The "needs attention" block: what users of the repository meet, each with its commit, and nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from changeradar.inline import commonmark
+from changeradar.model import Importance, Level, Signal, SignalAction, SignalKind
+from changeradar.render.json_document import build_document
+from changeradar.render.markdown import render_markdown
+from changeradar.render.view import build_view
+from day_reports import _commit, _file, commit_report, empty_report, sample_report
+
+ADDED, REMOVED, CHANGED = SignalAction.ADDED, SignalAction.REMOVED, SignalAction.CHANGED
+
+
+def _day(signals: tuple[Signal, ...], level: Level = Level.HIGH, author: str = "Ann Lee"):
+    commit = _commit(
+        "a" * 40,
+        "feat: widen the scheduler",
+        author,
+        "2026-01-29T10:00:00+08:00",
+        [_file("python/sglang/srt/server_args.py", 10, 2)],
+    )
+    report = commit_report((commit, signals, Importance(level, 5.0)), "en")
+    return replace(empty_report("en"), commits=[report])
+
+
+def _attention_text(signals: tuple[Signal, ...]) -> list[str]:
+    return [commonmark(item.line) for item in build_view(_day(signals)).attention]
+
+
+def test_user_facing_facts_are_listed_with_their_commit_link() -> None:
+    signals = (
+        Signal(SignalKind.BREAKING, "BREAKING CHANGE"),
+        Signal(SignalKind.API, "sglang.Engine.stop", REMOVED, "function", "python/sglang/engine.py", 12),
+        Signal(SignalKind.CLI_OPTION, "--max-batch", ADDED, "", "python/sglang/srt/server_args.py", 40),
+        Signal(SignalKind.ENV_VAR, "SGLANG_DEBUG", ADDED, "", "python/sglang/srt/utils.py", 3),
+        Signal(SignalKind.DEPENDENCY, "torch", CHANGED, "==2.6 → ==2.7", "pyproject.toml", 20, ("minor",)),
+    )
+    assert _attention_text(signals) == [
+        "Breaking change: `BREAKING CHANGE` ([`aaaaaaa`](#c-aaaaaaa))",
+        "Removed interface: `sglang.Engine.stop` ([`aaaaaaa`](#c-aaaaaaa))",
+        "Dependency change: `torch` `==2.6 → ==2.7` ([`aaaaaaa`](#c-aaaaaaa))",
+        "New command-line option: `--max-batch` ([`aaaaaaa`](#c-aaaaaaa))",
+        "New environment variable: `SGLANG_DEBUG` ([`aaaaaaa`](#c-aaaaaaa))",
+    ]
+
+
+def test_tests_benchmarks_ci_scripts_and_routine_dependency_changes_are_left_out() -> None:
+    signals = (
+        Signal(SignalKind.CLI_OPTION, "--iters", ADDED, "benchmark", "benchmarks/bench_moe.py", 8),
+        Signal(SignalKind.CLI_OPTION, "--port", ADDED, "script", "tools/serve.py", 8),
+        Signal(SignalKind.ENV_VAR, "CI_TOKEN_NAME", ADDED, "", ".github/workflows/ci.yml", 3),
+        Signal(SignalKind.ENV_VAR, "TEST_SEED", ADDED, "", "tests/test_moe.py", 3),
+        Signal(SignalKind.API, "helpers.make_batch", REMOVED, "function", "tests/helpers.py", 5),
+        Signal(SignalKind.DEPENDENCY, "pytest", CHANGED, "8.1 → 8.2", "pyproject.toml", 30, ("development",)),
+        Signal(SignalKind.DEPENDENCY, "golang.org/x/sys", CHANGED, "v0.1 → v0.2", "go.mod", 9, ("indirect",)),
+        Signal(
+            SignalKind.DEPENDENCY, "requests", CHANGED, "2.31 → 2.32", "requirements.txt", 1, ("bot", "minor")
+        ),
+    )
+    assert _attention_text(signals) == []
+    bot_major = (
+        Signal(SignalKind.DEPENDENCY, "numpy", CHANGED, "1.26 → 2.0", "pyproject.toml", 4, ("bot", "major")),
+    )
+    assert _attention_text(bot_major) == ["Dependency change: `numpy` `1.26 → 2.0` ([`aaaaaaa`](#c-aaaaaaa))"]
+
+
+def test_the_block_comes_right_after_the_context_line_and_says_so_when_empty() -> None:
+    markdown = render_markdown(_day(()))
+    lines = markdown.splitlines()
+    context = next(index for index, text in enumerate(lines) if text.startswith("Branch `main`"))
+    assert lines[context + 2 : context + 6] == [
+        '<a id="attention"></a>',
+        "### 🚨 Needs attention",
+        "",
+        "Nothing needs attention: no breaking change, removed interface, dependency change or new "
+        "user-facing option.",
+    ]
+    assert "🚨" not in render_markdown(empty_report("en"))  # an empty day has nothing to attend to
+
+
+def test_the_json_carries_the_same_items() -> None:
+    report = sample_report("zh")
+    view = build_view(report)
+    document = build_document(report).model_dump(mode="json")
+    assert document["schema_version"] == "1.2"
+    assert [item["text"] for item in document["attention"]] == [
+        commonmark(item.line) for item in view.attention
+    ]
+    assert all(item["anchor"].startswith("c-") for item in document["attention"])
