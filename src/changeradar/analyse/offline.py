@@ -265,7 +265,7 @@ def _maintainability(facts: _Facts) -> Line:
 def _risks(facts: _Facts) -> list[Line]:
     """Risks that follow from facts alone, each saying what its fact means; the names are in the facts
     block (and the importance line), not repeated here."""
-    risks = []
+    risks: list[Line] = []
     named = (
         ("risk.breaking", facts.names(SignalKind.BREAKING)),
         ("risk.api_removed", facts.names(SignalKind.API, SignalAction.REMOVED)),
