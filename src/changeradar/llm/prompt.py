@@ -18,12 +18,12 @@ from typing import Any
 import jinja2
 
 from changeradar.errors import BadInput
+from changeradar.i18n import message
 from changeradar.llm.budget import BudgetedDiff, budget_diff, estimate_tokens
 from changeradar.llm.schema import Depth
 from changeradar.model import AnalysisRequest, Signal
 
 PROMPT_FILES = ("system.md", "commit.md", "overview.md", "repair.md")
-LANGUAGE_NAMES = {"zh": "Simplified Chinese (简体中文)", "en": "English"}
 MAX_FACTS = 60  # facts past this are counted, not listed: the diff needs the room more
 MAX_BODY_CHARS = 4_000
 MAX_FACT_CHARS = 160  # a reason or fact naming a hundred APIs says no more than its first few
@@ -79,7 +79,8 @@ def load_templates(prompt_dir: Path | None) -> PromptTemplates:
 
 
 def language_name(language: str) -> str:
-    return LANGUAGE_NAMES.get(language, language)
+    """How the prompt names the language to answer in: its catalogue's own `language.name`."""
+    return message(language, "language.name")
 
 
 def system_prompt(templates: PromptTemplates, language: str) -> str:
