@@ -36,8 +36,7 @@ def compare(file: FileChange, old: list[Node], new: list[Node]) -> Iterator[Sign
     neither new nor gone.
     """
     before, after = list(_images(old)), list(_images(new))
-    old_repositories = {_repository(found.value or "") for found in before}
-    new_repositories = {_repository(found.value or "") for found in after}
+    old_repositories, new_repositories = ({found.name for found in side} for side in (before, after))
     for signal in compare_found(SignalKind.API, file, before, after, _changed_detail):
         if signal.action is SignalAction.ADDED and signal.name in old_repositories:
             continue
