@@ -184,6 +184,13 @@ gangSchedulingManagement:
             "charts/lws/values.yaml:8",
         ),
         (SignalKind.API, REMOVED, "image.tag", "helm value", "charts/lws/values.yaml:3"),
+        (  # the image's tag, now the chart's default
+            SignalKind.API,
+            CHANGED,
+            "registry.k8s.io/lws/lws",
+            "image: registry.k8s.io/lws/lws:v0.7.0 → registry.k8s.io/lws/lws",
+            "charts/lws/values.yaml:4",
+        ),
     ]
 
 

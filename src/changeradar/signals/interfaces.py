@@ -1,7 +1,8 @@
 """The sorts of interface that are not code, as the `detail` of an `api` signal names them.
 
 A detail starts with its interface (`"crd field (v1)"`, `"rbac rule: ClusterRole get, list"`); a change
-that breaks peers or stored resources says so after the colon (`"proto field: breaking, type …"`).
+that breaks peers, stored resources or installs says so after the colon (`"proto field: breaking, type …"`,
+`"image: breaking, org/old:1 → org/new:1"`).
 Scoring reads these to rank schema and deployment facts by their own rules, not as code API.
 """
 
@@ -26,6 +27,7 @@ class Interface(StrEnum):
     HELM_VALUE = "helm value"
     RBAC_RULE = "rbac rule"
     WORKLOAD = "workload"
+    IMAGE = "image"
 
 
 class Surface(StrEnum):
@@ -33,6 +35,7 @@ class Surface(StrEnum):
 
     SCHEMA = "schema"  # the resources, messages and requests it sends and stores
     DEPLOYMENT = "deployment"  # how it installs and runs the software
+    IMAGE = "image"  # the container images it publishes, which installs pull by name
 
 
 BREAKING = "breaking"
@@ -48,6 +51,8 @@ def surface_of(signal: Signal) -> Surface | None:
     interface = next((name for name in _BY_LENGTH if _names(signal.detail, name)), None)
     if interface is None:
         return None
+    if interface is Interface.IMAGE:
+        return Surface.IMAGE
     return Surface.DEPLOYMENT if interface in _DEPLOYMENT else Surface.SCHEMA
 
 

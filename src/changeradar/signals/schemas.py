@@ -1,4 +1,5 @@
-"""Interfaces that are not code, in YAML and JSON files: CRDs, Helm charts, manifests' env, OpenAPI specs.
+"""Interfaces that are not code, in YAML and JSON files: CRDs, Helm charts, manifests' env and images,
+OpenAPI specs.
 
 Each file is first routed by its path and patch (cheap) to the families that may find something in it;
 only then are both sides read whole and parsed, once, for every family that applies. Files no user
@@ -12,7 +13,7 @@ from functools import lru_cache
 
 from changeradar.file_kinds import file_kind, matches_any
 from changeradar.model import Commit, FileChange, FileStatus, Signal
-from changeradar.signals import helm, kubernetes_crd, manifest_env, openapi
+from changeradar.signals import helm, images, kubernetes_crd, manifest_env, openapi
 from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.dependencies import Side, hunk_runs, side_text
 from changeradar.signals.outline import Hunk, Node, read_json, read_yaml
@@ -69,6 +70,8 @@ def _families(file: FileChange) -> list[Family]:
         families.append(helm.compare_manifests)
     if manifest_env.may_apply(file):
         families.append(manifest_env.compare)
+    if images.may_apply(file):
+        families.append(images.compare)
     if openapi.may_apply(file):
         families.append(openapi.compare)
     return families
