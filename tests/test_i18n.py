@@ -18,6 +18,7 @@ from changeradar.render.markdown import render_markdown
 from changeradar.render.view import FACT_KINDS
 from changeradar.scoring_rules import RULES
 from changeradar.signals.areas import AREA_RULES, PLATFORM_WORDS, TAG_ALIASES
+from changeradar.signals.interfaces import Interface
 from day_reports import sample_report
 
 SOURCE = Path(i18n.__file__).parent
@@ -62,6 +63,7 @@ def test_every_key_the_code_asks_for_exists() -> None:
         + [f"type.{change_type.value}" for change_type in ChangeType]
         + [f"reason.{rule}" for rule in RULES]
         + [f"fact.{kind.value}" for kind in FACT_KINDS]
+        + [f"interface.{interface.name.lower()}" for interface in Interface]
         + [f"diff.{status.value}" for status in DiffStatus if status is not DiffStatus.COMPLETE]
         + [
             f"impact.file.{status.value}"

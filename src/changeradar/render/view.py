@@ -40,11 +40,13 @@ from changeradar.model import (
     DiffStatus,
     Reason,
     Signal,
+    SignalAction,
     SignalKind,
 )
 from changeradar.render.attention import AttentionItem, attention_items
 from changeradar.render.summary import LEVELS, DaySummary, summarise_day
 from changeradar.signals.families import fact_kinds, family_of
+from changeradar.signals.interfaces import Interface, interface_of
 
 SHORT_SHA = 7
 MAX_FACTS = 15  # per commit in the Markdown; a refactor can move a hundred API names
@@ -297,11 +299,24 @@ def _fact_line(signal: Signal, language: str) -> Line:
     name: Line = (Code(signal.name),)
     if signal.kind is SignalKind.DEPENDENCY and signal.detail:
         name += (Words(" "), Code(signal.detail))
-    what = line(language, key, name=name)
+    interface = interface_of(signal)
+    if interface is not None:
+        what = _interface_fact(signal, *interface, name, language)
+    else:
+        what = line(language, key, name=name)
     if signal.path is None or (signal.path == signal.name and signal.line is None):
         return what
     where = f"{signal.path}:{signal.line}" if signal.line is not None else signal.path
     return line(language, "at", what=what, where=Code(where))
+
+
+def _interface_fact(signal: Signal, interface: Interface, rest: str, name: Line, language: str) -> Line:
+    """ "New CRD field `spec.size` (v1)": a CRD, protobuf, OpenAPI, Helm or image fact is no code API."""
+    action = signal.action.value if signal.action in (SignalAction.ADDED, SignalAction.REMOVED) else None
+    key = f"fact.interface.{action}" if action else "fact.interface"
+    label = line(language, f"interface.{interface.name.lower()}")
+    what = line(language, key, interface=label, name=name)
+    return (*what, Words(" "), Text(f"({rest})")) if rest else what
 
 
 def _remarks(commit_report: CommitReport, language: str) -> Iterable[Line]:

@@ -56,6 +56,18 @@ def surface_of(signal: Signal) -> Surface | None:
     return Surface.DEPLOYMENT if interface in _DEPLOYMENT else Surface.SCHEMA
 
 
+def interface_of(signal: Signal) -> tuple[Interface, str] | None:
+    """The interface an `api` signal names and the rest of its detail ("v1", "breaking, a → b"); None
+    for code API."""
+    if signal.kind is not SignalKind.API:
+        return None
+    interface = next((name for name in _BY_LENGTH if _names(signal.detail, name)), None)
+    if interface is None:
+        return None
+    rest = signal.detail[len(interface) :].strip(" :")
+    return interface, rest[1:-1] if rest.startswith("(") and rest.endswith(")") else rest
+
+
 def is_breaking(signal: Signal) -> bool:
     return f": {BREAKING}," in signal.detail
 
