@@ -36,7 +36,7 @@ from changeradar.signals.dependencies import (
 from changeradar.signals.diff import diff_lines
 from changeradar.signals.paths import generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.signals.python_api import bound_by_other_statements, public_api, signature
-from changeradar.signals.python_regions import statements_touched
+from changeradar.signals.python_regions import binding_statements, statements_touched
 from changeradar.signals.syntax_tree import Declaration, DeclarationReader
 
 if TYPE_CHECKING:
@@ -150,7 +150,12 @@ def _without_reexports(
         gone = {_top_level(found.key) for found in sides[side] if found.key not in keys}
         if not any(name in other_text for name in gone):  # the cheap test spares the parse
             continue
-        bound = bound_by_other_statements(other_text) or frozenset()
+        binding = binding_statements(other_text)
+        if not any(name in binding for name in gone):  # the names only occur in functions and classes
+            continue
+        bound = bound_by_other_statements(binding)
+        if bound is None:  # the split went wrong: read the whole module
+            bound = bound_by_other_statements(other_text) or frozenset()
         sides[side] = [f for f in sides[side] if f.key in keys or _top_level(f.key) not in bound]
     return sides
 
@@ -195,7 +200,7 @@ class _Syntax:
 
     hints: tuple[str, ...]  # words every declaration line holds: a cheap test of patches and lines
     declarations: tuple[tuple[re.Pattern[str], str], ...]
-    block: re.Pattern[str] | None = None
+    block: re.Pattern[str] | None = None  # matches at column 0 only
     parameters: Callable[[str], str | None] = _normalised_parameters
 
 
@@ -213,10 +218,15 @@ _PYTHON = _Syntax(
     parameters=_python_parameters,
 )
 _SYNTAXES: dict[str, _Syntax] = {"py": _PYTHON}
+_INDENTED = ("", " ", "\t")  # first characters of a line that is blank or inside a block
 
 
 def _holds_any(text: str, words: tuple[str, ...]) -> bool:
-    return any(word in text for word in words)
+    # A loop, not any() over a generator, which costs more than the test: this runs for every patch line.
+    for word in words:  # noqa: SIM110
+        if word in text:
+            return True
+    return False
 
 
 def _declarations(file: FileChange, side: Side, syntax: _Syntax) -> Iterator[Found]:
@@ -227,14 +237,14 @@ def _declarations(file: FileChange, side: Side, syntax: _Syntax) -> Iterator[Fou
     for run in hunk_runs(file, side):
         owner: str | None = None
         for line in run:
-            if syntax.block is not None and (block := syntax.block.match(line.text)):
-                owner = None if block["owner"].startswith("_") else block["owner"]
-            elif line.text[:1] not in ("", " ", "\t"):
-                owner = None
-            declares = line.changed and _holds_any(line.text, syntax.hints)
-            found = _declaration(line, syntax, module, owner) if declares else None
-            if found is not None:
-                yield found
+            text = line.text
+            if text[:1] not in _INDENTED:  # a type's block opens here, or any open block ends
+                block = syntax.block.match(text) if syntax.block is not None else None
+                owner = None if block is None or block["owner"].startswith("_") else block["owner"]
+            if line.changed and _holds_any(text, syntax.hints):
+                found = _declaration(line, syntax, module, owner)
+                if found is not None:
+                    yield found
 
 
 def _declaration(line: SideLine, syntax: _Syntax, module: str, owner: str | None) -> Found | None:

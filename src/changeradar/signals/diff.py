@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from changeradar.model import FileChange
 
 _HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+
+Function = TypeVar("Function", bound=Callable[..., object])
+_PER_COMMIT_CACHES: list[Callable[[], None]] = []
+
+
+def cached_per_commit(function: Function) -> Function:
+    """`function` cached until `forget_parsed_patches`: for what several extractors read of one commit's
+    patches. Its results are shared, so they must never be changed."""
+    cached = cache(function)
+    _PER_COMMIT_CACHES.append(cached.cache_clear)
+    return cached  # type: ignore[return-value]
 
 
 class DiffLine(NamedTuple):  # a tuple, not a frozen dataclass: there is one per line of every patch
@@ -25,39 +36,39 @@ def diff_lines(file: FileChange) -> tuple[DiffLine, ...]:
     Cached until `forget_parsed_patches`: every extractor reads the same files of the same commit, and
     parsing a patch once instead of once per extractor is most of the cost of a large commit.
     """
-    return _parse_patch(file.patch)
+    return parsed_patch(file.patch)
 
 
 def forget_parsed_patches() -> None:
-    """Free the cache of `diff_lines`; called after each commit so memory stays bounded by one commit."""
-    _parse_patch.cache_clear()
+    """Free the caches of `diff_lines` and the other `cached_per_commit` readers; called after each commit
+    so memory stays bounded by one commit."""
+    for clear in _PER_COMMIT_CACHES:
+        clear()
 
 
-@cache
-def _parse_patch(patch: str) -> tuple[DiffLine, ...]:
+@cached_per_commit
+def parsed_patch(patch: str) -> tuple[DiffLine, ...]:
+    """The lines of a patch's hunks, numbered; what `diff_lines` reads a file's patch with."""
     return tuple(_iterate_patch(patch))
 
 
 def _iterate_patch(patch: str) -> Iterator[DiffLine]:
     old_number = new_number = 0
     for raw in patch.splitlines():
-        header = _HUNK_HEADER.match(raw)
-        if header:
-            old_number, new_number = int(header.group(1)), int(header.group(2))
-            continue
-        if not raw or raw.startswith("\\"):  # "\ No newline at end of file"
-            continue
-        sign, text = raw[0], raw[1:]
+        sign = raw[:1]
         if sign == "+":
-            yield DiffLine("+", text, None, new_number)
+            yield DiffLine("+", raw[1:], None, new_number)
+            new_number += 1
+        elif sign == " ":
+            yield DiffLine(" ", raw[1:], old_number, new_number)
+            old_number += 1
             new_number += 1
         elif sign == "-":
-            yield DiffLine("-", text, old_number, None)
+            yield DiffLine("-", raw[1:], old_number, None)
             old_number += 1
-        elif sign == " ":
-            yield DiffLine(" ", text, old_number, new_number)
-            old_number += 1
-            new_number += 1
+        elif sign == "@" and (header := _HUNK_HEADER.match(raw)):
+            old_number, new_number = int(header.group(1)), int(header.group(2))
+        # anything else ("\ No newline at end of file", an empty line) is no line of either file
 
 
 def added_lines(file: FileChange) -> Iterator[tuple[int, str]]:
