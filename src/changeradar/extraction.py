@@ -16,7 +16,7 @@ from itertools import chain, islice
 from pathlib import Path
 
 from changeradar.config import AreaRule, ImportanceSettings
-from changeradar.git import GitBlobReader, lazy_fetch, lazy_fetch_allowed
+from changeradar.git import GitBlobReader, lazy_fetch, lazy_fetch_allowed, let_go_of_inherited_inputs
 from changeradar.lifetime import die_with
 from changeradar.model import Commit, Importance, Signal
 from changeradar.score import score_commit
@@ -108,6 +108,7 @@ def _start_worker(
 ) -> None:
     """Each worker keeps its own `git cat-file` process for the life of the pool, and dies with its parent."""
     global _worker_state
+    let_go_of_inherited_inputs()  # else the parent's `git diff-tree` waits for its input to end forever
     die_with(parent_pid)
     lazy_fetch(may_fetch).__enter__()  # for the worker's whole life, like the reader
     # Entered and never exited: the reader lives as long as the worker, and its git process ends when the
