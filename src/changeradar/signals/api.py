@@ -95,8 +95,11 @@ def _is_api_source(path: str, extension: str) -> bool:
 
 
 def _touches_public_definitions(file: FileChange) -> bool:
-    """Whether parsing can find a change: the file comes or goes, or a changed line is a public-looking
-    `def`, `class` or `__all__` line, or lies inside the parameters (or list) of one the hunk shows."""
+    """Whether parsing can find a change: the file comes, goes or moves with edits, or a changed line is a
+    public-looking `def`, `class` or `__all__` line, or lies inside the parameters (or list) of one the
+    hunk shows."""
+    if file.status is FileStatus.RENAMED and file.old_blob == file.new_blob:
+        return False  # the same content under a new module name: each item's key pairs with itself
     if file.status is not FileStatus.MODIFIED:
         return True
     if _CHANGED_PUBLIC_DEFINITION.search(file.patch):
