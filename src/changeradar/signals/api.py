@@ -128,9 +128,11 @@ def _parsed_python_sides(file: FileChange, blobs: BlobSource | None) -> list[Seq
     if texts[0] is None or texts[1] is None:
         return None
     modules = [module_name(_side_path(file, side)) for side in Side]
-    # A renamed module's API moves wholesale to new names: only an edit in place can be read in part.
-    in_place = file.status is FileStatus.MODIFIED and not file.patch_truncated
-    reduced = statements_touched(*texts, *_changed_lines(file)) if in_place else None
+    # An edit, in place or with a move, can be read in part: items are keyed by their name within the
+    # module, so an untouched item would pair with itself whatever the module is called. A cut patch
+    # does not show every changed line.
+    edited = file.status in (FileStatus.MODIFIED, FileStatus.RENAMED) and not file.patch_truncated
+    reduced = statements_touched(*texts, *_changed_lines(file)) if edited else None
     sides = None
     if reduced is not None:
         sides = [public_api(text, module) for text, module in zip(reduced, modules, strict=True)]
