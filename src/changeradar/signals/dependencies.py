@@ -24,7 +24,7 @@ from typing import NamedTuple
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalAction, SignalKind
 from changeradar.signals import BlobSource, SignalContext
 from changeradar.signals.dependency_versions import Ecosystem, Step, version_step
-from changeradar.signals.diff import cached_per_commit, parsed_patch
+from changeradar.signals.diff import cached_per_commit, new_tuple, parsed_patch
 from changeradar.signals.paths import file_kind, generated_kind, matches_any
 
 
@@ -67,7 +67,7 @@ def _hunk_runs(patch: str, side: Side) -> tuple[Run, ...]:
         if number != next_number:
             run = []
             runs.append(run)
-        run.append(SideLine(number, text, sign != " "))
+        run.append(new_tuple(SideLine, (number, text, sign != " ")))
         next_number = number + 1
     return tuple(runs)
 

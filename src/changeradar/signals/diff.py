@@ -11,6 +11,9 @@ from changeradar.model import FileChange
 
 _HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 
+# A named tuple made from a plain one without its Python-level constructor, about three times faster: for
+# the objects made once per line of every patch.
+new_tuple = tuple.__new__
 Function = TypeVar("Function", bound=Callable[..., object])
 _PER_COMMIT_CACHES: list[Callable[[], None]] = []
 
@@ -57,14 +60,14 @@ def _iterate_patch(patch: str) -> Iterator[DiffLine]:
     for raw in patch.splitlines():
         sign = raw[:1]
         if sign == "+":
-            yield DiffLine("+", raw[1:], None, new_number)
+            yield new_tuple(DiffLine, ("+", raw[1:], None, new_number))
             new_number += 1
         elif sign == " ":
-            yield DiffLine(" ", raw[1:], old_number, new_number)
+            yield new_tuple(DiffLine, (" ", raw[1:], old_number, new_number))
             old_number += 1
             new_number += 1
         elif sign == "-":
-            yield DiffLine("-", raw[1:], old_number, None)
+            yield new_tuple(DiffLine, ("-", raw[1:], old_number, None))
             old_number += 1
         elif sign == "@" and (header := _HUNK_HEADER.match(raw)):
             old_number, new_number = int(header.group(1)), int(header.group(2))
