@@ -42,6 +42,7 @@ from changeradar.signals.syntax_tree import Declaration, DeclarationReader
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+_READ_IN_PART = (FileStatus.MODIFIED, FileStatus.RENAMED, FileStatus.ADDED, FileStatus.DELETED)
 _NOT_API = ("docs/", "doc/", "examples/", "example/", "benchmarks/", "benchmark/")
 _PACKAGE_ROOTS = ("src", "python")  # the import path starts below the last of these folders
 _FOLDER_NAMING_FILES = {"py": ("__init__",), "rs": ("mod", "lib", "main"), "ts": ("index",), "js": ("index",)}
@@ -128,11 +129,12 @@ def _parsed_python_sides(file: FileChange, blobs: BlobSource | None) -> list[Seq
     if texts[0] is None or texts[1] is None:
         return None
     modules = [module_name(_side_path(file, side)) for side in Side]
-    # An edit, in place or with a move, can be read in part: items are keyed by their name within the
-    # module, so an untouched item would pair with itself whatever the module is called. A cut patch
-    # does not show every changed line.
-    edited = file.status in (FileStatus.MODIFIED, FileStatus.RENAMED) and not file.patch_truncated
-    reduced = statements_touched(*texts, *_changed_lines(file)) if edited else None
+    # Any side can be read in part, cut to the statements the patch touches with the bodies left out: a
+    # module that comes or goes is all touched. Items are keyed by their name within the module, so an
+    # untouched item of a moved module pairs with itself whatever the module is called. A cut patch does
+    # not show every changed line.
+    partly = file.status in _READ_IN_PART and not file.patch_truncated
+    reduced = statements_touched(*texts, *_changed_lines(file)) if partly else None
     sides = None
     if reduced is not None:
         sides = [public_api(text, module) for text, module in zip(reduced, modules, strict=True)]
