@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
@@ -52,6 +51,8 @@ def extract_facts(
     if len(first) < PARALLEL_FROM or workers < 2:
         with GitBlobReader(repo_dir) as blobs:
             return [(c, _advancing(facts_of(c, blobs, area_rules, importance), advance)) for c in first]
+    from concurrent.futures import ProcessPoolExecutor  # here: a day's report needs no multiprocessing
+
     every = chain(first, commits)
     collected: list[Commit] = []
     setup = (repo_dir, area_rules, importance, lazy_fetch_allowed(), os.getpid())

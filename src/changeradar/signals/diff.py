@@ -14,11 +14,11 @@ _HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 # A named tuple made from a plain one without its Python-level constructor, about three times faster: for
 # the objects made once per line of every patch.
 new_tuple = tuple.__new__
-Function = TypeVar("Function", bound=Callable[..., object])
+_Function = TypeVar("_Function", bound=Callable[..., object])
 _PER_COMMIT_CACHES: list[Callable[[], None]] = []
 
 
-def cached_per_commit(function: Function) -> Function:
+def cached_per_commit(function: _Function) -> _Function:
     """`function` cached until `forget_parsed_patches`: for what several extractors read of one commit's
     patches. Its results are shared, so they must never be changed."""
     cached = cache(function)
