@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from changeradar.signals.python_api import public_api
-from changeradar.signals.python_regions import WORTH_IT_LINES, statements_touched
+from changeradar.signals.python_api import bound_by_other_statements, public_api
+from changeradar.signals.python_regions import WORTH_IT_LINES, binding_statements, statements_touched
 
 FILLER = "\n".join(f"def helper_{n}(a, b=1):\n    return a + b\n" for n in range(WORTH_IT_LINES // 3))
 
@@ -122,3 +122,36 @@ def test_functions_are_cut_to_their_signatures_however_they_are_written() -> Non
         "m.stream": "(self)",
     }
     assert names(public_api(old_kept, "m"))["m.route"] == "(request, table={'a': 1, 'b:': 2}, *, timeout=1.0)"
+
+
+def test_the_binding_statements_bind_the_same_names_as_the_whole_module() -> None:
+    source = module(
+        '''
+        """Docs."""
+        from .engine import (
+            Engine,
+            Sampler as Chooser,
+        )
+
+        try:
+            import fast
+        except ImportError:
+            fast = None
+
+        @dataclass
+        class Config:
+            limit = 1
+
+        def serve(port):
+            global started
+            started = True
+
+        __all__ = ["Engine", "Chooser", "serve"]
+        VERSION: str = "1"
+        '''
+    )
+    binding = binding_statements(source)
+
+    assert "class Config" not in binding and "def serve" not in binding and "helper_1" not in binding
+    assert bound_by_other_statements(binding) == bound_by_other_statements(source)
+    assert bound_by_other_statements(binding) == {"Engine", "Chooser", "fast", "__all__", "VERSION"}

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
 
 from changeradar.config import AreaRule, ImportanceSettings
-from changeradar.git import GitBlobReader, lazy_fetch, lazy_fetch_allowed
+from changeradar.git import GitBlobReader, lazy_fetch, lazy_fetch_allowed, let_go_of_inherited_inputs
 from changeradar.lifetime import die_with
 from changeradar.model import Commit, Importance, Signal
 from changeradar.score import score_commit
@@ -53,6 +52,8 @@ def extract_facts(
     if len(first) < PARALLEL_FROM or workers < 2:
         with GitBlobReader(repo_dir) as blobs:
             return [(c, _advancing(facts_of(c, blobs, area_rules, importance), advance)) for c in first]
+    from concurrent.futures import ProcessPoolExecutor  # here: a day's report needs no multiprocessing
+
     every = chain(first, commits)
     collected: list[Commit] = []
     setup = (repo_dir, area_rules, importance, lazy_fetch_allowed(), os.getpid())
@@ -109,6 +110,7 @@ def _start_worker(
 ) -> None:
     """Each worker keeps its own `git cat-file` process for the life of the pool, and dies with its parent."""
     global _worker_state
+    let_go_of_inherited_inputs()  # else the parent's `git diff-tree` waits for its input to end forever
     die_with(parent_pid)
     lazy_fetch(may_fetch).__enter__()  # for the worker's whole life, like the reader
     # Entered and never exited: the reader lives as long as the worker, and its git process ends when the

@@ -166,6 +166,7 @@ class GitLineReader:
         _check_folder(self.repo_dir)
         self._errors = tempfile.TemporaryFile()
         self._process = _start(self.args, self.repo_dir, stdin=subprocess.PIPE, stderr=self._errors)
+        _feeding.add(self)
         self._writer = threading.Thread(target=self._write_input, daemon=True)
         self._writer.start()
         return self
@@ -195,6 +196,31 @@ class GitLineReader:
             stdin.close()
         except (BrokenPipeError, ValueError, OSError):  # git died or was killed; `lines` says why
             pass
+        finally:
+            _feeding.discard(self)
+
+    def _let_go_of_input(self) -> None:
+        """In a forked copy of this process: point our copy of git's input at /dev/null. Not closed, so
+        that the number is never reused under the file object this copy still holds."""
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, self._process.stdin.fileno())
+        except (OSError, ValueError):  # closed meanwhile: nothing is held
+            pass
+        finally:
+            os.close(null)
+
+
+# The readers whose input is still being written. A process forked meanwhile (an extraction worker) holds a
+# copy of that pipe's write end, and git would wait for the end of its input as long as any copy is open.
+_feeding: set[GitLineReader] = set()
+
+
+def let_go_of_inherited_inputs() -> None:
+    """Called first thing in a forked worker: release the inputs of the parent's line readers."""
+    for reader in list(_feeding):
+        reader._let_go_of_input()
+    _feeding.clear()
 
 
 def without_credentials(text: str) -> str:

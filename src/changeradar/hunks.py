@@ -11,6 +11,9 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 _HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@(.*)$")
+# A named tuple made from a plain one without its Python-level constructor, about three times faster: for
+# the objects made once per line of every patch.
+new_tuple = tuple.__new__
 
 
 class Hunk(NamedTuple):
@@ -44,21 +47,26 @@ def parse_hunks(patch: str) -> Iterator[Hunk]:
 
 
 def numbered_lines(patch: str) -> Iterator[DiffLine]:
-    """Every added, removed and context line of `patch`, with its old and new line numbers."""
-    for hunk in parse_hunks(patch):
-        old_number, new_number = hunk.old_start, hunk.new_start
-        for raw in hunk.lines:
-            sign, text = raw[0], raw[1:]
-            if sign == "+":
-                yield DiffLine("+", text, None, new_number)
-                new_number += 1
-            elif sign == "-":
-                yield DiffLine("-", text, old_number, None)
-                old_number += 1
-            elif sign == " ":
-                yield DiffLine(" ", text, old_number, new_number)
-                old_number += 1
-                new_number += 1
+    """Every added, removed and context line of `patch`, with its old and new line numbers.
+
+    One pass over the lines without building hunks: this runs on every line of every patch of a window.
+    """
+    old_number = new_number = 0
+    for raw in patch.splitlines():
+        sign = raw[:1]
+        if sign == "+":
+            yield new_tuple(DiffLine, ("+", raw[1:], None, new_number))
+            new_number += 1
+        elif sign == " ":
+            yield new_tuple(DiffLine, (" ", raw[1:], old_number, new_number))
+            old_number += 1
+            new_number += 1
+        elif sign == "-":
+            yield new_tuple(DiffLine, ("-", raw[1:], old_number, None))
+            old_number += 1
+        elif sign == "@" and (header := _HUNK_HEADER.match(raw)):
+            old_number, new_number = int(header.group(1)), int(header.group(2))
+        # anything else ("\ No newline at end of file", an empty line) is no line of either file
 
 
 def _hunk(header: re.Match[str], body: list[str]) -> Hunk:

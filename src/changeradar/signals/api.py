@@ -36,12 +36,13 @@ from changeradar.signals.dependencies import (
 from changeradar.signals.diff import added_lines, removed_lines
 from changeradar.signals.hunk_scope import SourceShape, only_bodies_change
 from changeradar.signals.python_api import bound_by_other_statements, public_api, signature
-from changeradar.signals.python_regions import statements_touched
+from changeradar.signals.python_regions import binding_statements, statements_touched
 from changeradar.signals.syntax_tree import Declaration, DeclarationReader, without_moves
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+_READ_IN_PART = (FileStatus.MODIFIED, FileStatus.RENAMED, FileStatus.ADDED, FileStatus.DELETED)
 _NOT_API = ("docs/", "doc/", "examples/", "example/", "benchmarks/", "benchmark/")
 _PACKAGE_ROOTS = ("src", "python")  # the import path starts below the last of these folders
 _FOLDER_NAMING_FILES = {"py": ("__init__",), "rs": ("mod", "lib", "main"), "ts": ("index",), "js": ("index",)}
@@ -105,8 +106,11 @@ def _is_api_source(path: str, extension: str) -> bool:
 
 
 def _touches_public_definitions(file: FileChange) -> bool:
-    """Whether parsing can find a change: the file comes or goes, or a changed line is a public-looking
-    `def`, `class` or `__all__` line, or lies inside the parameters (or list) of one the hunk shows."""
+    """Whether parsing can find a change: the file comes, goes or moves with edits, or a changed line is a
+    public-looking `def`, `class` or `__all__` line, or lies inside the parameters (or list) of one the
+    hunk shows."""
+    if file.status is FileStatus.RENAMED and file.old_blob == file.new_blob:
+        return False  # the same content under a new module name: each item's key pairs with itself
     if file.status is not FileStatus.MODIFIED:
         return True
     if _CHANGED_PUBLIC_DEFINITION.search(file.patch):
@@ -136,9 +140,12 @@ def _parsed_python_sides(file: FileChange, blobs: BlobSource | None) -> list[Seq
         return None
     texts = [old_text, new_text]
     modules = [module_name(_side_path(file, side)) for side in Side]
-    # A renamed module's API moves wholesale to new names: only an edit in place can be read in part.
-    in_place = file.status is FileStatus.MODIFIED and not file.patch_truncated
-    reduced = statements_touched(old_text, new_text, *_changed_lines(file)) if in_place else None
+    # Any side can be read in part, cut to the statements the patch touches with the bodies left out: a
+    # module that comes or goes is all touched. Items are keyed by their name within the module, so an
+    # untouched item of a moved module pairs with itself whatever the module is called. A cut patch does
+    # not show every changed line.
+    partly = file.status in _READ_IN_PART and not file.patch_truncated
+    reduced = statements_touched(*texts, *_changed_lines(file)) if partly else None
     sides = None
     if reduced is not None:
         sides = [public_api(text, module) for text, module in zip(reduced, modules, strict=True)]
@@ -161,7 +168,12 @@ def _without_reexports(
         gone = {_top_level(found.key) for found in sides[side] if found.key not in keys}
         if not any(name in other_text for name in gone):  # the cheap test spares the parse
             continue
-        bound = bound_by_other_statements(other_text) or frozenset()
+        binding = binding_statements(other_text)
+        if not any(name in binding for name in gone):  # the names only occur in functions and classes
+            continue
+        bound = bound_by_other_statements(binding)
+        if bound is None:  # the split went wrong: read the whole module
+            bound = bound_by_other_statements(other_text) or frozenset()
         sides[side] = [f for f in sides[side] if f.key in keys or _top_level(f.key) not in bound]
     return sides
 
@@ -204,7 +216,7 @@ class _Syntax:
 
     hints: tuple[str, ...]  # words every declaration line holds: a cheap test of patches and lines
     declarations: tuple[tuple[re.Pattern[str], str], ...]
-    block: re.Pattern[str] | None = None
+    block: re.Pattern[str] | None = None  # matches at column 0 only
     parameters: Callable[[str], str | None] = _normalised_parameters
 
 
@@ -222,10 +234,15 @@ _PYTHON = _Syntax(
     parameters=_python_parameters,
 )
 _SYNTAXES: dict[str, _Syntax] = {"py": _PYTHON}
+_INDENTED = ("", " ", "\t")  # first characters of a line that is blank or inside a block
 
 
 def _holds_any(text: str, words: tuple[str, ...]) -> bool:
-    return any(word in text for word in words)
+    # A loop, not any() over a generator, which costs more than the test: this runs for every patch line.
+    for word in words:  # noqa: SIM110
+        if word in text:
+            return True
+    return False
 
 
 def _declarations(file: FileChange, side: Side, syntax: _Syntax) -> Iterator[Found]:
@@ -236,14 +253,14 @@ def _declarations(file: FileChange, side: Side, syntax: _Syntax) -> Iterator[Fou
     for run in hunk_runs(file, side):
         owner: str | None = None
         for line in run:
-            if syntax.block is not None and (block := syntax.block.match(line.text)):
-                owner = None if block["owner"].startswith("_") else block["owner"]
-            elif line.text[:1] not in ("", " ", "\t"):
-                owner = None
-            declares = line.changed and _holds_any(line.text, syntax.hints)
-            found = _declaration(line, syntax, module, owner) if declares else None
-            if found is not None:
-                yield found
+            text = line.text
+            if text[:1] not in _INDENTED:  # a type's block opens here, or any open block ends
+                block = syntax.block.match(text) if syntax.block is not None else None
+                owner = None if block is None or block["owner"].startswith("_") else block["owner"]
+            if line.changed and _holds_any(text, syntax.hints):
+                found = _declaration(line, syntax, module, owner)
+                if found is not None:
+                    yield found
 
 
 def _declaration(line: SideLine, syntax: _Syntax, module: str, owner: str | None) -> Found | None:

@@ -20,12 +20,13 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import partial
+from typing import NamedTuple
 
 from changeradar.file_kinds import file_kind, generated_kind, matches_any
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalAction, SignalKind
 from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.dependency_versions import Ecosystem, Step, version_step
-from changeradar.signals.diff import diff_lines
+from changeradar.signals.diff import cached_per_commit, new_tuple, parsed_patch
 
 
 class Side(StrEnum):
@@ -35,8 +36,7 @@ class Side(StrEnum):
     NEW = "new"
 
 
-@dataclass(frozen=True, slots=True)
-class SideLine:
+class SideLine(NamedTuple):  # a tuple, not a frozen dataclass: there is one per line of every hunk read
     """A line as one side of the diff shows it; `changed` when it is an added (new) or removed (old) line."""
 
     number: int
@@ -47,19 +47,30 @@ class SideLine:
 Run = Sequence[SideLine]
 
 
-def hunk_runs(file: FileChange, side: Side) -> list[list[SideLine]]:
-    """Each hunk as one side sees it: its context lines and that side's changed lines, in file order."""
+def hunk_runs(file: FileChange, side: Side) -> tuple[Run, ...]:
+    """Each hunk as one side sees it: its context lines and that side's changed lines, in file order.
+
+    Read once per commit for all the extractors that ask (see `cached_per_commit`).
+    """
+    return _hunk_runs(file.patch, side)
+
+
+@cached_per_commit
+def _hunk_runs(patch: str, side: Side) -> tuple[Run, ...]:
     skipped_sign = "-" if side is Side.NEW else "+"
     runs: list[list[SideLine]] = []
-    for line in diff_lines(file):
-        if line.sign == skipped_sign:
+    run: list[SideLine] = []
+    next_number = None
+    for sign, text, old_line, new_line in parsed_patch(patch):
+        if sign == skipped_sign:
             continue
-        number = line.new_line if side is Side.NEW else line.old_line
-        assert number is not None, "a line not skipped exists on this side"
-        if not runs or number != runs[-1][-1].number + 1:
-            runs.append([])
-        runs[-1].append(SideLine(number, line.text, line.sign != " "))
-    return runs
+        number = new_line if side is Side.NEW else old_line
+        if number != next_number:
+            run = []
+            runs.append(run)
+        run.append(new_tuple(SideLine, (number, text, sign != " ")))
+        next_number = number + 1
+    return tuple(runs)
 
 
 def whole_file_run(text: str, file: FileChange, side: Side) -> list[SideLine]:

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
+from typing import TypeVar
 
-from changeradar.hunks import DiffLine, numbered_lines
+from changeradar.hunks import DiffLine, new_tuple, numbered_lines
 from changeradar.model import FileChange
 
-__all__ = ["DiffLine", "added_lines", "diff_lines", "forget_parsed_patches", "removed_lines"]
+__all__ = [
+    "DiffLine",
+    "added_lines",
+    "cached_per_commit",
+    "diff_lines",
+    "forget_parsed_patches",
+    "new_tuple",
+    "parsed_patch",
+    "removed_lines",
+]
+
+_Function = TypeVar("_Function", bound=Callable[..., object])
+_PER_COMMIT_CACHES: list[Callable[[], None]] = []
+
+
+def cached_per_commit(function: _Function) -> _Function:
+    """`function` cached until `forget_parsed_patches`: for what several extractors read of one commit's
+    patches. Its results are shared, so they must never be changed."""
+    cached = cache(function)
+    _PER_COMMIT_CACHES.append(cached.cache_clear)
+    return cached  # type: ignore[return-value]
 
 
 def diff_lines(file: FileChange) -> tuple[DiffLine, ...]:
@@ -17,16 +38,19 @@ def diff_lines(file: FileChange) -> tuple[DiffLine, ...]:
     Cached until `forget_parsed_patches`: every extractor reads the same files of the same commit, and
     parsing a patch once instead of once per extractor is most of the cost of a large commit.
     """
-    return _parse_patch(file.patch)
+    return parsed_patch(file.patch)
 
 
 def forget_parsed_patches() -> None:
-    """Free the cache of `diff_lines`; called after each commit so memory stays bounded by one commit."""
-    _parse_patch.cache_clear()
+    """Free the caches of `diff_lines` and the other `cached_per_commit` readers; called after each commit
+    so memory stays bounded by one commit."""
+    for clear in _PER_COMMIT_CACHES:
+        clear()
 
 
-@cache
-def _parse_patch(patch: str) -> tuple[DiffLine, ...]:
+@cached_per_commit
+def parsed_patch(patch: str) -> tuple[DiffLine, ...]:
+    """The lines of a patch's hunks, numbered; what `diff_lines` reads a file's patch with."""
     return tuple(numbered_lines(patch))
 
 
