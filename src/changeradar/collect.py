@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from changeradar.commit_diffs import read_diffs
 from changeradar.errors import BadInput
@@ -94,9 +94,15 @@ def read_shallow_history(repo_dir: Path) -> ShallowHistory:
     )
 
 
-def newest_first(commits: Iterable[T], commit_of: Callable[[T], Commit] = lambda commit: commit) -> list[T]:
-    """Items ordered by their commit's committer date, newest first; git's order among equal dates."""
+def newest_first(commits: Iterable[T], commit_of: Callable[[T], Commit] | None = None) -> list[T]:
+    """Items ordered by their commit's committer date, newest first; git's order among equal dates.
+    Without `commit_of`, the items are commits."""
+    commit_of = commit_of or cast(Callable[[T], Commit], _itself)
     return sorted(commits, key=lambda item: commit_of(item).committed_at, reverse=True)
+
+
+def _itself(commit: Commit) -> Commit:
+    return commit
 
 
 def _list_commits(repo_dir: Path, branch: str, window: Window, include_merges: bool) -> list[Commit]:

@@ -127,4 +127,6 @@ def _worker_facts(commit: Commit) -> CommitFacts:
 def _worker_git_pid() -> tuple[int, int]:
     """The worker's process id and its `git cat-file`'s: what a test checks ends with the run."""
     assert _worker_state is not None, "the pool initializer sets the worker state"
-    return os.getpid(), _worker_state[0].process_id
+    process_id = _worker_state[0].process_id
+    assert process_id is not None, "the reader's git runs for the life of the worker"
+    return os.getpid(), process_id

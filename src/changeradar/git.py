@@ -96,7 +96,7 @@ def stream_git(args: Sequence[str], cwd: Path) -> Iterator[bytes]:
         with _start(args, cwd, stdin=subprocess.DEVNULL, stderr=errors) as git:
             finished = False
             try:
-                yield from git.stdout
+                yield from _output(git)
                 finished = True
             finally:
                 if not finished:
@@ -175,7 +175,7 @@ class GitLineReader:
         if self._process is not None:
             if self._process.poll() is None:
                 self._process.kill()
-            self._process.stdout.close()
+            _output(self._process).close()
             self._process.wait()
         if self._writer is not None:
             self._writer.join()
@@ -184,12 +184,13 @@ class GitLineReader:
 
     def lines(self) -> Iterator[bytes]:
         assert self._process is not None and self._errors is not None, "used outside its `with` block"
-        yield from self._process.stdout
+        yield from _output(self._process)
         if self._process.wait() != 0:
             raise _failure(self._errors, self.repo_dir)
 
     def _write_input(self) -> None:
-        stdin = self._process.stdin
+        assert self._process is not None, "started by __enter__"
+        stdin = _input(self._process)
         try:
             for line in self.input_lines:
                 stdin.write(line.encode("ascii") + b"\n")
@@ -202,9 +203,11 @@ class GitLineReader:
     def _let_go_of_input(self) -> None:
         """In a forked copy of this process: point our copy of git's input at /dev/null. Not closed, so
         that the number is never reused under the file object this copy still holds."""
+        if self._process is None:
+            return
         null = os.open(os.devnull, os.O_WRONLY)
         try:
-            os.dup2(null, self._process.stdin.fileno())
+            os.dup2(null, _input(self._process).fileno())
         except (OSError, ValueError):  # closed meanwhile: nothing is held
             pass
         finally:
@@ -298,11 +301,12 @@ class GitBlobReader:
 
     def _request(self, object_id: str, wanted: bytes = b"blob") -> bytes | None:
         try:
-            self._process.stdin.write(object_id.encode("utf-8") + b"\n")
-            self._process.stdin.flush()
+            stdin = _input(self._started)
+            stdin.write(object_id.encode("utf-8") + b"\n")
+            stdin.flush()
         except BrokenPipeError:
             raise self._died() from None
-        fields = self._process.stdout.readline().split()
+        fields = _output(self._started).readline().split()
         if not fields:
             raise self._died()
         if len(fields) != 3:  # "<id> missing" or "<id> ambiguous"
@@ -316,7 +320,7 @@ class GitBlobReader:
         return content
 
     def _read_exactly(self, count: int) -> bytes:
-        content = self._process.stdout.read(count)
+        content = _output(self._started).read(count)
         if len(content) != count:
             raise self._died()
         return content
@@ -325,7 +329,13 @@ class GitBlobReader:
         while count > 0:
             count -= len(self._read_exactly(min(count, _STREAM_BUFFER_BYTES)))
 
+    @property
+    def _started(self) -> subprocess.Popen[bytes]:
+        assert self._process is not None, "used inside its `with` block"
+        return self._process
+
     def _died(self) -> GitError | BadInput:
+        assert self._errors is not None, "used inside its `with` block"
         return _failure(self._errors, self.repo_dir)
 
 
@@ -335,6 +345,18 @@ def _tree_entry_names(tree: bytes, id_bytes: int) -> Iterator[str]:
     while (end := tree.find(b"\0", position)) >= 0:
         yield tree[tree.index(b" ", position) + 1 : end].decode("utf-8", errors="replace")
         position = end + 1 + id_bytes
+
+
+def _input(process: subprocess.Popen[bytes]) -> IO[bytes]:
+    """The pipe to git's standard input, which `_start` opened."""
+    assert process.stdin is not None, "started with stdin=PIPE"
+    return process.stdin
+
+
+def _output(process: subprocess.Popen[bytes]) -> IO[bytes]:
+    """The pipe from git's standard output, which `_start` always opens."""
+    assert process.stdout is not None, "started with stdout=PIPE"
+    return process.stdout
 
 
 def _start(args: Sequence[str], cwd: Path, *, stdin: int, stderr: IO[bytes]) -> subprocess.Popen[bytes]:

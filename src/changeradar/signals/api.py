@@ -145,7 +145,7 @@ def _parsed_python_sides(file: FileChange, blobs: BlobSource | None) -> list[Seq
     # untouched item of a moved module pairs with itself whatever the module is called. A cut patch does
     # not show every changed line.
     partly = file.status in _READ_IN_PART and not file.patch_truncated
-    reduced = statements_touched(*texts, *_changed_lines(file)) if partly else None
+    reduced = statements_touched(old_text, new_text, *_changed_lines(file)) if partly else None
     sides = None
     if reduced is not None:
         sides = [public_api(text, module) for text, module in zip(reduced, modules, strict=True)]

@@ -65,6 +65,7 @@ def _hunk_runs(patch: str, side: Side) -> tuple[Run, ...]:
         if sign == skipped_sign:
             continue
         number = new_line if side is Side.NEW else old_line
+        assert number is not None, "a line not skipped exists on this side"
         if number != next_number:
             run = []
             runs.append(run)

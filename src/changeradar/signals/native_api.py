@@ -108,8 +108,8 @@ def _interface_sides(
     if not any(line.sign != " " and _may_declare(line.text) for line in lines):
         return [], []  # comments, includes, blank lines: spare reading and parsing both sides
     changed = [
-        [line.old_line for line in lines if line.sign == "-"],
-        [line.new_line for line in lines if line.sign == "+"],
+        [line.old_line for line in lines if line.sign == "-" and line.old_line is not None],
+        [line.new_line for line in lines if line.sign == "+" and line.new_line is not None],
     ]
     texts = [side_text(file, side, context.blobs) for side in Side]
     if None in texts:  # read what the hunks show, on both sides alike, so that keys stay comparable
@@ -321,7 +321,8 @@ def _signature(function: Node) -> str:
     declaration = function.parent
     while declaration is not None and declaration.child_by_field_name("type") is None:
         declaration = declaration.parent
-    returned = _text(declaration.child_by_field_name("type")) if declaration is not None else ""
+    returned_type = declaration.child_by_field_name("type") if declaration is not None else None
+    returned = _text(returned_type) if returned_type is not None else ""
     parameters = function.child_by_field_name("parameters")
     listed = [_parameter(parameter) for parameter in parameters.named_children] if parameters else []
     qualifiers = [_text(child) for child in function.named_children if child.type == "type_qualifier"]
@@ -374,11 +375,15 @@ def _block_exports(definition: Node, offset: int) -> Iterator[_Entry]:
     defined: set[str] = set()
     implemented: list[tuple[str, Node]] = []
     for call in _calls_on(body, variable):
-        method = _text(call.child_by_field_name("function").child_by_field_name("field"))
+        function = call.child_by_field_name("function")
+        field = function.child_by_field_name("field") if function is not None else None
+        if field is None:
+            continue
+        method = _text(field)
         arguments_node = call.child_by_field_name("arguments")
         first = arguments_node.named_children[0] if arguments_node and arguments_node.named_children else None
         exported = _string(first)
-        if exported is None:
+        if exported is None or arguments_node is None:
             continue
         line = call.start_point[0] + 1 + offset
         end = call.end_point[0] + 1 + offset
