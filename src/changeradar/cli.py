@@ -37,7 +37,7 @@ from changeradar.i18n import LANGUAGES
 from changeradar.model import DayReport, Window
 from changeradar.outputs import Output, OutputContext, create_outputs, deliver_report
 from changeradar.pipeline import ReportRequest, build_report, no_progress
-from changeradar.render.view import build_view
+from changeradar.render.view import ReportView, build_view
 from changeradar.repository import find_name_collisions
 from changeradar.scaffold import write_starter_files
 from changeradar.store import Store, default_cache_dir
@@ -393,7 +393,8 @@ def _report_and_publish(requests: list[ReportRequest], settings: Settings, keep_
         for request in requests:
             try:
                 day = build_report(request, settings, store, cache_dir, feedback.progress)
-                written = _publish(day, outputs, store, feedback)
+                view = build_view(day)  # once: every output and the summary line read it
+                written = _publish(day, view, outputs, store, feedback)
             except ChangeradarError as error:
                 if not keep_going:
                     raise
@@ -407,7 +408,7 @@ def _report_and_publish(requests: list[ReportRequest], settings: Settings, keep_
             for failure in day.failures:
                 feedback.say(f"changeradar: {day.repo.name} {day.window.label}: {failure}")
             failures += len(day.failures)
-            summary = build_view(day).run_summary
+            summary = view.run_summary
             if keep_going:
                 feedback.say(f"changeradar: {summary}")
     if keep_going:
@@ -416,10 +417,12 @@ def _report_and_publish(requests: list[ReportRequest], settings: Settings, keep_
     return 1 if failures or failed_reports else 0
 
 
-def _publish(day: DayReport, outputs: list[Output], store: Store, feedback: _Feedback) -> list[str]:
+def _publish(
+    day: DayReport, view: ReportView, outputs: list[Output], store: Store, feedback: _Feedback
+) -> list[str]:
     """Deliver the report to every output; where it went. An output that had this content already says so."""
     written: list[str] = []
-    for delivery in deliver_report(outputs, day, build_view(day), store):
+    for delivery in deliver_report(outputs, day, view, store):
         if delivery.skipped:
             feedback.say(
                 f"changeradar: {day.repo.name} {day.window.label}: {delivery.output} has this report already"

@@ -46,7 +46,7 @@ class FilesOutput:
 
     def render(self, day: DayReport, view: ReportView) -> Rendered:
         return {
-            file_format: render_format(day, file_format, self._templates_dir)
+            file_format: render_format(day, file_format, self._templates_dir, view)
             for file_format in self.settings.formats
         }
 

@@ -29,7 +29,7 @@ class StdoutOutput:
 
     def render(self, day: DayReport, view: ReportView) -> Rendered:
         file_format = self.settings.format
-        return {file_format: render_format(day, file_format, self._context.templates_dir)}
+        return {file_format: render_format(day, file_format, self._context.templates_dir, view)}
 
     def deliver(self, day: DayReport, rendered: Rendered, store: Store) -> tuple[str, ...]:
         self._context.echo(rendered[self.settings.format])

@@ -199,9 +199,9 @@ class ReportDocument(_Part):
     commits: list[CommitDocument] = Field(description="Newest first.")
 
 
-def build_document(report: DayReport) -> ReportDocument:
+def build_document(report: DayReport, view: ReportView | None = None) -> ReportDocument:
     """The JSON document of a report; times are given in the report's zone."""
-    view = build_view(report)
+    view = view or build_view(report)
     summary = view.summary
     return ReportDocument(
         schema_version=SCHEMA_VERSION,
@@ -238,9 +238,9 @@ def build_document(report: DayReport) -> ReportDocument:
     )
 
 
-def render_json(report: DayReport) -> str:
+def render_json(report: DayReport, view: ReportView | None = None) -> str:
     """The report as indented JSON (UTF-8 text, keys in schema order), ending with one newline."""
-    return build_document(report).model_dump_json(indent=2) + "\n"
+    return build_document(report, view).model_dump_json(indent=2) + "\n"
 
 
 def schema_text() -> str:

@@ -26,19 +26,27 @@ from changeradar.render.escape import (
     markdown_prose,
     markdown_text,
 )
-from changeradar.render.view import ATTENTION_ANCHOR, HIGHLIGHTS_ANCHOR, STATS_ANCHOR, build_view
+from changeradar.render.view import (
+    ATTENTION_ANCHOR,
+    HIGHLIGHTS_ANCHOR,
+    STATS_ANCHOR,
+    ReportView,
+    build_view,
+)
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
-def render_markdown(report: DayReport, templates_dir: Path | None = None) -> str:
+def render_markdown(
+    report: DayReport, templates_dir: Path | None = None, view: ReportView | None = None
+) -> str:
     """The report as Markdown, ending with exactly one newline; a broken user template is BadInput."""
     language = check_language(report.language)
     environment = markdown_environment(templates_dir)
     try:
         template = environment.select_template([f"report.{language}.md.j2", "_report.md.j2"])
         rendered = template.render(
-            view=build_view(report),
+            view=view or build_view(report),
             report=report,
             t=partial(text, language),
             stats_anchor=STATS_ANCHOR,
