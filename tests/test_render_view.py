@@ -56,3 +56,12 @@ def test_the_run_summary_counts_one_commit_in_the_singular() -> None:
     report = sample_report("en")
     view = build_view(replace(report, commits=report.commits[:1]))
     assert view.run_summary.startswith("sgl-project/sglang 2026-01-29: 1 commit (high 0, medium 1, low 0)")
+
+
+def test_a_counted_reason_agrees_with_its_number() -> None:
+    from changeradar.model import Reason
+    from changeradar.render.view import describe_reason
+
+    assert describe_reason(Reason("core_lines", 0.03, "1"), "en") == "changes 1 line of core source"
+    assert describe_reason(Reason("core_lines", 4.0, "1,600"), "en") == "changes 1,600 lines of core source"
+    assert describe_reason(Reason("core_lines", 4.0, "1,600"), "zh") == "核心源码改动 1,600 行"

@@ -191,7 +191,10 @@ def reason_line(reason: Reason, language: str) -> Line:
         return (Prose(f"{reason.rule}: {reason.subject}" if reason.subject else reason.rule),)
     items = [item for item in reason.subject.split(REASON_ITEM_SEPARATOR) if item]
     code = join_items(((Code(item),) for item in items), language, SHOWN_REASON_ITEMS)
-    return line(language, key, subject=Prose(evidence_in(language, reason.subject)), code=code)
+    subject = Prose(evidence_in(language, reason.subject))
+    count = reason.subject.replace(",", "")
+    counted = {"n": int(count)} if count.isdigit() else {}  # "1 line" / "44 lines"
+    return line(language, key, subject=subject, code=code, **counted)
 
 
 def describe_reason(reason: Reason, language: str) -> str:
