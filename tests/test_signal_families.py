@@ -1,15 +1,17 @@
-"""Signal families as units: each kind of fact declared once (`signals.families`), and a new family is its
-extractor module, its entry in `FAMILIES`, its rules' weights and its messages — nothing in score, the
-view, the analysers or the prompt."""
+"""Signal families as units: each kind of fact declared once (`signals.families`), and a new family is one
+module in `signals/` (its extractor and the `FAMILY` it declares, with its rules' weights) plus its messages
+— nothing in score, the view, the analysers or the prompt."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import changeradar
 from changeradar import i18n
 from changeradar.model import SignalAction, SignalKind
 from changeradar.scoring_rules import RULES
@@ -47,9 +49,10 @@ def test_kind_rules_follow_the_families_reason_places() -> None:
     assert isinstance(family_of(SignalKind.BREAKING).rules[0], KindRule)
 
 
-# The new family's module: a TODO note added to source. Its kind comes from a StrEnum of its own here,
-# standing in for the one member a real family adds to `model.SignalKind`; the JSON document checks kinds
-# against that enum, so this test writes the Markdown only.
+# The new family's module, dropped into signals/: a TODO note added to source, with the family it declares
+# (its rule carries its default weight). Its kind comes from a StrEnum of its own here, standing in for the
+# one member a real family adds to `model.SignalKind`; the JSON document checks kinds against that enum, so
+# this test writes the Markdown only.
 TODO_MODULE = '''
 """TODO notes added to Python source."""
 
@@ -57,10 +60,19 @@ from enum import StrEnum
 
 from changeradar.hunks import numbered_lines
 from changeradar.model import Signal, SignalAction
+from changeradar.signals.families import Family, KindRule
 
 
 class ToyKind(StrEnum):
     TODO = "todo"
+
+
+FAMILY = Family(
+    ToyKind.TODO,
+    rules=(KindRule("todo_added", SignalAction.ADDED, weight=2.5),),
+    reason_place=9,
+    fact_place=9,
+)
 
 
 def extract(commit, context):
@@ -72,28 +84,14 @@ def extract(commit, context):
                     yield Signal(ToyKind.TODO, note, SignalAction.ADDED, path=file.path, line=line.new_line)
 '''
 
-# Registering it: its entry in FAMILIES, its rule's weight, and the catalogues (copied, messages appended).
-RUN_WITH_TODO_FAMILY = """
+# Run from a copy of the package holding the new module and messages, and nothing else changed.
+RUN_FROM_THE_COPY = """
 import sys
-from pathlib import Path
 
-work = Path(sys.argv[1])
-sys.path.insert(0, str(work))
-from changeradar.signals import families
-import todos
-
-families.FAMILIES += (
-    families.Family(
-        todos.ToyKind.TODO, (todos,), (families.KindRule("todo_added", families.SignalAction.ADDED),),
-        reason_place=9, fact_place=9,
-    ),
-)
-from changeradar import i18n, scoring_rules
-
-scoring_rules.RULES["todo_added"] = scoring_rules.Rule(2.5)
-i18n.CATALOGUES = work / "catalogues"
+import changeradar
 from changeradar.cli import main
 
+assert changeradar.__file__.startswith(sys.argv[1]), changeradar.__file__
 main(sys.argv[2:])
 """
 
@@ -103,24 +101,26 @@ MESSAGES = {
 }
 
 
-def test_a_new_family_is_its_module_its_entry_its_weight_and_its_messages(
-    git_repo: GitRepo, tmp_path: Path
-) -> None:
-    work = tmp_path / "work"
-    (work / "catalogues").mkdir(parents=True)
-    (work / "todos.py").write_text(textwrap.dedent(TODO_MODULE), encoding="utf-8")
+def test_a_new_family_is_one_module_plus_its_messages(git_repo: GitRepo, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    package = site / "changeradar"
+    shutil.copytree(Path(changeradar.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    (package / "signals" / "todos.py").write_text(textwrap.dedent(TODO_MODULE), encoding="utf-8")
     for language, messages in MESSAGES.items():
-        catalogue = work / "catalogues" / f"{language}.toml"
-        shutil.copy(i18n.CATALOGUES / f"{language}.toml", catalogue)
+        catalogue = package / "catalogues" / f"{language}.toml"
         catalogue.write_text(catalogue.read_text(encoding="utf-8") + messages, encoding="utf-8")
     git_repo.commit("Add the server", {"app/server.py": "def serve():\n    pass\n"})
     code = "def serve():\n    # TODO: drain connections on shutdown\n    pass\n"
     git_repo.commit("Note the missing drain", {"app/server.py": code}, date="2026-01-29T11:00:00+08:00")
     args = ["report", str(git_repo.path), "--date", "2026-01-29", "--lang", "en", "--name", "acme/app"]
     args += ["--out", "-", "--format", "md", "--cache-dir", str(tmp_path / "cache")]
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
 
     run = subprocess.run(
-        [sys.executable, "-c", RUN_WITH_TODO_FAMILY, str(work), *args], capture_output=True, text=True
+        [sys.executable, "-c", RUN_FROM_THE_COPY, str(package), *args],
+        capture_output=True,
+        text=True,
+        env=environment,
     )
 
     assert run.returncode == 0, run.stderr

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from changeradar.signals.families import FAMILIES
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:
@@ -102,3 +104,11 @@ VARIANT_PATTERNS: tuple[str, ...] = ("**/backends/*/",)
 LARGE_REVERT_LINES = 200
 # Capped commits keep a score this far below the medium threshold.
 CAP_MARGIN = 1.0
+
+# A family declared in its own module brings its rules' default weights with it.
+RULES.update(
+    (rule.name, Rule(rule.weight))
+    for family in FAMILIES
+    for rule in family.rules
+    if rule.weight is not None and rule.name not in RULES
+)

@@ -7,9 +7,12 @@ block lists it. Its messages follow from it: `fact.<kind>` and `fact.<kind>.<act
 in `scoring_rules.RULES`. `signals.extract_signals`, `score`'s rule tables and `render.view.FACT_KINDS`
 derive from `FAMILIES`; the LLM prompt writes any kind the same way (`llm.prompt.describe_fact`).
 
-A family is registered by its entry in `FAMILIES`: extraction reads it at each call, `score` and the
-view derive their tables from it when they are imported. The kinds themselves stay a closed vocabulary in
-`model.SignalKind`, since the JSON document checks them: a new family adds one member there.
+The families below span several modules and keep their weights in `scoring_rules.RULES`. A new family
+is one module of this package that declares its `FAMILY` (its kind, its rules with their default weights,
+its places) beside its `extract`, plus its messages in every catalogue: it is found when this module is
+imported, and `score`, the view and extraction read it like the others. The kinds themselves stay a
+closed vocabulary in `model.SignalKind`, since the JSON document checks them: a new kind adds one member
+there.
 
 Three orders are the report's, and differ: extraction (`FAMILIES`' order, which is the order facts are
 listed in the JSON), reasons (`reason_place`) and the facts block (`fact_place`). They are declared here,
@@ -18,8 +21,11 @@ with each family, rather than as three lists elsewhere.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from types import ModuleType
 
@@ -50,6 +56,7 @@ class KindRule:
 
     name: str
     action: SignalAction | None = None
+    weight: float | None = None  # the default weight, for a family declared in its own module
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +67,7 @@ class TraitRule:
     name: str
     traits: frozenset[str] = frozenset()
     action: SignalAction | None = None
+    weight: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +79,7 @@ class SurfaceRule:
     surface: Surface
     action: SignalAction
     breaking: bool = False
+    weight: float | None = None
 
 
 ScoringRule = KindRule | TraitRule | SurfaceRule
@@ -193,6 +202,23 @@ FAMILIES: tuple[Family, ...] = (
     ),
     Family(SignalKind.SECURITY, (security,), (KindRule("security_sensitive"),), reason_place=1, fact_place=7),
 )
+
+
+def _declared_in_modules() -> tuple[Family, ...]:
+    """Families that other modules of this package declare as their `FAMILY`: a new family is one module
+    (its extractor and its `FAMILY`, whose rules carry their default weights) plus its messages. Each runs
+    its own module's `extract` unless it names other extractors."""
+    package = sys.modules[__package__ or "changeradar.signals"]  # being imported: it imports this module
+    found = []
+    for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda info: info.name):
+        module = importlib.import_module(f"{package.__name__}.{module_info.name}")
+        family = getattr(module, "FAMILY", None)
+        if isinstance(family, Family):
+            found.append(family if family.extractors else replace(family, extractors=(module,)))
+    return tuple(found)
+
+
+FAMILIES += _declared_in_modules()
 
 
 def extractor_modules() -> tuple[ModuleType, ...]:
