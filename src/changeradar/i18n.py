@@ -22,7 +22,7 @@ from pathlib import Path
 
 from changeradar.errors import BadInput
 from changeradar.inline import Inline, Line, Text, Words
-from changeradar.model import ChangeType, Level
+from changeradar.model import ChangeType
 
 CATALOGUES = Path(str(files("changeradar") / "catalogues"))
 DEFAULT_LANGUAGE = "zh"
@@ -88,11 +88,6 @@ def line(language: str, key: str, **values: object) -> Line:
         if field is not None:
             pieces.extend(_as_line(values[field], spec or ""))
     return _merged(pieces)
-
-
-def level_label(level: Level, language: str) -> str:
-    """The level as readers see it: "🔴 高" / "🔴 High"."""
-    return text(language, f"level.{level.value}")
 
 
 def change_type_label(change_type: ChangeType, language: str) -> str:
