@@ -12,9 +12,7 @@ ground check all read these tables, so a top-level module: none of them imports 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import PurePosixPath
 
 import pathspec
 
@@ -50,8 +48,11 @@ PROSE_FILE_SUFFIXES = frozenset(
 
 
 def file_suffix(path: str) -> str:
-    """The path's last suffix, lower-cased (".py"; "" for "Makefile")."""
-    return PurePosixPath(path).suffix.lower()
+    """The path's last suffix, lower-cased (".py"; "" for "Makefile" and ".gitignore"), as
+    `PurePosixPath(path).suffix` reads it, without building a path object for every question."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
 
 
 def is_source(path: str) -> bool:
@@ -124,7 +125,8 @@ def glob_matches(pattern: str, path: str) -> bool:
     return _compile(pattern).match(path) is not None
 
 
-def matches_any(patterns: Iterable[str], path: str) -> bool:
+@lru_cache(maxsize=65536)  # every extractor asks about the same few hundred paths, with the same tables
+def matches_any(patterns: tuple[str, ...], path: str) -> bool:
     """Whether any of `patterns` matches `path`."""
     return any(glob_matches(pattern, path) for pattern in patterns)
 

@@ -30,6 +30,40 @@ class DiffLine(NamedTuple):  # a tuple, not a frozen dataclass: there is one per
     new_line: int | None  # line number in the new file (None for a removed line)
 
 
+class SideLine(NamedTuple):  # a tuple, not a frozen dataclass: there is one per line of every hunk read
+    """A line as one side of the diff shows it; `changed` when it is an added (new) or removed (old) line."""
+
+    number: int
+    text: str
+    changed: bool
+
+
+def side_runs(patch: str, new_side: bool) -> list[list[SideLine]]:
+    """The patch as one side of it reads: runs of consecutive lines of that file (a hunk, or hunks that
+    touch), each line with its number there and whether the commit changed it.
+
+    One pass over the patch's lines of its own rather than a filter of `numbered_lines`: signals read
+    most patches this way, many of them only this way, and the numbered lines of every patch cost more.
+    """
+    own, group = ("+", 2) if new_side else ("-", 1)
+    runs: list[list[SideLine]] = []
+    run: list[SideLine] = []
+    number = next_number = 0
+    for raw in patch.splitlines():
+        sign = raw[:1]
+        if sign == " " or sign == own:
+            if number != next_number or not runs:
+                run = []
+                runs.append(run)
+            run.append(new_tuple(SideLine, (number, raw[1:], sign != " ")))
+            number += 1
+            next_number = number
+        elif sign == "@" and (header := _HUNK_HEADER.match(raw)):
+            number = int(header.group(group))
+        # a line of the other side, "\ No newline at end of file" or an empty line: not on this side
+    return runs
+
+
 def parse_hunks(patch: str) -> Iterator[Hunk]:
     """Each hunk of `patch`, in order; lines before the first header are not part of any hunk."""
     header: re.Match[str] | None = None

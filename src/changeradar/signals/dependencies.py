@@ -20,13 +20,13 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import partial
-from typing import NamedTuple
 
 from changeradar.file_kinds import file_kind, generated_kind, matches_any
+from changeradar.hunks import SideLine
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalAction, SignalKind
 from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.dependency_versions import Ecosystem, Step, version_step
-from changeradar.signals.diff import cached_per_commit, new_tuple, parsed_patch
+from changeradar.signals.diff import side_runs_of
 
 
 class Side(StrEnum):
@@ -36,42 +36,15 @@ class Side(StrEnum):
     NEW = "new"
 
 
-class SideLine(NamedTuple):  # a tuple, not a frozen dataclass: there is one per line of every hunk read
-    """A line as one side of the diff shows it; `changed` when it is an added (new) or removed (old) line."""
-
-    number: int
-    text: str
-    changed: bool
-
-
 Run = Sequence[SideLine]
 
 
 def hunk_runs(file: FileChange, side: Side) -> tuple[Run, ...]:
     """Each hunk as one side sees it: its context lines and that side's changed lines, in file order.
 
-    Read once per commit for all the extractors that ask (see `cached_per_commit`).
+    Read once per commit for all the extractors that ask (see `diff.side_runs_of`).
     """
-    return _hunk_runs(file.patch, side)
-
-
-@cached_per_commit
-def _hunk_runs(patch: str, side: Side) -> tuple[Run, ...]:
-    skipped_sign = "-" if side is Side.NEW else "+"
-    runs: list[list[SideLine]] = []
-    run: list[SideLine] = []
-    next_number = None
-    for sign, text, old_line, new_line in parsed_patch(patch):
-        if sign == skipped_sign:
-            continue
-        number = new_line if side is Side.NEW else old_line
-        assert number is not None, "a line not skipped exists on this side"
-        if number != next_number:
-            run = []
-            runs.append(run)
-        run.append(new_tuple(SideLine, (number, text, sign != " ")))
-        next_number = number + 1
-    return tuple(runs)
+    return side_runs_of(file.patch, new_side=side is Side.NEW)
 
 
 def whole_file_run(text: str, file: FileChange, side: Side) -> list[SideLine]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from typing import TypeVar
 
-from changeradar.hunks import DiffLine, new_tuple, numbered_lines
+from changeradar.hunks import DiffLine, SideLine, numbered_lines, side_runs
 from changeradar.model import FileChange
 
 __all__ = [
@@ -15,9 +15,9 @@ __all__ = [
     "cached_per_commit",
     "diff_lines",
     "forget_parsed_patches",
-    "new_tuple",
     "parsed_patch",
     "removed_lines",
+    "side_runs_of",
 ]
 
 _Function = TypeVar("_Function", bound=Callable[..., object])
@@ -56,13 +56,23 @@ def parsed_patch(patch: str) -> tuple[DiffLine, ...]:
 
 def removed_lines(file: FileChange) -> Iterator[tuple[int, str]]:
     """(old line number, text) of each removed line."""
-    for line in diff_lines(file):
-        if line.sign == "-" and line.old_line is not None:  # always so for a removed line
-            yield line.old_line, line.text
+    return iter(_changed_lines(file.patch, new_side=False))
 
 
 def added_lines(file: FileChange) -> Iterator[tuple[int, str]]:
     """(new line number, text) of each added line."""
-    for line in diff_lines(file):
-        if line.sign == "+" and line.new_line is not None:  # always so for an added line
-            yield line.new_line, line.text
+    return iter(_changed_lines(file.patch, new_side=True))
+
+
+@cached_per_commit
+def side_runs_of(patch: str, new_side: bool) -> tuple[list[SideLine], ...]:
+    """`hunks.side_runs`, once per commit: most extractors read the patches this way."""
+    return tuple(side_runs(patch, new_side))
+
+
+@cached_per_commit
+def _changed_lines(patch: str, new_side: bool) -> tuple[tuple[int, str], ...]:
+    """The added (new side) or removed (old side) lines, numbered: several extractors ask per file."""
+    return tuple(
+        (line.number, line.text) for run in side_runs_of(patch, new_side) for line in run if line.changed
+    )

@@ -49,11 +49,20 @@ def file_generated_kind(file: FileChange) -> str | None:
 def _has_generated_banner(file: FileChange) -> bool:
     # The banner's lines of both sides, removed and added, come first in the patch: a look at its head
     # spares parsing the rest.
-    head_text = "\n".join(file.patch.split("\n", 2 * BANNER_LINES + 1)[: 2 * BANNER_LINES + 1])
-    if not _GENERATED_BANNER.search(head_text):
+    if not _GENERATED_BANNER.search(_first_lines(file.patch, 2 * BANNER_LINES + 1)):
         return False
     head = takewhile(_within_banner, diff_lines(file))
     return any(_GENERATED_BANNER.search(line.text) for line in head)
+
+
+def _first_lines(text: str, count: int) -> str:
+    """The first `count` lines of `text`, without copying the rest (patches run to hundreds of kB)."""
+    end = -1
+    for _ in range(count):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[:end]
 
 
 def _within_banner(line: DiffLine) -> bool:

@@ -154,7 +154,7 @@ def _kept(lines: Sequence[str], statements: Sequence[_Statement], names: set[str
 
     A class cut down keeps its `__init__` (its call signature) and a `...` so that its body is never empty.
     """
-    kept: dict[int, str] = {}
+    kept = [""] * len(lines)
     for statement in statements:
         if statement.name not in names:
             continue
@@ -163,22 +163,22 @@ def _kept(lines: Sequence[str], statements: Sequence[_Statement], names: set[str
             continue
         members = statement.members
         whole = f"{statement.name}.*" in names
-        kept.update((n, lines[n]) for n in range(statement.begin, members[0].begin))
+        kept[statement.begin : members[0].begin] = lines[statement.begin : members[0].begin]
         kept[members[0].begin] = _MEMBER_INDENT + "..."  # a body, however many members are kept
         for member in members:
             if whole or member.name == "__init__" or f"{statement.name}.{member.name}" in names:
                 _keep_signature(lines, member, kept)
-    return "\n".join(kept.get(number, "") for number in range(len(lines)))
+    return "\n".join(kept)
 
 
-def _keep_signature(lines: Sequence[str], statement: _Statement, kept: dict[int, str]) -> None:
+def _keep_signature(lines: Sequence[str], statement: _Statement, kept: list[str]) -> None:
     """A function's decorators and signature with `...` for its body (the API is in the signature, and
     bodies are most of what a parse would read); anything else whole."""
     end = _signature_end(lines, statement)
     if end is None:
-        kept.update((n, lines[n]) for n in range(statement.begin, statement.end))
+        kept[statement.begin : statement.end] = lines[statement.begin : statement.end]
         return
-    kept.update((n, lines[n]) for n in range(statement.begin, end + 1))
+    kept[statement.begin : end + 1] = lines[statement.begin : end + 1]
     definition = lines[
         statement.begin
         + next(
