@@ -27,7 +27,6 @@ from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.dependencies import (
     Found,
     Side,
-    SideLine,
     bracket_depth,
     compare_found,
     hunk_runs,
@@ -53,6 +52,7 @@ _PUBLIC_DEFINITION = re.compile(
     r"(?:    )?(?:async\s+)?def\s+(?:__init__|[A-Za-z])|class\s+[A-Za-z]|\s*__all__\b"
 )
 _CHANGED_PUBLIC_DEFINITION = re.compile(r"^[-+](?:" + _PUBLIC_DEFINITION.pattern + ")", re.MULTILINE)
+_CONTEXT_PUBLIC_DEFINITION = re.compile(r"^ (?:" + _PUBLIC_DEFINITION.pattern + ")", re.MULTILINE)
 
 
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
@@ -115,17 +115,17 @@ def _touches_public_definitions(file: FileChange) -> bool:
         return True
     if _CHANGED_PUBLIC_DEFINITION.search(file.patch):
         return True  # the common case, without walking the hunks
-    if not _holds_any(file.patch, _PYTHON.hints):
-        return False
+    if not _CONTEXT_PUBLIC_DEFINITION.search(file.patch):
+        return False  # no definition in sight whose parameters a changed line could continue
     for side in Side:
         for run in hunk_runs(file, side):
             open_brackets = 0  # left open by the definition line above: its parameters continue
-            for line in run:
-                starts_definition = _PUBLIC_DEFINITION.match(line.text) is not None
-                if line.changed and (starts_definition or open_brackets > 0):
+            for _number, text, changed in run:
+                starts_definition = _PUBLIC_DEFINITION.match(text) is not None
+                if changed and (starts_definition or open_brackets > 0):
                     return True
                 if starts_definition or open_brackets > 0:
-                    open_brackets = bracket_depth(line.text) + (0 if starts_definition else open_brackets)
+                    open_brackets = bracket_depth(text) + (0 if starts_definition else open_brackets)
     return False
 
 
@@ -252,21 +252,20 @@ def _declarations(file: FileChange, side: Side, syntax: _Syntax) -> Iterator[Fou
     module = module_name(_side_path(file, side))
     for run in hunk_runs(file, side):
         owner: str | None = None
-        for line in run:
-            text = line.text
+        for number, text, changed in run:  # unpacked: attribute access costs more, on every line
             if text[:1] not in _INDENTED:  # a type's block opens here, or any open block ends
                 block = syntax.block.match(text) if syntax.block is not None else None
                 owner = None if block is None or block["owner"].startswith("_") else block["owner"]
-            if line.changed and _holds_any(text, syntax.hints):
-                found = _declaration(line, syntax, module, owner)
+            if changed and _holds_any(text, syntax.hints):
+                found = _declaration(number, text, syntax, module, owner)
                 if found is not None:
                     yield found
 
 
-def _declaration(line: SideLine, syntax: _Syntax, module: str, owner: str | None) -> Found | None:
+def _declaration(number: int, text: str, syntax: _Syntax, module: str, owner: str | None) -> Found | None:
     """The public thing the line declares, with its kind and (when on the line) its signature."""
     for pattern, kind in syntax.declarations:
-        match = pattern.match(line.text)
+        match = pattern.match(text)
         if match is None:
             continue
         groups = match.groupdict()
@@ -277,7 +276,7 @@ def _declaration(line: SideLine, syntax: _Syntax, module: str, owner: str | None
         described = groups.get("kind") or kind
         parameters = groups.get("params")
         value = syntax.parameters(parameters) if parameters is not None else None
-        return Found(qualified, qualified, line.number, described, value)
+        return Found(qualified, qualified, number, described, value)
     return None
 
 

@@ -197,11 +197,11 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
 
 def _file_findings(file: FileChange, rules: Sequence[SecurityRule]) -> Iterator[Signal]:
     """One signal per rule that fires in the file's added lines, at its first line, with its count."""
-    needles = tuple(dict.fromkeys(needle for rule in rules for needle in rule.needles))
+    any_needle = _any_of(tuple(dict.fromkeys(needle for rule in rules for needle in rule.needles)))
     lines = list(added_lines(file))
     found: dict[SecurityRule, list[int]] = {}
     for index, (number, text) in enumerate(lines):
-        if not any(needle in text for needle in needles):
+        if any_needle(text) is None:
             continue
         for rule in rules:
             if any(needle in text for needle in rule.needles) and _fires(rule, lines, index):
@@ -216,6 +216,12 @@ def _file_findings(file: FileChange, rules: Sequence[SecurityRule]) -> Iterator[
             path=file.path,
             line=numbers[0],
         )
+
+
+@lru_cache(maxsize=256)
+def _any_of(needles: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """A search for any of `needles`: one call per line instead of one test per needle."""
+    return re.compile("|".join(map(re.escape, needles))).search
 
 
 def _fires(rule: SecurityRule, lines: Sequence[tuple[int, str]], index: int) -> bool:
