@@ -92,12 +92,22 @@ def line(language: str, key: str, **values: object) -> Line:
     """
     values = {"s": Words(_plural(values)), **values}
     pieces: list[Inline] = []
+    words = ""  # our words since the last other piece: adjacent `Words` make one, as `_merged` does
     for literal, field, spec in _parsed(CATALOGUES, check_language(language), key):
-        if literal:
-            pieces.append(Words(literal))
-        if field is not None:
-            pieces.extend(_as_line(values[field], spec))
-    return _merged(pieces)
+        words += literal
+        if field is None:
+            continue
+        for piece in _as_line(values[field], spec):
+            if isinstance(piece, Words):
+                words += piece.text
+                continue
+            if words:
+                pieces.append(Words(words))
+                words = ""
+            pieces.append(piece)
+    if words:
+        pieces.append(Words(words))
+    return tuple(pieces)
 
 
 def change_type_label(change_type: ChangeType, language: str) -> str:

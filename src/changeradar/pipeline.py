@@ -150,11 +150,13 @@ def _analyse(
     fresh = analyzer.analyse(
         [requests[index] for index in missing], progress(f"{repo.name} analysis", len(missing))
     )
+    to_cache = []
     for index, result in zip(missing, fresh, strict=True):
         results[index] = result
         key = keys[index]
         if result.cacheable and key is not None:
-            store.put_analysis(repo.name, requests[index].commit.sha, key, result)
+            to_cache.append((requests[index].commit.sha, key, result))
+    store.put_analyses(repo.name, to_cache)
 
     usage = [result.usage for result in fresh if result.usage is not None]
     if not analyzer.costly:  # a free analyser's cache is invisible: the report must not depend on it

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -205,23 +205,33 @@ class Store:
         )
 
     def put_analysis(self, repo: str, sha: str, analyzer_key: str, result: AnalysisResult) -> None:
+        self.put_analyses(repo, [(sha, analyzer_key, result)])
+
+    def put_analyses(self, repo: str, entries: Iterable[tuple[str, str, AnalysisResult]]) -> None:
+        """Each (sha, analyzer key, result) of `repo`, in one transaction: a year is a thousand commits."""
+        now = _now()
+        rows = [
+            (
+                repo,
+                sha,
+                analyzer_key,
+                result.analyzer,
+                result.analysis.model_dump_json(),
+                json.dumps(list(result.notes), ensure_ascii=False),
+                result.seen_share,
+                result.usage.prompt_tokens if result.usage else 0,
+                result.usage.completion_tokens if result.usage else 0,
+                result.latency_seconds,
+                now,
+                result.grounded,
+            )
+            for sha, analyzer_key, result in entries
+        ]
+        if not rows:
+            return
         with self._transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    repo,
-                    sha,
-                    analyzer_key,
-                    result.analyzer,
-                    result.analysis.model_dump_json(),
-                    json.dumps(list(result.notes), ensure_ascii=False),
-                    result.seen_share,
-                    result.usage.prompt_tokens if result.usage else 0,
-                    result.usage.completion_tokens if result.usage else 0,
-                    result.latency_seconds,
-                    _now(),
-                    result.grounded,
-                ),
+            db.executemany(
+                "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
             )
 
     def get_overview(self, key: str) -> list[str] | None:
