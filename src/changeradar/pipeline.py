@@ -41,7 +41,6 @@ from changeradar.repository import (
 )
 from changeradar.score import check_weights
 from changeradar.store import Store
-from changeradar.verify import find_unverified, strip_unverified
 
 ProgressFactory = Callable[[str, int | None], Callable[[int], None]]
 """Given a description and a total (None: not known yet), returns the callback that advances that bar."""
@@ -208,6 +207,9 @@ def _commit_report(request: AnalysisRequest, result: AnalysisResult, settings: S
     analysis = result.analysis
     unverified: tuple[str, ...] = ()
     if settings.analyzer.verify != "off" and not result.grounded:
+        # Here: only a model's prose needs checking, and the offline analyser's never does.
+        from changeradar.verify import find_unverified, strip_unverified
+
         unverified = find_unverified(analysis, request.commit, request.signals)
         if settings.analyzer.verify == "strip" and unverified:
             analysis = strip_unverified(analysis, unverified)

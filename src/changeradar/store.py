@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from platformdirs import user_cache_dir
 from pydantic import ValidationError
 
 from changeradar.errors import BadInput
@@ -97,6 +96,8 @@ _MIGRATIONS: tuple[tuple[str, str], ...] = (
 
 def default_cache_dir() -> Path:
     """`$CHANGERADAR_CACHE_DIR`, else the user cache folder (XDG on Linux)."""
+    from platformdirs import user_cache_dir  # here: a run given its cache folder never needs it
+
     return Path(os.environ.get(CACHE_DIR_VARIABLE) or user_cache_dir("changeradar"))
 
 
