@@ -479,19 +479,21 @@ class _Feedback:
 
 def _terminal_console() -> Console | None:
     """A console on standard error when it is a terminal: there, and only there, bars are drawn."""
+    if not sys.stderr.isatty():
+        return None
     from rich.console import Console
 
-    return Console(stderr=True) if sys.stderr.isatty() else None
+    return Console(stderr=True)
 
 
 @contextmanager
 def _feedback() -> Iterator[_Feedback]:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     console = _terminal_console()
     if console is None:
         yield _Feedback()
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     # A running count (commits done / total, or "?" while the total is unknown) instead of a percentage.
     columns = (
         TextColumn("{task.description}"),

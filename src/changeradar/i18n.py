@@ -35,13 +35,23 @@ _FORMATTER = string.Formatter()
 
 def catalogue(language: str) -> dict[str, str]:
     """Every message of `language`, by key."""
-    return _load(CATALOGUES / f"{language}.toml")
+    return _load(CATALOGUES, language)
 
 
 @cache
-def _load(path: Path) -> dict[str, str]:
-    with path.open("rb") as file:
+def _load(folder: Path, language: str) -> dict[str, str]:
+    with (folder / f"{language}.toml").open("rb") as file:
         return tomllib.load(file)
+
+
+@cache
+def _parsed(folder: Path, language: str, key: str) -> tuple[tuple[str, str | None, str], ...]:
+    """The message `key` cut into (literal words, field name, format spec): reports format the same few
+    hundred messages thousands of times."""
+    return tuple(
+        (literal, field, spec or "")
+        for literal, field, spec, _ in _FORMATTER.parse(_load(folder, language)[key])
+    )
 
 
 def languages(folder: Path = CATALOGUES) -> tuple[str, ...]:
@@ -82,12 +92,22 @@ def line(language: str, key: str, **values: object) -> Line:
     """
     values = {"s": Words(_plural(values)), **values}
     pieces: list[Inline] = []
-    for literal, field, spec, _ in _FORMATTER.parse(message(language, key)):
-        if literal:
-            pieces.append(Words(literal))
-        if field is not None:
-            pieces.extend(_as_line(values[field], spec or ""))
-    return _merged(pieces)
+    words = ""  # our words since the last other piece: adjacent `Words` make one, as `_merged` does
+    for literal, field, spec in _parsed(CATALOGUES, check_language(language), key):
+        words += literal
+        if field is None:
+            continue
+        for piece in _as_line(values[field], spec):
+            if isinstance(piece, Words):
+                words += piece.text
+                continue
+            if words:
+                pieces.append(Words(words))
+                words = ""
+            pieces.append(piece)
+    if words:
+        pieces.append(Words(words))
+    return tuple(pieces)
 
 
 def change_type_label(change_type: ChangeType, language: str) -> str:
@@ -129,11 +149,17 @@ def join_sentences(sentences: Iterable[str], language: str) -> str:
 
 def evidence_in(language: str, evidence: str) -> str:
     """Evidence as an extractor wrote it ("prefix `fix:`") with its leading words in `language`."""
-    source = catalogue(SOURCE_LANGUAGE)
-    for key in (key for key in source if key.startswith("evidence.")):
-        if evidence.startswith(source[key]):
-            return message(language, key) + evidence.removeprefix(source[key])
+    for key, words in _evidence_words(CATALOGUES):
+        if evidence.startswith(words):
+            return message(language, key) + evidence.removeprefix(words)
     return evidence
+
+
+@cache
+def _evidence_words(folder: Path) -> tuple[tuple[str, str], ...]:
+    """The `evidence.*` messages of the source language, (key, words), in catalogue order."""
+    source = _load(folder, SOURCE_LANGUAGE)
+    return tuple((key, words) for key, words in source.items() if key.startswith("evidence."))
 
 
 def _plural(values: dict[str, object]) -> str:

@@ -41,7 +41,6 @@ from changeradar.repository import (
 )
 from changeradar.score import check_weights
 from changeradar.store import Store
-from changeradar.verify import find_unverified, strip_unverified
 
 ProgressFactory = Callable[[str, int | None], Callable[[int], None]]
 """Given a description and a total (None: not known yet), returns the callback that advances that bar."""
@@ -150,11 +149,13 @@ def _analyse(
     fresh = analyzer.analyse(
         [requests[index] for index in missing], progress(f"{repo.name} analysis", len(missing))
     )
+    to_cache = []
     for index, result in zip(missing, fresh, strict=True):
         results[index] = result
         key = keys[index]
         if result.cacheable and key is not None:
-            store.put_analysis(repo.name, requests[index].commit.sha, key, result)
+            to_cache.append((requests[index].commit.sha, key, result))
+    store.put_analyses(repo.name, to_cache)
 
     usage = [result.usage for result in fresh if result.usage is not None]
     if not analyzer.costly:  # a free analyser's cache is invisible: the report must not depend on it
@@ -206,6 +207,9 @@ def _commit_report(request: AnalysisRequest, result: AnalysisResult, settings: S
     analysis = result.analysis
     unverified: tuple[str, ...] = ()
     if settings.analyzer.verify != "off" and not result.grounded:
+        # Here: only a model's prose needs checking, and the offline analyser's never does.
+        from changeradar.verify import find_unverified, strip_unverified
+
         unverified = find_unverified(analysis, request.commit, request.signals)
         if settings.analyzer.verify == "strip" and unverified:
             analysis = strip_unverified(analysis, unverified)

@@ -15,12 +15,11 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from platformdirs import user_cache_dir
 from pydantic import ValidationError
 
 from changeradar.errors import BadInput
@@ -97,6 +96,8 @@ _MIGRATIONS: tuple[tuple[str, str], ...] = (
 
 def default_cache_dir() -> Path:
     """`$CHANGERADAR_CACHE_DIR`, else the user cache folder (XDG on Linux)."""
+    from platformdirs import user_cache_dir  # here: a run given its cache folder never needs it
+
     return Path(os.environ.get(CACHE_DIR_VARIABLE) or user_cache_dir("changeradar"))
 
 
@@ -205,23 +206,33 @@ class Store:
         )
 
     def put_analysis(self, repo: str, sha: str, analyzer_key: str, result: AnalysisResult) -> None:
+        self.put_analyses(repo, [(sha, analyzer_key, result)])
+
+    def put_analyses(self, repo: str, entries: Iterable[tuple[str, str, AnalysisResult]]) -> None:
+        """Each (sha, analyzer key, result) of `repo`, in one transaction: a year is a thousand commits."""
+        now = _now()
+        rows = [
+            (
+                repo,
+                sha,
+                analyzer_key,
+                result.analyzer,
+                result.analysis.model_dump_json(),
+                json.dumps(list(result.notes), ensure_ascii=False),
+                result.seen_share,
+                result.usage.prompt_tokens if result.usage else 0,
+                result.usage.completion_tokens if result.usage else 0,
+                result.latency_seconds,
+                now,
+                result.grounded,
+            )
+            for sha, analyzer_key, result in entries
+        ]
+        if not rows:
+            return
         with self._transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    repo,
-                    sha,
-                    analyzer_key,
-                    result.analyzer,
-                    result.analysis.model_dump_json(),
-                    json.dumps(list(result.notes), ensure_ascii=False),
-                    result.seen_share,
-                    result.usage.prompt_tokens if result.usage else 0,
-                    result.usage.completion_tokens if result.usage else 0,
-                    result.latency_seconds,
-                    _now(),
-                    result.grounded,
-                ),
+            db.executemany(
+                "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
             )
 
     def get_overview(self, key: str) -> list[str] | None:

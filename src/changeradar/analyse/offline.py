@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 from changeradar.analyse import AnalysisRequest, AnalysisResult, ProgressCallback, register_analyzer
@@ -111,13 +111,19 @@ def day_overview(reports: Sequence[CommitReport], language: str) -> list[str]:
     )
 
 
-@dataclass(frozen=True, slots=True)
 class _Facts:
-    """One commit's signals, grouped the way the sentences read them, and the language they are told in."""
+    """One commit's signals, grouped the way the sentences read them, and the language they are told in.
 
-    commit: Commit
-    signals: tuple[Signal, ...]
-    language: str
+    The sentences ask for the same kinds many times over: the signals are grouped by kind once.
+    """
+
+    def __init__(self, commit: Commit, signals: tuple[Signal, ...], language: str) -> None:
+        self.commit = commit
+        self.signals = signals
+        self.language = language
+        self._by_kind: dict[SignalKind, list[Signal]] = {}
+        for signal in signals:
+            self._by_kind.setdefault(signal.kind, []).append(signal)
 
     def say(self, key: str, **values: object) -> Line:
         return line(self.language, key, **values)
@@ -127,7 +133,8 @@ class _Facts:
         return _unique(signal.name for signal in self.of(kind, action))
 
     def of(self, kind: SignalKind, action: SignalAction | None = None) -> list[Signal]:
-        return [s for s in self.signals if s.kind is kind and (action is None or s.action is action)]
+        found = self._by_kind.get(kind, [])
+        return list(found) if action is None else [s for s in found if s.action is action]
 
     def located(self, signals: Iterable[Signal]) -> Line:
         """Each signal as `name` (`path:line`), for facts a reader should be able to find."""
@@ -139,15 +146,16 @@ class _Facts:
         """Areas by the names readers of the language know them by."""
         return join_items(((Text(area_label(area, self.language)),) for area in areas), self.language)
 
-    @property
+    @cached_property
     def test_files(self) -> list[str]:
-        return [name for name in self.names(SignalKind.TESTS) if name in self.paths]
+        paths = self.paths
+        return [name for name in self.names(SignalKind.TESTS) if name in paths]
 
-    @property
+    @cached_property
     def paths(self) -> frozenset[str]:
         return frozenset(file.path for file in self.commit.files)
 
-    @property
+    @cached_property
     def source_lines(self) -> tuple[int, int]:
         """(additions, deletions) outside tests, docs and generated files."""
         peripheral = set(self.names(SignalKind.TESTS)) | set(self.names(SignalKind.DOCS))

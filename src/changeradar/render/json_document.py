@@ -240,7 +240,10 @@ def build_document(report: DayReport, view: ReportView | None = None) -> ReportD
 
 def render_json(report: DayReport, view: ReportView | None = None) -> str:
     """The report as indented JSON (UTF-8 text, keys in schema order), ending with one newline."""
-    return build_document(report, view).model_dump_json(indent=2) + "\n"
+    document = build_document(report, view)
+    # As bytes until the end: the text of a report with emoji takes four bytes a character, so it is made
+    # once (not again to add the newline) — a year's report is tens of megabytes.
+    return (ReportDocument.__pydantic_serializer__.to_json(document, indent=2) + b"\n").decode()
 
 
 def schema_text() -> str:
