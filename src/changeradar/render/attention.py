@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Literal
 
 from changeradar.file_kinds import file_kind
@@ -86,17 +85,11 @@ def _commit_items(report: CommitReport, anchor: str, language: str) -> Iterable[
 def _reaches_users(signal: Signal) -> bool:
     """Found in what users run, not in tests, docs, CI, tooling or generated files; a CLI option of a
     benchmark or a script says whose it is in its detail."""
-    if signal.path is not None and _file_kind(signal.path) != "core":
+    if signal.path is not None and file_kind(signal.path) != "core":
         return False
     return not (
         signal.kind is SignalKind.CLI_OPTION and signal.action is not SignalAction.CHANGED and signal.detail
     )
-
-
-@cache
-def _file_kind(path: str) -> str:
-    """`file_kind`, once per path: a commit's signals name the same few files many times over."""
-    return file_kind(path)
 
 
 def _is_notable(signal: Signal) -> bool:
