@@ -309,3 +309,15 @@ def test_the_fixture_day_has_the_same_hashes_every_time_it_is_built(
     rebuilt = build_fixture_day(tmp_path)
 
     assert GitRepo(rebuilt, create=False).head() == GitRepo(fixture_day_repo, create=False).head()
+
+
+def test_counts_are_those_of_git_numstat(fixture_day_repo: Path, day_commits: list[Commit]) -> None:
+    """We count added and removed lines from the patch (asking git for --numstat too costs it a second
+    diff of every file): text, binary, submodule, renamed, deleted and cut files all count as git does."""
+    repo = GitRepo(fixture_day_repo, create=False)
+    for commit in day_commits:
+        numstat = repo.git("show", "--numstat", "--format=", "--find-renames", commit.sha)
+        expected = [line.split("\t", 2)[:2] for line in numstat.splitlines() if line]
+        counted = [["-", "-"] if f.binary else [str(f.additions), str(f.deletions)] for f in commit.files]
+
+        assert counted == expected, commit.subject

@@ -34,7 +34,6 @@ _COMMON = [
     "--no-color",
 ]
 _WITH_CONTENTS = [
-    "--numstat",
     "--patch",
     "--submodule=short",
     "--no-ext-diff",

@@ -69,10 +69,12 @@ class DiffStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class FileChange:
-    """One file of one commit, as `git log --raw --numstat -p` describes it.
+    """One file of one commit, as `git log --raw -p` describes it.
 
-    `additions`/`deletions` are git's full counts even when `patch` was cut to its size bound; both are
-    0 for binary files (`binary` says why). `patch` holds the hunks only (from the first `@@`).
+    `additions`/`deletions` are the full counts of its added and removed lines (what `--numstat` says)
+    even when `patch` was cut to its size bound; both are 0 for binary files (`binary` says why: git
+    shows their change as "Binary files … differ", so a file renamed unchanged is never marked binary).
+    `patch` holds the hunks only (from the first `@@`).
     """
 
     path: str
