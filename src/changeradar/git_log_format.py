@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from changeradar.model import Commit, FileChange, FileStatus
@@ -52,16 +52,19 @@ _C_NAMED_ESCAPES = {
 
 def parse_log(lines: Iterable[bytes], max_patch_bytes: int = DEFAULT_MAX_PATCH_BYTES) -> Iterator[Commit]:
     """Commits from the lines of `git log --format=<LOG_FORMAT> --raw -p`, one at a time."""
+    stream = iter(lines)
     commit: _CommitBuilder | None = None
-    for line in lines:
-        if commit is not None and commit.in_hunks and line[0] in _HUNK_LINE_STARTS:
-            commit.add_hunk_line(line)  # the hot path: most lines of a log are diff lines
-        elif line.startswith(_COMMIT_START):
+    line = next(stream, None)
+    while line is not None:
+        if line.startswith(_COMMIT_START):
             if commit is not None:
                 yield commit.build()
             commit = _CommitBuilder(line[len(_COMMIT_START) :].rstrip(b"\n").split(_FIELD), max_patch_bytes)
-        elif commit is not None:
-            commit.add_line(line)
+        elif commit is not None and commit.add_line(line):
+            # The hot path: most lines of a log are a patch's hunks, read here in one tight loop.
+            line = commit.read_hunks(line, stream)
+            continue
+        line = next(stream, None)
     if commit is not None:
         yield commit.build()
 
@@ -79,8 +82,7 @@ class _FileBuilder:
     additions: int = 0
     deletions: int = 0
     binary: bool = False
-    hunk_lines: list[bytes] = field(default_factory=list)
-    patch_bytes: int = 0
+    patch: bytes = b""
     patch_truncated: bool = False
 
     def build(self) -> FileChange:
@@ -94,7 +96,7 @@ class _FileBuilder:
             submodule=self.submodule,
             old_blob=self.old_blob,
             new_blob=self.new_blob,
-            patch=b"".join(self.hunk_lines).decode("utf-8", errors="replace"),
+            patch=self.patch.decode("utf-8", errors="replace"),
             patch_truncated=self.patch_truncated,
         )
 
@@ -107,11 +109,11 @@ class _CommitBuilder:
         self.max_patch_bytes = max_patch_bytes
         self.message_lines: list[bytes] = []
         self.in_message = True
-        self.in_hunks = False  # inside a file's patch, past its first "@@"
         self.files: list[_FileBuilder] = []
         self.patched_files = 0  # how many patches were started
 
-    def add_line(self, line: bytes) -> None:
+    def add_line(self, line: bytes) -> bool:
+        """Reads a line that is no hunk line; True when it is the first line of a file's hunks."""
         if self.in_message:
             if line == _MESSAGE_END:
                 self.in_message = False
@@ -119,31 +121,60 @@ class _CommitBuilder:
                 self.message_lines.append(line)
         elif line.startswith(_FILE_START):
             self.patched_files += 1
-            self.in_hunks = False
         elif self.patched_files:
             # Patch header lines ("index …", "--- a/…", "Binary files … differ") until the first hunk.
             if line.startswith(b"@@"):
-                self.in_hunks = True
-                self.add_hunk_line(line)
-            elif line.startswith(_BINARY):
+                return True
+            if line.startswith(_BINARY):
                 self.files[self.patched_files - 1].binary = True
         elif line.startswith(b":"):
             self.files.append(_parse_raw_line(line))
+        return False
 
-    def add_hunk_line(self, line: bytes) -> None:
+    def read_hunks(self, first: bytes, stream: Iterator[bytes]) -> bytes | None:
+        """The current file's hunks, from their first line (`first`) on; returns the line after them (None
+        at the end of the output).
+
+        Lines are kept until `max_patch_bytes` is passed, then only counted, so a huge generated file costs
+        no more memory than the bound. The patch is cut between lines, so what is kept still reads as a diff.
+        """
+        kept = [first]
+        size = len(first)
+        budget = self.max_patch_bytes
+        line: bytes | None = None
+        for line in stream:
+            if line[0] not in _HUNK_LINE_STARTS:
+                break
+            kept.append(line)
+            size += len(line)
+            if size > budget:
+                line = None
+                break
+        else:
+            line = None
         file = self.files[self.patched_files - 1]
-        first = line[0]
-        if first == _ADDED:
-            file.additions += 1
-        elif first == _REMOVED:
-            file.deletions += 1
-        if file.patch_truncated:
-            return
-        if file.patch_bytes + len(line) > self.max_patch_bytes:
-            file.patch_truncated = True  # cut between lines, so what is kept still reads as a diff
-            return
-        file.hunk_lines.append(line)
-        file.patch_bytes += len(line)
+        patch = b"".join(kept)
+        # Every line but the first (a hunk header) follows a newline: counting is a search for each sign.
+        file.additions, file.deletions = patch.count(b"\n+"), patch.count(b"\n-")
+        if size > budget:
+            file.patch_truncated = True
+            patch = patch[: patch.rfind(b"\n", 0, budget) + 1]
+            line = self._count_rest(file, stream)
+        file.patch = patch
+        return line
+
+    @staticmethod
+    def _count_rest(file: _FileBuilder, stream: Iterator[bytes]) -> bytes | None:
+        """Counts the hunk lines past the bound; returns the line after them (None at the end)."""
+        for line in stream:
+            first = line[0]
+            if first == _ADDED:
+                file.additions += 1
+            elif first == _REMOVED:
+                file.deletions += 1
+            elif first not in _HUNK_LINE_STARTS:
+                return line
+        return None
 
     def build(self) -> Commit:
         sha, parents, author_name, author_email, authored_at, committer_name, committed_at = (
