@@ -128,7 +128,16 @@ def glob_matches(pattern: str, path: str) -> bool:
 @lru_cache(maxsize=65536)  # every extractor asks about the same few hundred paths, with the same tables
 def matches_any(patterns: tuple[str, ...], path: str) -> bool:
     """Whether any of `patterns` matches `path`."""
-    return any(glob_matches(pattern, path) for pattern in patterns)
+    return _compile_any(patterns).match(path) is not None
+
+
+@lru_cache(maxsize=256)
+def _compile_any(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression for a table of patterns: one match per path instead of one per pattern.
+    pathspec names a group in each; the names would clash, and only whether a path matches is asked."""
+    return re.compile(
+        "|".join(f"(?:{_compile(pattern).pattern.replace('(?P<ps_d>', '(?:')})" for pattern in patterns)
+    )
 
 
 @lru_cache(maxsize=8192)  # every extractor asks about the same paths
