@@ -44,6 +44,8 @@ def hunk_runs(file: FileChange, side: Side) -> tuple[Run, ...]:
 
     Read once per commit for all the extractors that ask (see `diff.side_runs_of`).
     """
+    if file.status is (FileStatus.ADDED if side is Side.OLD else FileStatus.DELETED):
+        return ()  # the side where the file does not exist: nothing to read through its lines for
     return side_runs_of(file.patch, new_side=side is Side.NEW)
 
 

@@ -7,7 +7,7 @@ from functools import cache
 from typing import TypeVar
 
 from changeradar.hunks import DiffLine, SideLine, numbered_lines, side_runs
-from changeradar.model import FileChange
+from changeradar.model import FileChange, FileStatus
 
 __all__ = [
     "DiffLine",
@@ -56,11 +56,15 @@ def parsed_patch(patch: str) -> tuple[DiffLine, ...]:
 
 def removed_lines(file: FileChange) -> Iterator[tuple[int, str]]:
     """(old line number, text) of each removed line."""
+    if file.status is FileStatus.ADDED:
+        return iter(())  # nothing to read through every line for
     return iter(_changed_lines(file.patch, new_side=False))
 
 
 def added_lines(file: FileChange) -> Iterator[tuple[int, str]]:
     """(new line number, text) of each added line."""
+    if file.status is FileStatus.DELETED:
+        return iter(())
     return iter(_changed_lines(file.patch, new_side=True))
 
 
