@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 # First characters of a line that cannot open a statement: indentation, comment, closing bracket.
 _NOT_A_START = frozenset(("", " ", "\t", "#", ")", "]", "}"))  # "": the line ends there
@@ -37,11 +37,35 @@ class _Statement:
     begin: int  # zero-based, inclusive
     end: int  # exclusive
     name: str | None  # the function or class it defines, or "__all__"; None for anything else
-    members: tuple[_Statement, ...] = field(default=())  # a class's, from its first member on
+    is_class: bool = False
 
     def holds_any(self, changed: Lines) -> bool:
         index = bisect_left(changed, self.begin)
         return index < len(changed) and changed[index] < self.end
+
+
+class _Module:
+    """One side's lines and top-level statements; a class's members are read only when asked for (most
+    classes of a long module are neither touched nor named by the other side)."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = lines
+        self.statements = [
+            replace(s, is_class=True)
+            if lines[s.begin].startswith("class ") or _is_decorated_class(lines, s)
+            else s
+            for s in _spans(lines, 0, len(lines), "")
+        ]
+        self._members: dict[int, tuple[_Statement, ...]] = {}
+
+    def members(self, statement: _Statement) -> tuple[_Statement, ...]:
+        """A class's members, from its first on; () for anything else."""
+        if not statement.is_class:
+            return ()
+        if statement.begin not in self._members:
+            body = _body_start(self.lines, statement)
+            self._members[statement.begin] = tuple(_spans(self.lines, body, statement.end, _MEMBER_INDENT))
+        return self._members[statement.begin]
 
 
 def statements_touched(old: str, new: str, removed: Lines, added: Lines) -> tuple[str, str] | None:
@@ -54,9 +78,9 @@ def statements_touched(old: str, new: str, removed: Lines, added: Lines) -> tupl
     old_lines, new_lines = old.split("\n"), new.split("\n")
     if max(len(old_lines), len(new_lines)) < WORTH_IT_LINES:
         return None
-    old_statements, new_statements = _statements(old_lines), _statements(new_lines)
-    names = _touched_names(old_statements, removed) | _touched_names(new_statements, added)
-    return _kept(old_lines, old_statements, names), _kept(new_lines, new_statements, names)
+    old_module, new_module = _Module(old_lines), _Module(new_lines)
+    names = _touched_names(old_module, removed) | _touched_names(new_module, added)
+    return _kept(old_module, names), _kept(new_module, names)
 
 
 def binding_statements(source: str) -> str:
@@ -74,16 +98,6 @@ def binding_statements(source: str) -> str:
     return "\n".join(kept)
 
 
-def _statements(lines: Sequence[str]) -> list[_Statement]:
-    statements = _spans(lines, 0, len(lines), "")
-    return [
-        _Statement(s.begin, s.end, s.name, tuple(_spans(lines, _body_start(lines, s), s.end, _MEMBER_INDENT)))
-        if lines[s.begin].startswith("class ") or _is_decorated_class(lines, s)
-        else s
-        for s in statements
-    ]
-
-
 def _body_start(lines: Sequence[str], statement: _Statement) -> int:
     """The line after the class's header, which may span lines (`class A(\n    Base,\n):`)."""
     number = next(n for n in range(statement.begin, statement.end) if lines[n].startswith("class "))
@@ -93,9 +107,15 @@ def _body_start(lines: Sequence[str], statement: _Statement) -> int:
 
 
 def _is_decorated_class(lines: Sequence[str], statement: _Statement) -> bool:
-    return lines[statement.begin].startswith("@") and any(
-        lines[number].startswith("class ") for number in range(statement.begin, statement.end)
-    )
+    """Whether the decorators open a class (read up to the `class` or `def` line, not through the body)."""
+    if not lines[statement.begin].startswith("@"):
+        return False
+    for number in range(statement.begin, statement.end):
+        if lines[number].startswith("class "):
+            return True
+        if lines[number].startswith(("def ", "async def ")):
+            return False
+    return False
 
 
 def _spans(lines: Sequence[str], begin: int, end: int, indent: str) -> list[_Statement]:
@@ -130,38 +150,36 @@ def _spans(lines: Sequence[str], begin: int, end: int, indent: str) -> list[_Sta
     return [_Statement(s, e, n) for s, e, n in zip(starts, ends, names, strict=True)]
 
 
-def _touched_names(statements: Sequence[_Statement], changed: Lines) -> set[str]:
+def _touched_names(module: _Module, changed: Lines) -> set[str]:
     """`Class.method` for a member holding a changed line; `Class.*` when the class's own lines changed."""
     names: set[str] = {"__all__"}
-    for statement in statements:
+    for statement in module.statements:
         if statement.name is None or not statement.holds_any(changed):
             continue
         names.add(statement.name)
-        header = _Statement(
-            statement.begin, statement.members[0].begin if statement.members else statement.end, None
-        )
+        members = module.members(statement)
+        header = _Statement(statement.begin, members[0].begin if members else statement.end, None)
         if header.holds_any(changed):
             names.add(f"{statement.name}.*")
         else:
-            names |= {
-                f"{statement.name}.{m.name}" for m in statement.members if m.name and m.holds_any(changed)
-            }
+            names |= {f"{statement.name}.{m.name}" for m in members if m.name and m.holds_any(changed)}
     return names
 
 
-def _kept(lines: Sequence[str], statements: Sequence[_Statement], names: set[str]) -> str:
+def _kept(module: _Module, names: set[str]) -> str:
     """The lines of the statements `names` names, the others blank, each function cut to its signature.
 
     A class cut down keeps its `__init__` (its call signature) and a `...` so that its body is never empty.
     """
+    lines = module.lines
     kept = [""] * len(lines)
-    for statement in statements:
+    for statement in module.statements:
         if statement.name not in names:
             continue
-        if not statement.members:
+        members = module.members(statement)
+        if not members:
             _keep_signature(lines, statement, kept)
             continue
-        members = statement.members
         whole = f"{statement.name}.*" in names
         kept[statement.begin : members[0].begin] = lines[statement.begin : members[0].begin]
         kept[members[0].begin] = _MEMBER_INDENT + "..."  # a body, however many members are kept
