@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -218,6 +218,9 @@ class _Syntax:
     declarations: tuple[tuple[re.Pattern[str], str], ...]
     block: re.Pattern[str] | None = None  # matches at column 0 only
     parameters: Callable[[str], str | None] = _normalised_parameters
+    # Per side, a newline and the side's sign before a line a declaration or block can start on: how a
+    # file that comes or goes is read without a step per line. None: read line by line.
+    column_line: Mapping[Side, re.Pattern[str]] | None = None
 
 
 _PARAMETERS = r"(?:\s*\((?P<params>[^()]*)\))?"  # only a list that closes on the line, without nesting
@@ -232,7 +235,14 @@ _PYTHON = _Syntax(
     ),
     block=re.compile(r"class\s+(?P<owner>\w+)"),
     parameters=_python_parameters,
+    column_line={
+        side: re.compile(rf"\n\{sign}(?=[^ \t\n]|(?:    |\t)(?:async\s+)?def\s)")
+        for side, sign in ((Side.NEW, "+"), (Side.OLD, "-"))
+    },
 )
+# Line breaks other than "\n" that `str.splitlines` (how hunks are read line by line) also breaks at: a
+# patch holding one is read line by line, so that both readings always agree.
+_ODD_LINE_BREAK = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _SYNTAXES: dict[str, _Syntax] = {"py": _PYTHON}
 _INDENTED = ("", " ", "\t")  # first characters of a line that is blank or inside a block
 
@@ -250,6 +260,14 @@ def _declarations(file: FileChange, side: Side, syntax: _Syntax) -> Iterator[Fou
     if not _holds_any(file.patch, syntax.hints):
         return
     module = module_name(_side_path(file, side))
+    whole_side = FileStatus.ADDED if side is Side.NEW else FileStatus.DELETED
+    if (
+        file.status is whole_side
+        and syntax.column_line is not None
+        and not _ODD_LINE_BREAK.search(file.patch)
+    ):
+        yield from _whole_file_declarations(file.patch, syntax, syntax.column_line[side], module)
+        return
     for run in hunk_runs(file, side):
         owner: str | None = None
         for number, text, changed in run:  # unpacked: attribute access costs more, on every line
@@ -260,6 +278,30 @@ def _declarations(file: FileChange, side: Side, syntax: _Syntax) -> Iterator[Fou
                 found = _declaration(number, text, syntax, module, owner)
                 if found is not None:
                     yield found
+
+
+def _whole_file_declarations(
+    patch: str, syntax: _Syntax, column_line: re.Pattern[str], module: str
+) -> Iterator[Found]:
+    """`_declarations` of a file that comes or goes, whose patch is its every line: only the lines that
+    can matter are visited (those at column 0, which open or close a type's block, and indented `def`s),
+    found by one search instead of a step per line; a new module is often thousands of lines."""
+    owner: str | None = None
+    counted_to = patch.find("\n")  # the hunk header's end: the first line follows it
+    number = 0
+    for match in column_line.finditer(patch, counted_to):
+        start = match.start()
+        number += patch.count("\n", counted_to, start + 1)
+        counted_to = start + 1
+        end = patch.find("\n", start + 2)
+        text = patch[start + 2 : end if end >= 0 else len(patch)]
+        if text[:1] not in _INDENTED:
+            block = syntax.block.match(text) if syntax.block is not None else None
+            owner = None if block is None or block["owner"].startswith("_") else block["owner"]
+        if _holds_any(text, syntax.hints):
+            found = _declaration(number, text, syntax, module, owner)
+            if found is not None:
+                yield found
 
 
 def _declaration(number: int, text: str, syntax: _Syntax, module: str, owner: str | None) -> Found | None:
