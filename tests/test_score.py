@@ -277,6 +277,29 @@ def test_a_name_added_and_removed_in_one_commit_moved_and_counts_as_neither():
     assert "env_var_removed" not in rules_of(importance.reasons)
 
 
+def test_an_internal_variable_counts_under_its_own_lower_rule_and_a_declared_one_in_full():
+    commit = make_commit("Tune warmup", [added_lines("pkg/warmup.py", 10), added_lines("pkg/envs.py", 2)])
+    signals = [
+        Signal(
+            SignalKind.ENV_VAR, "WARMUP_BASE", SignalAction.ADDED, path="pkg/warmup.py", traits=("internal",)
+        ),
+        Signal(
+            SignalKind.ENV_VAR, "OLD_KNOB", SignalAction.REMOVED, path="pkg/warmup.py", traits=("internal",)
+        ),
+        Signal(SignalKind.ENV_VAR, "PKG_CACHE_DIR", SignalAction.ADDED, path="pkg/envs.py"),
+    ]
+
+    reasons = score_commit(commit, signals, DEFAULTS).reasons
+
+    assert Reason("env_var_internal_added", 0.5, "WARMUP_BASE") in reasons
+    assert Reason("env_var_internal_removed", 0.5, "OLD_KNOB") in reasons
+    assert Reason("env_var_added", 1.5, "PKG_CACHE_DIR") in reasons
+    assert "env_var_removed" not in rules_of(reasons)
+    assert describe_reason(Reason("env_var_internal_added", 0.5, "WARMUP_BASE"), "en") == (
+        "adds internal environment variable `WARMUP_BASE`"
+    )
+
+
 def api_names(path: str, module: str, count: int) -> list[Signal]:
     return [
         Signal(SignalKind.API, f"{module}.f{index}", SignalAction.ADDED, path=path) for index in range(count)

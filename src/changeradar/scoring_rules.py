@@ -28,6 +28,10 @@ RULES: dict[str, Rule] = {
     "cli_option_changed": Rule(2.5),
     "env_var_added": Rule(1.5),
     "env_var_removed": Rule(2.5),
+    # A variable read deep in the code and documented nowhere the commit changes: a tuning knob, rarely
+    # what users set (`signals.env_vars.EnvTrait.INTERNAL`).
+    "env_var_internal_added": Rule(0.5),
+    "env_var_internal_removed": Rule(0.5),
     # Low: Python's "public" (no leading underscore) takes in many internal helpers, so refactors move it.
     "api_added": Rule(1.0),
     "api_removed": Rule(1.0),
