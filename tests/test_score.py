@@ -6,7 +6,7 @@ import pytest
 
 from changeradar.config import ImportanceSettings
 from changeradar.errors import BadInput
-from changeradar.model import FileChange, Level, Reason, Signal, SignalAction, SignalKind
+from changeradar.model import FileChange, Importance, Level, Reason, Signal, SignalAction, SignalKind
 from changeradar.render.view import describe_reason
 from changeradar.score import check_weights, default_weights, score_commit
 from diffs import make_commit, make_file
@@ -314,8 +314,22 @@ def test_lines_modules_and_api_names_count_together_up_to_one_ceiling():
     importance = score_commit(make_commit("[Misc] Port", [added_lines(path, 2000)]), signals, DEFAULTS)
 
     assert rules_of(importance.reasons) == ["api_added", "module_added", "core_lines", "code_volume"]
-    assert importance.score == 4.0  # 1 + 1.5 + 4, held at the ceiling
+    assert importance.score == 4.5  # 1 + 1.5 + 4, held at the ceiling
     assert importance.level is Level.MEDIUM
+
+
+def test_a_large_fix_shares_the_ceiling_but_a_new_capability_counts_on_top():
+    path = "pkg/scheduler.py"
+
+    def scored(kind: str, subject: str) -> Importance:
+        signals = [change_type(kind, f"prefix `{kind}:`"), *api_names(path, "pkg", 4)]
+        return score_commit(make_commit(subject, [added_lines(path, 800)]), signals, DEFAULTS)
+
+    fix, feature = scored("fix", "fix: rework the scheduler"), scored("feature", "feat: priority scheduling")
+
+    assert fix.score == 4.5 and fix.level is Level.MEDIUM  # 2.5 + 1 + 4, held at the ceiling
+    assert "fix" in fix.reasons[-1].subject  # the code_volume reason names what it held
+    assert feature.score == 6.5 and feature.level is Level.HIGH  # 2 on top of the ceiling
 
 
 def test_code_inside_one_backend_of_several_has_a_lower_ceiling():
@@ -325,7 +339,7 @@ def test_code_inside_one_backend_of_several_has_a_lower_ceiling():
         return score_commit(make_commit("[Misc] Port", [added_lines(path, 600)]), signals, DEFAULTS).score
 
     assert scored("backends/gaudi/server/models/qwen3.py") == 2.5
-    assert scored("server/models/qwen3.py") == 4.0
+    assert scored("server/models/qwen3.py") == 4.5
 
 
 def test_core_change_whose_subject_names_no_kind_of_work_is_medium_but_a_chore_is_not():

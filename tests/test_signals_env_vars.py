@@ -206,3 +206,10 @@ def test_a_variable_read_deep_in_the_code_is_internal_unless_declared_or_documen
         make_file("docs/reference/gaudi.md", "@@ -1,1 +1,2 @@\n intro\n+Set `SEQ_LEN_EXPONENT_BASE` to …\n"),
     )
     assert documented["SEQ_LEN_EXPONENT_BASE"] == ()
+    announced = make_commit(
+        "Exponential warmup buckets",
+        [make_file("backends/gaudi/server/models/causal_lm.py", READS_A_KNOB)],
+        body="Set SEQ_LEN_EXPONENT_BASE to change the growth of the buckets.",
+    )
+    [signal] = extract(announced, SignalContext())
+    assert (signal.name, signal.traits) == ("SEQ_LEN_EXPONENT_BASE", ())

@@ -257,7 +257,9 @@ def _volume_ceiling(facts: _CommitFacts, reasons: Sequence[Reason]) -> Iterable[
     """Takes off what the code-volume reasons give beyond their ceiling.
 
     Lines, new or removed modules and "public" Python names all grow with the amount of code a commit
-    moves: a large model port has many of each, yet the amount alone never makes it high. Inside one
+    moves: a large model port has many of each, yet the amount alone never makes it high. A fix, a tuning,
+    a refactor or an untyped change says only that core code changed, so it shares that ceiling: a large
+    fix is medium, and what lifts a commit to high is a new capability or a fact users meet. Inside one
     backend of several (`backends/<name>/`) the ceiling is lower: that code reaches only that backend's
     users, and such a backend often copies the main code base, so its modules and names are many.
     """

@@ -85,7 +85,7 @@ RULES: dict[str, Rule] = {
     "generated_only": Rule(),
     "non_core_only": Rule(),
     "small_revert": Rule(),
-    # Takes off what lines, modules and API names together give beyond CODE_VOLUME_CEILING.
+    # Takes off what lines, modules, API names and the kind of work together give beyond CODE_VOLUME_CEILING.
     "code_volume": Rule(),
     # Added by the pipeline when the analyser's own view of the level wins.
     "analyzer_level": Rule(),
@@ -94,12 +94,15 @@ RULES: dict[str, Rule] = {
 # Only hand-written source files outside docs, tests, CI and tooling count as core lines.
 CORE_LINES_SCALE = 50
 CORE_LINES_CEILING = 4.0
-# Rules that measure how much code a commit moves rather than what it changes for users; together they
-# give at most CODE_VOLUME_CEILING.
+# Rules that measure how much code a commit moves rather than what it changes for users, and the kinds of
+# work that only say core code changed (a fix, a tuning, a refactor, an untyped change): together they give
+# at most CODE_VOLUME_CEILING, so a large fix is still a fix. A feature (a new capability) and the facts
+# (options, variables, interfaces, dependencies, breaking markers) count on top.
 CODE_VOLUME_RULES = frozenset(
     {"core_lines", "module_added", "module_removed", "api_added", "api_removed", "api_changed"}
+    | {"fix", "perf", "refactor", "untyped_core_change"}
 )
-CODE_VOLUME_CEILING = 4.0
+CODE_VOLUME_CEILING = 4.5
 # Inside one backend of several, which reaches only its own users and often copies the main code base.
 VARIANT_VOLUME_CEILING = 2.5
 # Folders that hold one of several alternative backends of the product (gitignore-style globs).

@@ -7,8 +7,8 @@ the system's (`PATH`, `HOME`, `CC`, `BASH_SOURCE`, …) or a distributed runtime
 it only on the new side, removed when only on the old side.
 
 A variable read deep inside the code (not in a settings module, an entry point, a clap option, an image
-or a launcher script) and not named by the docs the commit changes is a tuning knob more often than the
-product's interface: it carries the trait `EnvTrait.INTERNAL`, which scores lower.
+or a launcher script) and named neither by the commit's message nor by the docs it changes is a tuning
+knob more often than the product's interface: it carries the trait `EnvTrait.INTERNAL`, which scores lower.
 """
 
 from __future__ import annotations
@@ -165,8 +165,9 @@ def is_system_variable(name: str) -> bool:
 
 
 def _documented_text(commit: Commit) -> str:
-    """The changed docs of the commit (README, docs/): a variable they name is offered to users."""
-    return "\n".join(file.patch for file in commit.files if is_doc_path(file.path))
+    """The commit's message and changed docs (README, docs/): a variable they name is offered to users."""
+    docs = (file.patch for file in commit.files if is_doc_path(file.path))
+    return "\n".join((commit.subject, commit.body, *docs))
 
 
 def _reads_internally(path: str) -> bool:
@@ -184,8 +185,8 @@ def _reads_internally(path: str) -> bool:
 
 
 def _mark_internal(found: list[Found], documented: str) -> list[Found]:
-    """Variables of an internal code file, marked internal unless the changed docs name them or they
-    are a CLI option's fallback (clap's `env`, shown in the option's help)."""
+    """Variables of an internal code file, marked internal unless the message or the changed docs name
+    them or they are a CLI option's fallback (clap's `env`, shown in the option's help)."""
     return [
         item
         if EnvTrait.OPTION in item.traits or re.search(rf"\b{item.name}\b", documented)
