@@ -189,7 +189,7 @@ def _mark_internal(found: list[Found], documented: str) -> list[Found]:
     them or they are a CLI option's fallback (clap's `env`, shown in the option's help)."""
     return [
         item
-        if EnvTrait.OPTION in item.traits or re.search(rf"\b{item.name}\b", documented)
+        if EnvTrait.OPTION in item.traits or re.search(rf"\b{re.escape(item.name)}\b", documented)
         else replace(item, traits=(*item.traits, EnvTrait.INTERNAL))
         for item in found
     ]

@@ -19,7 +19,7 @@ from changeradar.signals.context import SignalContext
 from changeradar.signals.diff import added_lines, removed_lines
 from changeradar.signals.files import file_generated_kind
 
-MAX_CALL_LINES = 10  # how far a call's arguments are followed over the added lines below it
+MAX_CALL_LINES = 10  # how far a call is followed over the contiguous changed lines below or above it
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,9 +225,13 @@ def _file_findings(file: FileChange, rules: Sequence[SecurityRule]) -> Iterator[
 
 
 def _count_in(rule: SecurityRule, file: FileChange) -> int:
-    """How many of the file's removed lines the rule fires on."""
-    lines = [line for line in removed_lines(file) if any(needle in line[1] for needle in rule.needles)]
-    return sum(_fires(rule, lines, index) for index in range(len(lines)))
+    """How many of the file's removed lines the rule fires on (a call read over the lines it spans)."""
+    lines = list(removed_lines(file))
+    return sum(
+        _fires(rule, lines, index)
+        for index, (_, text) in enumerate(lines)
+        if any(needle in text for needle in rule.needles)
+    )
 
 
 def _fires(rule: SecurityRule, lines: Sequence[tuple[int, str]], index: int) -> bool:
@@ -246,7 +250,7 @@ _PLAIN_LITERAL = re.compile(r"""\s*(?:"[^"{}%\\]*"|'[^'{}%\\]*')\s*""")
 
 def _first_argument_is_literal(lines: Sequence[tuple[int, str]], index: int, match: re.Match[str]) -> bool:
     """Whether the call the match is part of takes a plain string literal first: `run("hl-smi",
-    shell=True)`; the call may open on one of the contiguous added lines above."""
+    shell=True)`; the call may open on one of the contiguous lines above (all added, or all removed)."""
     arguments: str | None
     if match.group().endswith("("):  # the match opens the call: `create_subprocess_shell(`
         call = _call_text(lines, index, match.start())
@@ -261,7 +265,7 @@ def _first_argument_is_literal(lines: Sequence[tuple[int, str]], index: int, mat
 
 def _arguments_before(lines: Sequence[tuple[int, str]], index: int, end: int) -> str | None:
     """The text from the opening parenthesis of the call enclosing column `end` of line `index` up to
-    there, over at most MAX_CALL_LINES contiguous added lines; None when it does not open among them."""
+    there, over at most MAX_CALL_LINES contiguous lines; None when it does not open among them."""
     text = lines[index][1][:end]
     for back in range(index, max(index - MAX_CALL_LINES, -1), -1):
         if back < index:
