@@ -45,10 +45,10 @@ RULES: dict[str, Rule] = {
     "deployment_added": Rule(2.5),
     "deployment_removed": Rule(3.5),  # a removed chart value breaks every install that sets it
     "deployment_changed": Rule(1.5),
-    # A published image renamed or gone breaks every install that pulls it by name; a new tag alone is a
-    # version bump of what is installed.
-    "image_renamed": Rule(3.5),
-    "image_removed": Rule(3.5),
+    # A published image renamed or gone breaks every install that pulls it by name, as a removed schema
+    # field breaks its clients: high on its own. A new tag alone is a version bump of what is installed.
+    "image_renamed": Rule(6.0),
+    "image_removed": Rule(6.0),
     "image_added": Rule(2.5),
     "image_tag_changed": Rule(0.5),
     "module_added": Rule(1.5),
