@@ -291,11 +291,11 @@ def test_an_internal_variable_counts_under_its_own_lower_rule_and_a_declared_one
 
     reasons = score_commit(commit, signals, DEFAULTS).reasons
 
-    assert Reason("env_var_internal_added", 0.5, "WARMUP_BASE") in reasons
-    assert Reason("env_var_internal_removed", 0.5, "OLD_KNOB") in reasons
+    assert Reason("env_var_internal_added", 0.25, "WARMUP_BASE") in reasons
+    assert Reason("env_var_internal_removed", 0.25, "OLD_KNOB") in reasons
     assert Reason("env_var_added", 1.5, "PKG_CACHE_DIR") in reasons
     assert "env_var_removed" not in rules_of(reasons)
-    assert describe_reason(Reason("env_var_internal_added", 0.5, "WARMUP_BASE"), "en") == (
+    assert describe_reason(Reason("env_var_internal_added", 0.25, "WARMUP_BASE"), "en") == (
         "adds internal environment variable `WARMUP_BASE`"
     )
 

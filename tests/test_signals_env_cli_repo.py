@@ -163,3 +163,18 @@ def test_a_clap_option_s_variable_is_offered_to_users_wherever_it_is_declared(gi
         "ROUTER_CAP": (env_vars.EnvTrait.INTERNAL,),
         "MAX_BATCH_TOKENS": (env_vars.EnvTrait.OPTION,),
     }
+
+
+def test_a_read_rewrapped_by_a_formatter_is_neither_added_nor_removed(git_repo: GitRepo):
+    before = (
+        "import os\n\n\ndef context_len():\n    allowed = os.environ.get(\n"
+        '        "SGLANG_ALLOW_LONGER_CONTEXT", "0"\n    )\n    return allowed\n'
+    )
+    after = (
+        "import os\n\n\ndef context_len():\n"
+        '    allowed = os.environ.get("SGLANG_ALLOW_LONGER_CONTEXT", "0")\n'
+        '    return allowed or os.environ.get("SGLANG_CONTEXT_CAP")\n'
+    )
+    commit_files(git_repo, "Model config", {"python/sgl/model_config.py": before})
+    commit_files(git_repo, "Run ruff format", {"python/sgl/model_config.py": after})
+    assert env_signals(git_repo) == [("SGLANG_CONTEXT_CAP", ADDED, "", "python/sgl/model_config.py", 6)]
