@@ -15,6 +15,8 @@ def test_a_file_has_one_kind_whoever_asks():
         "docs/conf.py": ("docs", FileRole.OTHER_SOURCE),
         "uv.lock": ("generated", FileRole.GENERATED),
         "api/v1/service_pb2.py": ("generated", FileRole.GENERATED),
+        "docs/openapi.json": ("core", FileRole.CONFIG),  # the interface it describes
+        "tests/fixtures/openapi.yaml": ("tests", FileRole.TESTS),
     }
     assert {path: (file_kind(path), classify_file(path, {})) for path in cases} == cases
 

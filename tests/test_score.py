@@ -6,7 +6,7 @@ import pytest
 
 from changeradar.config import ImportanceSettings
 from changeradar.errors import BadInput
-from changeradar.model import FileChange, Level, Reason, Signal, SignalAction, SignalKind
+from changeradar.model import FileChange, Importance, Level, Reason, Signal, SignalAction, SignalKind
 from changeradar.render.view import describe_reason
 from changeradar.score import check_weights, default_weights, score_commit
 from diffs import make_commit, make_file
@@ -277,6 +277,29 @@ def test_a_name_added_and_removed_in_one_commit_moved_and_counts_as_neither():
     assert "env_var_removed" not in rules_of(importance.reasons)
 
 
+def test_an_internal_variable_counts_under_its_own_lower_rule_and_a_declared_one_in_full():
+    commit = make_commit("Tune warmup", [added_lines("pkg/warmup.py", 10), added_lines("pkg/envs.py", 2)])
+    signals = [
+        Signal(
+            SignalKind.ENV_VAR, "WARMUP_BASE", SignalAction.ADDED, path="pkg/warmup.py", traits=("internal",)
+        ),
+        Signal(
+            SignalKind.ENV_VAR, "OLD_KNOB", SignalAction.REMOVED, path="pkg/warmup.py", traits=("internal",)
+        ),
+        Signal(SignalKind.ENV_VAR, "PKG_CACHE_DIR", SignalAction.ADDED, path="pkg/envs.py"),
+    ]
+
+    reasons = score_commit(commit, signals, DEFAULTS).reasons
+
+    assert Reason("env_var_internal_added", 0.25, "WARMUP_BASE") in reasons
+    assert Reason("env_var_internal_removed", 0.25, "OLD_KNOB") in reasons
+    assert Reason("env_var_added", 1.5, "PKG_CACHE_DIR") in reasons
+    assert "env_var_removed" not in rules_of(reasons)
+    assert describe_reason(Reason("env_var_internal_added", 0.25, "WARMUP_BASE"), "en") == (
+        "adds internal environment variable `WARMUP_BASE`"
+    )
+
+
 def api_names(path: str, module: str, count: int) -> list[Signal]:
     return [
         Signal(SignalKind.API, f"{module}.f{index}", SignalAction.ADDED, path=path) for index in range(count)
@@ -291,8 +314,22 @@ def test_lines_modules_and_api_names_count_together_up_to_one_ceiling():
     importance = score_commit(make_commit("[Misc] Port", [added_lines(path, 2000)]), signals, DEFAULTS)
 
     assert rules_of(importance.reasons) == ["api_added", "module_added", "core_lines", "code_volume"]
-    assert importance.score == 4.0  # 1 + 1.5 + 4, held at the ceiling
+    assert importance.score == 4.5  # 1 + 1.5 + 4, held at the ceiling
     assert importance.level is Level.MEDIUM
+
+
+def test_a_large_fix_shares_the_ceiling_but_a_new_capability_counts_on_top():
+    path = "pkg/scheduler.py"
+
+    def scored(kind: str, subject: str) -> Importance:
+        signals = [change_type(kind, f"prefix `{kind}:`"), *api_names(path, "pkg", 4)]
+        return score_commit(make_commit(subject, [added_lines(path, 800)]), signals, DEFAULTS)
+
+    fix, feature = scored("fix", "fix: rework the scheduler"), scored("feature", "feat: priority scheduling")
+
+    assert fix.score == 4.5 and fix.level is Level.MEDIUM  # 2.5 + 1 + 4, held at the ceiling
+    assert "fix" in fix.reasons[-1].subject  # the code_volume reason names what it held
+    assert feature.score == 6.5 and feature.level is Level.HIGH  # 2 on top of the ceiling
 
 
 def test_code_inside_one_backend_of_several_has_a_lower_ceiling():
@@ -302,7 +339,7 @@ def test_code_inside_one_backend_of_several_has_a_lower_ceiling():
         return score_commit(make_commit("[Misc] Port", [added_lines(path, 600)]), signals, DEFAULTS).score
 
     assert scored("backends/gaudi/server/models/qwen3.py") == 2.5
-    assert scored("server/models/qwen3.py") == 4.0
+    assert scored("server/models/qwen3.py") == 4.5
 
 
 def test_core_change_whose_subject_names_no_kind_of_work_is_medium_but_a_chore_is_not():

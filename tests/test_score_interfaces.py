@@ -69,10 +69,10 @@ def test_helm_values_and_rbac_rules_added_are_new_deployment_surface_in_both_lan
     assert describe_reason(reason, "zh").startswith("新增 Chart 配置项、RBAC 规则或工作负载：")
 
 
-def test_a_spec_published_under_docs_is_listed_but_not_scored() -> None:
+def test_a_spec_published_under_docs_is_the_interface_it_describes() -> None:
     added = api("POST /generate", SignalAction.ADDED, "openapi operation", "docs/openapi.json")
     importance = score_commit(
         make_commit("Regenerate spec", yaml_change("docs/openapi.json")), [added], DEFAULTS
     )
-    assert importance.level is Level.LOW
-    assert "schema_added" not in [reason.rule for reason in importance.reasons]
+    assert importance.level is Level.MEDIUM
+    assert "schema_added" in [reason.rule for reason in importance.reasons]

@@ -40,7 +40,7 @@ def test_a_fact_line_has_its_own_message_only_for_the_actions_the_family_declare
 
 
 def test_kind_rules_follow_the_families_reason_places() -> None:
-    assert [rule for rule, _, _ in families.kind_rules()][:3] == [
+    assert [rule for rule, *_ in families.kind_rules()][:3] == [
         "breaking_change",
         "security_sensitive",
         "cli_option_added",

@@ -70,6 +70,8 @@ def types_of(subject, files=CODE):
         ("Update the installation docs for Blackwell", [("docs", "verb Update … installation docs")]),
         ("[gaudi] idefics2-8b issue fix (#3264)", [("fix", "word fix")]),
         ("Neuron backend bugfixes and patch version 3.3.4", [("fix", "word bugfixes")]),
+        ("fp8 compressed tensors w8a8 support for Gaudi backend (#3242)", [("feature", "word support")]),
+        ("IPEX support FP8 kvcache/softcap/slidingwindow (#3144)", [("feature", "word support")]),
         ("[Minor] add extra sync to fix issue #58", [("chore", "tag [Minor]"), ("feature", "verb add")]),
     ],
 )
@@ -86,6 +88,7 @@ def test_subject_hints(subject, expected):
         "Pinned memory pool for the host KV cache",  # "Pin" without a version
         "Update docker image tags",  # not "Update docs"
         "Prefix caching for the fixtures loader",  # "fix" only inside a word
+        "Regenerate the supported models table",  # "support" only inside a word
         "[AMD] ROCm: route W4A16 MoE to Triton (#17863)",
         "",
     ],

@@ -3,10 +3,13 @@ reads and accepts, and the near-misses that only look like it."""
 
 from __future__ import annotations
 
+from changeradar.collect import collect_commits
 from changeradar.config import ImportanceSettings
+from changeradar.git import GitBlobReader
 from changeradar.model import SignalAction, SignalKind
 from changeradar.score import score_commit
-from changeradar.signals import cli_options, env_vars, extract_signals
+from changeradar.signals import SignalContext, cli_options, env_vars, extract_signals
+from changeradar.window import day_window
 from gitrepo import GitRepo
 from signal_repo import commit_files, last_commit_signals
 
@@ -137,3 +140,41 @@ def test_a_commit_adding_only_a_benchmark_flag_does_not_score_a_new_option(git_r
     assert ("--qps", "benchmark") in [(s.name, s.detail) for s in signals if s.kind is SignalKind.CLI_OPTION]
     rules = [reason.rule for reason in score_commit(commit, signals, ImportanceSettings()).reasons]
     assert "cli_option_added" not in rules
+
+
+def test_a_clap_option_s_variable_is_offered_to_users_wherever_it_is_declared(git_repo: GitRepo):
+    """Named in the option's help, it is no internal knob, even in a module deep in the crate; a variable
+    the same module reads with `env::var` is."""
+    path = "router/src/server/limits.rs"
+    commit_files(git_repo, "Limits", {path: CLI_RS})
+    after = CLI_RS.replace(
+        "        pub verbose: bool,\n",
+        "        pub verbose: bool,\n"
+        '        #[arg(long, env = "MAX_BATCH_TOKENS")]\n'
+        "        pub tokens: usize,\n",
+    ).replace("use clap::Parser;\n", 'use clap::Parser;\n\nfn cap() {\n    std::env::var("ROUTER_CAP");\n}\n')
+    commit_files(git_repo, "Token limit", {path: after})
+    commit = collect_commits(git_repo.path, "main", day_window("2026-01-29", "Asia/Shanghai"))[0]
+    with GitBlobReader(git_repo.path) as blobs:
+        traits = {
+            signal.name: signal.traits for signal in env_vars.extract(commit, SignalContext(blobs=blobs))
+        }
+    assert traits == {
+        "ROUTER_CAP": (env_vars.EnvTrait.INTERNAL,),
+        "MAX_BATCH_TOKENS": (env_vars.EnvTrait.OPTION,),
+    }
+
+
+def test_a_read_rewrapped_by_a_formatter_is_neither_added_nor_removed(git_repo: GitRepo):
+    before = (
+        "import os\n\n\ndef context_len():\n    allowed = os.environ.get(\n"
+        '        "SGLANG_ALLOW_LONGER_CONTEXT", "0"\n    )\n    return allowed\n'
+    )
+    after = (
+        "import os\n\n\ndef context_len():\n"
+        '    allowed = os.environ.get("SGLANG_ALLOW_LONGER_CONTEXT", "0")\n'
+        '    return allowed or os.environ.get("SGLANG_CONTEXT_CAP")\n'
+    )
+    commit_files(git_repo, "Model config", {"python/sgl/model_config.py": before})
+    commit_files(git_repo, "Run ruff format", {"python/sgl/model_config.py": after})
+    assert env_signals(git_repo) == [("SGLANG_CONTEXT_CAP", ADDED, "", "python/sgl/model_config.py", 6)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from changeradar.model import SignalAction, SignalKind
 from changeradar.signals import SignalContext
-from changeradar.signals.env_vars import extract
+from changeradar.signals.env_vars import EnvTrait, extract
 from diffs import make_commit, make_file
 
 ADDED, REMOVED = SignalAction.ADDED, SignalAction.REMOVED
@@ -176,3 +176,40 @@ def test_docs_tests_and_unknown_files_are_not_sources():
         make_file(".github/workflows/pr-test.yml", patch),
     ]
     assert env_signals(*files) == []
+
+
+def traits_of(*files) -> dict[str, tuple[str, ...]]:
+    commit = make_commit("Add knobs", files)
+    return {signal.name: signal.traits for signal in extract(commit, SignalContext())}
+
+
+READS_A_KNOB = """\
+@@ -10,1 +10,3 @@ def warmup(self):
+ steps = 1
++base = int(os.getenv("SEQ_LEN_EXPONENT_BASE", "2"))
++rank = int(os.getenv("LOCAL_RANK", "0"))
+"""
+
+
+def test_a_distributed_runtime_variable_is_not_the_products():
+    names = traits_of(make_file("backends/gaudi/server/models/causal_lm.py", READS_A_KNOB))
+    assert "LOCAL_RANK" not in names and "SEQ_LEN_EXPONENT_BASE" in names
+
+
+def test_a_variable_read_deep_in_the_code_is_internal_unless_declared_or_documented():
+    internal = traits_of(make_file("backends/gaudi/server/models/causal_lm.py", READS_A_KNOB))
+    assert internal["SEQ_LEN_EXPONENT_BASE"] == (EnvTrait.INTERNAL,)
+    for settings_file in ("python/minisgl/env.py", "backends/neuron/server/tgi_env.py", "cmd/serve.py"):
+        assert traits_of(make_file(settings_file, READS_A_KNOB))["SEQ_LEN_EXPONENT_BASE"] == ()
+    documented = traits_of(
+        make_file("backends/gaudi/server/models/causal_lm.py", READS_A_KNOB),
+        make_file("docs/reference/gaudi.md", "@@ -1,1 +1,2 @@\n intro\n+Set `SEQ_LEN_EXPONENT_BASE` to …\n"),
+    )
+    assert documented["SEQ_LEN_EXPONENT_BASE"] == ()
+    announced = make_commit(
+        "Exponential warmup buckets",
+        [make_file("backends/gaudi/server/models/causal_lm.py", READS_A_KNOB)],
+        body="Set SEQ_LEN_EXPONENT_BASE to change the growth of the buckets.",
+    )
+    [signal] = extract(announced, SignalContext())
+    assert (signal.name, signal.traits) == ("SEQ_LEN_EXPONENT_BASE", ())

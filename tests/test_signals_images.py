@@ -63,7 +63,7 @@ def test_an_image_repository_renamed_in_helm_values_is_a_breaking_change(git_rep
             f"{VALUES}:3",
         )
     ]
-    assert rules(git_repo) == [("image_renamed", 3.5, "ghcr.io/llm-d/llm-d-router-endpoint-picker")]
+    assert rules(git_repo) == [("image_renamed", 6.0, "ghcr.io/llm-d/llm-d-router-endpoint-picker")]
 
 
 def test_a_tag_only_bump_is_a_low_weight_change(git_repo: GitRepo) -> None:

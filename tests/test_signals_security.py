@@ -122,6 +122,35 @@ def test_a_call_is_read_over_the_lines_it_spans():
     ]
 
 
+def test_a_fixed_command_through_a_shell_is_no_finding_but_one_built_from_values_is():
+    utils = "backends/gaudi/server/utils/version.py"
+    assert findings(utils, "output = subprocess.run(", '    "hl-smi",', "    shell=True,", ")") == []
+    assert findings(utils, "proc = await asyncio.create_subprocess_shell('nvidia-smi -L')") == []
+    assert findings(
+        utils, "output = subprocess.run(", '    f"hl-smi -i {device}",', "    shell=True,", ")"
+    ) == [("subprocess-shell", 43)]
+    assert findings(utils, 'subprocess.run("py-spy dump --pid " + pid, shell=True)') == [
+        ("subprocess-shell", 41)
+    ]
+
+
+def test_a_finding_the_removed_lines_already_held_moved_or_was_reformatted():
+    reformatted = make_file(
+        "python/sgl_jax/srt/utils/common_utils.py",
+        "@@ -9,3 +9,1 @@\n-result = subprocess.run(\n-    cmd, shell=True, check=True\n-)\n"
+        "+result = subprocess.run(cmd, shell=True, check=True)\n",
+    )
+    one_more = make_file(
+        "python/sgl_jax/srt/utils/launch.py",
+        "@@ -9,1 +9,2 @@\n-subprocess.run(cmd, shell=True)\n+subprocess.run(cmd, shell=True)\n"
+        "+subprocess.run(other, shell=True)\n",
+    )
+    signals = extract(make_commit("Run ruff format", [reformatted, one_more]), SignalContext())
+    assert [(signal.name, signal.path) for signal in signals] == [
+        ("subprocess-shell", "python/sgl_jax/srt/utils/launch.py")
+    ]
+
+
 def test_one_finding_per_rule_and_file_at_its_first_line_with_a_count():
     commit = make_commit(
         "[MUSA][7/N] Enhance PyNccl wrapper",

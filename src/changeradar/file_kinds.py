@@ -107,6 +107,10 @@ LOCK_PATTERNS: tuple[str, ...] = (
     "npm-shrinkwrap.json",
     "pnpm-lock.yaml",
 )
+# API descriptions (OpenAPI, Swagger): the interface they describe, wherever they live (`docs/openapi.json`).
+INTERFACE_SPEC_PATTERNS: tuple[str, ...] = tuple(
+    f"{name}{suffix}" for name in ("openapi", "*.openapi", "swagger") for suffix in (".json", ".yaml", ".yml")
+)
 # Ordered: the first kind whose patterns match wins (a minified file under vendor/ is vendored).
 GENERATED_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("lock", LOCK_PATTERNS),
@@ -198,11 +202,14 @@ TOOLING_PATTERNS: tuple[str, ...] = (
 @lru_cache(maxsize=8192)
 def file_kind(path: str) -> str:
     """What a file is to a team that depends on the repository: "generated", "tests", "docs", "ci",
-    "tooling" (scripts, benchmarks, examples, housekeeping) or "core" (what users run)."""
+    "tooling" (scripts, benchmarks, examples, housekeeping) or "core" (what users run or call, an API
+    description included)."""
     if generated_kind(path):
         return "generated"
     if is_test_path(path):
         return "tests"
+    if matches_any(INTERFACE_SPEC_PATTERNS, path):
+        return "core"
     if is_doc_path(path):
         return "docs"
     if is_ci_path(path):

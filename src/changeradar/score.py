@@ -33,9 +33,11 @@ from changeradar.signals.interfaces import Surface, is_breaking, surface_of
 
 __all__ = ["check_weights", "default_weights", "dependency_rule", "score_commit"]
 
-# The rules of each signal family, as `signals.families` declares them. Facts whose signals each rule
-# gathers; the reason's subject lists what they name.
-SIGNAL_RULES = kind_rules()
+# The kind rules of each signal family, as `signals.families` declares them, by family: each fact goes to
+# the first rule of its kind whose action and traits it has; the reason's subject lists what they name.
+SIGNAL_RULES: dict[SignalKind, list[tuple[str, SignalAction | None, frozenset[str]]]] = {}
+for _rule, _kind, _action, _traits in kind_rules():
+    SIGNAL_RULES.setdefault(_kind, []).append((_rule, _action, _traits))
 # Each dependency signal goes to the first rule whose traits it has (all of them; the action too, when
 # one is given); the last three take what is left, by action.
 DEPENDENCY_RULES = trait_rules(SignalKind.DEPENDENCY)
@@ -131,6 +133,29 @@ class _CommitFacts:
             if (action is None or signal.action is action) and (label := _signal_label(signal)) not in moved
         )
 
+    def by_rule(
+        self, kind: SignalKind, rules: Sequence[tuple[str, SignalAction | None, frozenset[str]]]
+    ) -> dict[str, list[str]]:
+        """What each of these rules of the kind names, once each: a fact counts under the first rule
+        whose action and traits it has; surface facts only where users meet them; moved names not."""
+        moved = self._moved(kind)
+        names: dict[str, list[str]] = {}
+        for signal in self._counted(kind):
+            label = _signal_label(signal)
+            if signal.action in (SignalAction.ADDED, SignalAction.REMOVED) and label in moved:
+                continue
+            rule = next(
+                (
+                    rule
+                    for rule, action, traits in rules
+                    if action in (None, signal.action) and traits <= set(signal.traits)
+                ),
+                None,
+            )
+            if rule is not None:
+                names.setdefault(rule, []).append(label)
+        return {rule: _unique(labels) for rule, labels in names.items()}
+
     def _counted(self, kind: SignalKind) -> Iterable[Signal]:
         return (
             signal
@@ -164,10 +189,11 @@ ReasonSource = Callable[[_CommitFacts, dict[str, float]], Iterable[Reason]]
 
 
 def _signal_reasons(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Reason]:
-    for rule, kind, action in SIGNAL_RULES:
-        names = facts.named(kind, action)
-        if names and weights[rule]:
-            yield Reason(rule, weights[rule], LIST_SEPARATOR.join(names))
+    for kind, rules in SIGNAL_RULES.items():
+        names = facts.by_rule(kind, rules)
+        for rule, _, _ in rules:
+            if rule in names and weights[rule]:
+                yield Reason(rule, weights[rule], LIST_SEPARATOR.join(names[rule]))
 
 
 def _dependency_reasons(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Reason]:
@@ -231,7 +257,9 @@ def _volume_ceiling(facts: _CommitFacts, reasons: Sequence[Reason]) -> Iterable[
     """Takes off what the code-volume reasons give beyond their ceiling.
 
     Lines, new or removed modules and "public" Python names all grow with the amount of code a commit
-    moves: a large model port has many of each, yet the amount alone never makes it high. Inside one
+    moves: a large model port has many of each, yet the amount alone never makes it high. A fix, a tuning,
+    a refactor or an untyped change says only that core code changed, so it shares that ceiling: a large
+    fix is medium, and what lifts a commit to high is a new capability or a fact users meet. Inside one
     backend of several (`backends/<name>/`) the ceiling is lower: that code reaches only that backend's
     users, and such a backend often copies the main code base, so its modules and names are many.
     """

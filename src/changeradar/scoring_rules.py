@@ -28,6 +28,11 @@ RULES: dict[str, Rule] = {
     "cli_option_changed": Rule(2.5),
     "env_var_added": Rule(1.5),
     "env_var_removed": Rule(2.5),
+    # A variable read deep in the code, named neither by the commit's message nor by the docs it changes:
+    # a tuning knob, rarely what users set (`signals.env_vars.EnvTrait.INTERNAL`). Listed among the facts,
+    # it barely counts, as an indirect dependency.
+    "env_var_internal_added": Rule(0.25),
+    "env_var_internal_removed": Rule(0.25),
     # Low: Python's "public" (no leading underscore) takes in many internal helpers, so refactors move it.
     "api_added": Rule(1.0),
     "api_removed": Rule(1.0),
@@ -41,10 +46,10 @@ RULES: dict[str, Rule] = {
     "deployment_added": Rule(2.5),
     "deployment_removed": Rule(3.5),  # a removed chart value breaks every install that sets it
     "deployment_changed": Rule(1.5),
-    # A published image renamed or gone breaks every install that pulls it by name; a new tag alone is a
-    # version bump of what is installed.
-    "image_renamed": Rule(3.5),
-    "image_removed": Rule(3.5),
+    # A published image renamed or gone breaks every install that pulls it by name, as a removed schema
+    # field breaks its clients: high on its own. A new tag alone is a version bump of what is installed.
+    "image_renamed": Rule(6.0),
+    "image_removed": Rule(6.0),
     "image_added": Rule(2.5),
     "image_tag_changed": Rule(0.5),
     "module_added": Rule(1.5),
@@ -81,7 +86,7 @@ RULES: dict[str, Rule] = {
     "generated_only": Rule(),
     "non_core_only": Rule(),
     "small_revert": Rule(),
-    # Takes off what lines, modules and API names together give beyond CODE_VOLUME_CEILING.
+    # Takes off what lines, modules, API names and the kind of work together give beyond CODE_VOLUME_CEILING.
     "code_volume": Rule(),
     # Added by the pipeline when the analyser's own view of the level wins.
     "analyzer_level": Rule(),
@@ -90,12 +95,15 @@ RULES: dict[str, Rule] = {
 # Only hand-written source files outside docs, tests, CI and tooling count as core lines.
 CORE_LINES_SCALE = 50
 CORE_LINES_CEILING = 4.0
-# Rules that measure how much code a commit moves rather than what it changes for users; together they
-# give at most CODE_VOLUME_CEILING.
+# Rules that measure how much code a commit moves rather than what it changes for users, and the kinds of
+# work that only say core code changed (a fix, a tuning, a refactor, an untyped change): together they give
+# at most CODE_VOLUME_CEILING, so a large fix is still a fix. A feature (a new capability) and the facts
+# (options, variables, interfaces, dependencies, breaking markers) count on top.
 CODE_VOLUME_RULES = frozenset(
     {"core_lines", "module_added", "module_removed", "api_added", "api_removed", "api_changed"}
+    | {"fix", "perf", "refactor", "untyped_core_change"}
 )
-CODE_VOLUME_CEILING = 4.0
+CODE_VOLUME_CEILING = 4.5
 # Inside one backend of several, which reaches only its own users and often copies the main code base.
 VARIANT_VOLUME_CEILING = 2.5
 # Folders that hold one of several alternative backends of the product (gitignore-style globs).

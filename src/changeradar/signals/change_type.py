@@ -153,16 +153,23 @@ def _file_hints(files: Iterable[FileChange]) -> Iterator[tuple[ChangeType, str]]
 
 
 def _verb_hints(text: str) -> Iterator[tuple[ChangeType, str]]:
-    """The leading verb's type; failing that, a fix named as a noun ("idefics2 issue fix")."""
+    """The leading verb's type; failing that, a fix or a feature named as a noun ("idefics2 issue fix",
+    "fp8 support for Gaudi")."""
     for pattern, change_type in _VERBS:
         if match := pattern.match(text):
             yield change_type, f"verb {_shorten(match.group(0))}"
             return
-    if match := _FIX_NOUN.search(text):
-        yield ChangeType.FIX, f"word {match.group(0)}"
+    for pattern, change_type in _NOUNS:
+        if match := pattern.search(text):
+            yield change_type, f"word {match.group(0)}"
+            return
 
 
-_FIX_NOUN = re.compile(r"\b(?:bug ?)?fix(?:es)?\b", re.IGNORECASE)
+# A kind of work named as a noun after the verb position: "idefics2 issue fix", "w8a8 support for Gaudi".
+_NOUNS = (
+    (re.compile(r"\b(?:bug ?)?fix(?:es)?\b", re.IGNORECASE), ChangeType.FIX),
+    (re.compile(r"\bsupport\b", re.IGNORECASE), ChangeType.FEATURE),
+)
 
 
 def _shorten(phrase: str) -> str:

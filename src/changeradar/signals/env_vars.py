@@ -2,14 +2,22 @@
 
 Only the product's own interface counts: documentation that lists variables, tests and generated files do
 not, nor test, CI, benchmark and dev scripts, nor a shell script's own variables (those it assigns), nor
-the system's (`PATH`, `HOME`, `CC`, `BASH_SOURCE`, …) wherever they are read. A variable is added when a
-changed line of a file names it only on the new side, removed when only on the old side.
+the system's (`PATH`, `HOME`, `CC`, `BASH_SOURCE`, …) or a distributed runtime's (`LOCAL_RANK`,
+`CUDA_VISIBLE_DEVICES`, …) wherever they are read. A variable is added when a changed line of a file names
+it only on the new side, removed when only on the old side.
+
+A variable read deep inside the code (not in a settings module, an entry point, a clap option, an image
+or a launcher script) and named neither by the commit's message nor by the docs it changes is a tuning
+knob more often than the product's interface: it carries the trait `EnvTrait.INTERNAL`, which scores lower.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from enum import StrEnum
+from pathlib import PurePosixPath
 
 from changeradar.file_kinds import file_kind, generated_kind, is_doc_path, is_test_path, matches_any
 from changeradar.model import Commit, FileChange, Signal, SignalKind
@@ -71,6 +79,46 @@ _SYSTEM = frozenset(
     }
 )
 _SYSTEM_PREFIXES = ("LC_", "XDG_")
+# Set by a distributed launcher (torchrun, MPI, Slurm) or read by the accelerator's runtime: a program
+# that reads them follows the runtime's interface, not its own.
+_RUNTIME = frozenset(
+    {
+        *("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "NODE_RANK", "GROUP_RANK", "ROLE_RANK"),
+        *("MASTER_ADDR", "MASTER_PORT", "OMP_NUM_THREADS"),
+        *("CUDA_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES"),
+    }
+)
+_RUNTIME_PREFIXES = ("SLURM_", "OMPI_", "PMI_")
+
+
+class EnvTrait(StrEnum):
+    INTERNAL = "internal"  # read only inside the code, where no user is told of it
+    OPTION = "option"  # the fallback of a command-line option (clap's `env`), named in the option's help
+
+
+# Where a product gathers the variables it offers users: settings modules and entry points, by file
+# stem (`envs.py`, `tgi_env.py`, `main.rs`, `cli.py`, `launch_server.py`) or by folder (Go's `cmd/`, Rust's
+# `src/bin/`).
+_SETTINGS_STEMS = frozenset(
+    {
+        *("env", "envs", "environ", "environment", "settings", "config", "configs", "configuration"),
+        *("cli", "main", "__main__", "launch", "launcher", "entrypoint", "entry_point"),
+        *("args", "arguments", "server_args", "options", "flags"),
+    }
+)
+_SETTINGS_STEM_PREFIXES = ("launch_",)
+_SETTINGS_STEM_SUFFIXES = (
+    "_env",
+    "_envs",
+    "_settings",
+    "_config",
+    "_cli",
+    "_args",
+    "_launcher",
+    "_entrypoint",
+)
+_ENTRY_FOLDERS = frozenset({"cmd", "bin"})
+_CODE_EXTENSIONS = frozenset({"py", "go", "rs"})
 _SHELL_ASSIGNMENT = re.compile(
     rf"(?:^\s*|[;&|]\s*|\b(?:export|local|declare|readonly|typeset)\s+(?:-\w+\s+)*)({_ANY_NAME})=(.*)"
 )
@@ -86,6 +134,7 @@ _DOCKERFILES = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile")
 
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     """Environment variables named on added lines only (added) or removed lines only (removed)."""
+    documented = _documented_text(commit)
     for file in commit.files:
         if file.binary or not _is_source(file.path):
             continue
@@ -96,10 +145,13 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
         elif (tree_sides := _TREE_SIDES.get(file.path.rpartition(".")[2])) is not None:
             old, new = tree_sides(file, context.blobs)
         elif (reader := _reader_for(file.path)) is not None and reader.may_find(file.patch):
-            old, new = read_sides(file, reader)
+            old, new = _named_on_one_side_only(file, context.blobs, *read_sides(file, reader))
         else:
             continue
-        yield from compare_found(SignalKind.ENV_VAR, file, _product_variables(old), _product_variables(new))
+        old, new = _product_variables(old), _product_variables(new)
+        if _reads_internally(file.path):
+            old, new = _mark_internal(old, documented), _mark_internal(new, documented)
+        yield from compare_found(SignalKind.ENV_VAR, file, old, new)
 
 
 def _is_source(path: str) -> bool:
@@ -107,8 +159,59 @@ def _is_source(path: str) -> bool:
 
 
 def is_system_variable(name: str) -> bool:
-    """Whether the variable belongs to the system or the shell rather than to any one program."""
-    return name in _SYSTEM or name.startswith(_SYSTEM_PREFIXES)
+    """Whether the variable belongs to the system, the shell or a distributed runtime rather than to any
+    one program."""
+    return name in _SYSTEM or name in _RUNTIME or name.startswith(_SYSTEM_PREFIXES + _RUNTIME_PREFIXES)
+
+
+def _named_on_one_side_only(
+    file: FileChange, blobs: BlobSource | None, old: list[Found], new: list[Found]
+) -> tuple[list[Found], list[Found]]:
+    """The changed lines' reads, less those the other side's whole file still names: a read re-wrapped
+    by a formatter (`environ.get(` on one line, the name on the next) shows on one side's changed lines
+    only, yet the file read the variable before and still does."""
+    if not old and not new:
+        return old, new
+    old_text, new_text = side_text(file, Side.OLD, blobs), side_text(file, Side.NEW, blobs)
+    return [item for item in old if not _names(new_text, item.name)], [
+        item for item in new if not _names(old_text, item.name)
+    ]
+
+
+def _names(text: str | None, name: str) -> bool:
+    """Whether a side that could be read names the variable as a string (`"NAME"` or `'NAME'`)."""
+    return text is not None and (f'"{name}"' in text or f"'{name}'" in text)
+
+
+def _documented_text(commit: Commit) -> str:
+    """The commit's message and changed docs (README, docs/): a variable they name is offered to users."""
+    docs = (file.patch for file in commit.files if is_doc_path(file.path))
+    return "\n".join((commit.subject, commit.body, *docs))
+
+
+def _reads_internally(path: str) -> bool:
+    """A code file that is neither a settings module nor an entry point (see `_SETTINGS_STEMS`)."""
+    file = PurePosixPath(path)
+    if file.suffix[1:] not in _CODE_EXTENSIONS:
+        return False  # images and launcher scripts set or read what their users pass
+    stem = file.stem.lower()
+    return not (
+        stem in _SETTINGS_STEMS
+        or stem.startswith(_SETTINGS_STEM_PREFIXES)
+        or stem.endswith(_SETTINGS_STEM_SUFFIXES)
+        or _ENTRY_FOLDERS.intersection(file.parts[:-1])
+    )
+
+
+def _mark_internal(found: list[Found], documented: str) -> list[Found]:
+    """Variables of an internal code file, marked internal unless the message or the changed docs name
+    them or they are a CLI option's fallback (clap's `env`, shown in the option's help)."""
+    return [
+        item
+        if EnvTrait.OPTION in item.traits or re.search(rf"\b{re.escape(item.name)}\b", documented)
+        else replace(item, traits=(*item.traits, EnvTrait.INTERNAL))
+        for item in found
+    ]
 
 
 def _product_variables(found: list[Found]) -> list[Found]:
@@ -221,8 +324,12 @@ def _rust_sides(file: FileChange, blobs: BlobSource | None) -> tuple[list[Found]
         clap_old, clap_new = file_sides(
             file, blobs, "rust", rust_clap.env_declarations, rust_clap.HUNK_WITHIN
         )
-        old, new = old + clap_old, new + clap_new
+        old, new = old + _as_options(clap_old), new + _as_options(clap_new)
     return old, new
+
+
+def _as_options(found: list[Found]) -> list[Found]:
+    return [replace(item, traits=(*item.traits, EnvTrait.OPTION)) for item in found]
 
 
 _SHELL_EXTENSIONS = ("sh", "bash", "zsh")  # read by `_shell_sides`, which needs whole scripts

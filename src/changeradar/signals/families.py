@@ -46,17 +46,20 @@ from changeradar.signals import (
 )
 from changeradar.signals.dependencies import DependencyTrait
 from changeradar.signals.dependency_versions import Step
+from changeradar.signals.env_vars import EnvTrait
 from changeradar.signals.interfaces import Surface
 
 
 @dataclass(frozen=True, slots=True)
 class KindRule:
-    """Fires when the commit has facts of the family's kind (and this action, if given) outside interface
-    facts; its reason names them all."""
+    """Fires when the commit has facts of the family's kind (and this action, if given, and all these
+    traits) outside interface facts; its reason names them all. Each fact counts under the first kind
+    rule of its family that it fits."""
 
     name: str
     action: SignalAction | None = None
     weight: float | None = None  # the default weight, for a family declared in its own module
+    traits: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +160,12 @@ FAMILIES: tuple[Family, ...] = (
     Family(
         SignalKind.ENV_VAR,
         (env_vars,),
-        (KindRule("env_var_added", _ADDED), KindRule("env_var_removed", _REMOVED)),
+        (
+            KindRule("env_var_internal_added", _ADDED, traits=frozenset({EnvTrait.INTERNAL})),
+            KindRule("env_var_internal_removed", _REMOVED, traits=frozenset({EnvTrait.INTERNAL})),
+            KindRule("env_var_added", _ADDED),
+            KindRule("env_var_removed", _REMOVED),
+        ),
         reason_place=3,
         surface=True,
         fact_place=3,
@@ -226,11 +234,12 @@ def extractor_modules() -> tuple[ModuleType, ...]:
     return tuple(dict.fromkeys(module for family in FAMILIES for module in family.extractors))
 
 
-def kind_rules() -> tuple[tuple[str, SignalKind, SignalAction | None], ...]:
-    """(rule, kind, action) of every kind rule: families by `reason_place`, each family's rules in order."""
+def kind_rules() -> tuple[tuple[str, SignalKind, SignalAction | None, frozenset[str]], ...]:
+    """(rule, kind, action, traits) of every kind rule: families by `reason_place`, each family's rules in
+    order."""
     placed = _by_place((family.reason_place, family) for family in FAMILIES)
     return tuple(
-        (rule.name, family.kind, rule.action)
+        (rule.name, family.kind, rule.action, rule.traits)
         for family in placed
         for rule in family.rules
         if isinstance(rule, KindRule)

@@ -1,7 +1,8 @@
 """Security-sensitive patterns in the lines a commit adds: shell execution, code loading, secrets.
 
 One signal per (pattern, file), at the first line it occurs, with a fixed description: a detail never
-quotes the line, so a secret found is never copied into a report, cache or log.
+quotes the line, so a secret found is never copied into a report, cache or log. A pattern the file's
+removed lines hold as often as its added lines is no finding: the code moved or was reformatted.
 Lock, vendored and generated files are skipped; code patterns ignore comments and docs, secrets do not.
 """
 
@@ -15,10 +16,10 @@ from functools import lru_cache
 from changeradar.file_kinds import DOCKERFILE_PATTERNS, is_doc_path, matches_any
 from changeradar.model import Commit, FileChange, Signal, SignalAction, SignalKind
 from changeradar.signals.context import SignalContext
-from changeradar.signals.diff import added_lines
+from changeradar.signals.diff import added_lines, removed_lines
 from changeradar.signals.files import file_generated_kind
 
-MAX_CALL_LINES = 10  # how far a call's arguments are followed over the added lines below it
+MAX_CALL_LINES = 10  # how far a call is followed over the contiguous changed lines below or above it
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,8 @@ class SecurityRule:
     applies_to: Callable[[str], bool]  # which paths the rule reads
     in_comments: bool = False  # secrets leak from comments too; code in a comment does not run
     safe_call: re.Pattern[str] | None = None  # arguments that make the matched call safe
+    # A call whose first argument is a plain string literal runs a fixed command: no input reaches it.
+    fixed_command_is_safe: bool = False
 
 
 def _is_python(path: str) -> bool:
@@ -56,6 +59,7 @@ RULES: tuple[SecurityRule, ...] = (
         pattern=re.compile(r"\bshell\s*=\s*True\b|\bcreate_subprocess_shell\s*\("),
         description="command run through a shell (shell=True)",
         applies_to=_is_python,
+        fixed_command_is_safe=True,
     ),
     SecurityRule(
         name="os-system",
@@ -207,6 +211,8 @@ def _file_findings(file: FileChange, rules: Sequence[SecurityRule]) -> Iterator[
             if any(needle in text for needle in rule.needles) and _fires(rule, lines, index):
                 found.setdefault(rule, []).append(number)
     for rule, numbers in found.items():
+        if len(numbers) <= _count_in(rule, file):
+            continue
         count = f" ({len(numbers)} lines)" if len(numbers) > 1 else ""
         yield Signal(
             SignalKind.SECURITY,
@@ -224,12 +230,71 @@ def _any_of(needles: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
     return re.compile("|".join(map(re.escape, needles))).search
 
 
+def _count_in(rule: SecurityRule, file: FileChange) -> int:
+    """How many of the file's removed lines the rule fires on (a call read over the lines it spans)."""
+    lines = list(removed_lines(file))
+    return sum(
+        _fires(rule, lines, index)
+        for index, (_, text) in enumerate(lines)
+        if any(needle in text for needle in rule.needles)
+    )
+
+
 def _fires(rule: SecurityRule, lines: Sequence[tuple[int, str]], index: int) -> bool:
     text = lines[index][1]
     match = rule.pattern.search(text if rule.in_comments else _COMMENT.sub("", text))
     if match is None:
         return False
+    if rule.fixed_command_is_safe and _first_argument_is_literal(lines, index, match):
+        return False
     return rule.safe_call is None or rule.safe_call.search(_call_text(lines, index, match.start())) is None
+
+
+# A plain string literal, without an f-prefix, `{}` or `%` placeholders: the same command every time.
+_PLAIN_LITERAL = re.compile(r"""\s*(?:"[^"{}%\\]*"|'[^'{}%\\]*')\s*""")
+
+
+def _first_argument_is_literal(lines: Sequence[tuple[int, str]], index: int, match: re.Match[str]) -> bool:
+    """Whether the call the match is part of takes a plain string literal first: `run("hl-smi",
+    shell=True)`; the call may open on one of the contiguous lines above (all added, or all removed)."""
+    arguments: str | None
+    if match.group().endswith("("):  # the match opens the call: `create_subprocess_shell(`
+        call = _call_text(lines, index, match.start())
+        arguments = call[len(match.group()) : -1 if call.endswith(")") else None]
+    else:
+        arguments = _arguments_before(lines, index, match.start())
+    if arguments is None:
+        return False
+    first = _split_top_level(arguments)[0]
+    return _PLAIN_LITERAL.fullmatch(first) is not None
+
+
+def _arguments_before(lines: Sequence[tuple[int, str]], index: int, end: int) -> str | None:
+    """The text from the opening parenthesis of the call enclosing column `end` of line `index` up to
+    there, over at most MAX_CALL_LINES contiguous lines; None when it does not open among them."""
+    text = lines[index][1][:end]
+    for back in range(index, max(index - MAX_CALL_LINES, -1), -1):
+        if back < index:
+            if lines[back][0] != lines[back + 1][0] - 1:
+                return None
+            text = lines[back][1] + " " + text
+        depth = 0
+        for position in range(len(text) - 1, -1, -1):
+            depth += (text[position] == ")") - (text[position] == "(")
+            if depth < 0:
+                return text[position + 1 :]
+    return None
+
+
+def _split_top_level(arguments: str) -> list[str]:
+    """The arguments separated by the commas outside any brackets."""
+    parts, depth, start = [], 0, 0
+    for position, char in enumerate(arguments):
+        depth += (char in "([{") - (char in ")]}")
+        if char == "," and depth == 0:
+            parts.append(arguments[start:position])
+            start = position + 1
+    return [*parts, arguments[start:]]
 
 
 def _call_text(lines: Sequence[tuple[int, str]], index: int, start: int) -> str:
