@@ -183,6 +183,20 @@ def test_dependency_reason_shows_the_versions():
     assert importance.reasons == (Reason("dependency_changed", 2.5, "transformers 4.57.1 → 4.58.0"),)
 
 
+def test_a_renamed_go_module_is_high_on_its_own():
+    commit = make_commit(
+        "chore: rename the go module", [make_file("go.mod", "@@ -1 +1 @@\n-module a/b\n+module a/c\n")]
+    )
+    path = Signal(
+        SignalKind.DEPENDENCY, "module", SignalAction.CHANGED, "a/b → a/c", "go.mod", 1, traits=("module",)
+    )
+
+    importance = score_commit(commit, [path], DEFAULTS)
+
+    assert importance.level is Level.HIGH
+    assert rules_of(importance.reasons) == ["dependency_module_renamed"]
+
+
 def test_weight_override_changes_the_result():
     commit = make_commit("Add option", [added_lines("pkg/server_args.py", 5)])
     option = Signal(SignalKind.CLI_OPTION, "--page-size", SignalAction.ADDED, path="pkg/server_args.py")

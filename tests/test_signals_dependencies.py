@@ -235,6 +235,35 @@ def test_go_mod_block_and_single_line_requires_and_the_go_version_as_its_own_flo
     ]
 
 
+def test_go_module_path_renamed_is_its_own_fact_and_a_new_go_mod_brings_its_path_along():
+    renamed = """\
+    @@ -1,4 +1,4 @@
+    -module github.com/llm-d/llm-d-inference-scheduler
+    +module github.com/llm-d/llm-d-router
+
+     go 1.25.7
+
+    """
+    created = """\
+    @@ -0,0 +1,3 @@
+    +module github.com/acme/widget
+    +
+    +go 1.24
+    """
+    commit = make_commit("Rename the module", [make_file("go.mod", renamed)])
+    (signal,) = extract(commit, SignalContext())
+
+    assert _summary(signal) == (
+        "module",
+        CHANGED,
+        "github.com/llm-d/llm-d-inference-scheduler → github.com/llm-d/llm-d-router",
+        "go.mod",
+        1,
+    )
+    assert signal.traits == ("module",)
+    assert dependency_signals(make_file("tools/go.mod", created, status=FileStatus.ADDED)) == []
+
+
 def test_package_json_dependency_sections_but_not_version_or_scripts():
     patch = """\
     @@ -1,14 +1,15 @@

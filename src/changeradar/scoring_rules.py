@@ -68,6 +68,7 @@ RULES: dict[str, Rule] = {
     "dependency_development": Rule(0.5),
     # The oldest Go, Rust or Python a project supports: users on older versions must upgrade.
     "dependency_floor_changed": Rule(2.5),
+    "dependency_module_renamed": Rule(6.0),  # as a renamed image: every importer must follow
     # The commit's main kind of work. Any core fix or perf tuning is medium, whatever its size.
     "feature": Rule(2.0),
     "fix": Rule(2.5),

@@ -7,7 +7,8 @@ starts mid-file starts in an unknown place, where only entries that carry a vers
 
 Each signal carries `traits` that say how much it matters (`DependencyTrait`): the step of a version
 change, a go.mod `// indirect` or development-only requirement, a bot's bump, and the language floor
-(`go`, `toolchain`, `rust-version`, `requires-python`), which is a fact of its own. A requirement that
+(`go`, `toolchain`, `rust-version`, `requires-python`), which is a fact of its own, as is the path go.mod
+gives the project's own module: renamed, every importer's imports break. A requirement that
 moves between manifests of one project (requirements.txt → pyproject.toml) is neither added nor removed.
 
 The run and comparison helpers at the top are shared with the env_vars, cli_options and api extractors.
@@ -167,6 +168,7 @@ class DependencyTrait(StrEnum):
     INDIRECT = "indirect"  # go.mod `// indirect`: needed by a dependency, not imported by the project
     DEVELOPMENT = "development"  # dev, test, docs or build requirements: not what users install
     FLOOR = "floor"  # the oldest language or toolchain the project supports
+    MODULE = "module"  # the path the project's own code is imported by (go.mod `module`)
     BOT = "bot"  # the commit is a dependency bot's (dependabot, renovate) or reads like one
 
 
@@ -207,7 +209,7 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
             for runs in (old_runs, new_runs)
         )
         if file.status is not FileStatus.MODIFIED:  # a new or deleted project brings its floor along
-            before, after = _without_floors(before), _without_floors(after)
+            before, after = _without_own_settings(before), _without_own_settings(after)
         signals = compare_found(
             SignalKind.DEPENDENCY,
             file,
@@ -223,8 +225,9 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
             yield replace(signal, traits=signal.traits + bot) if bot else signal
 
 
-def _without_floors(found: list[Found]) -> list[Found]:
-    return [item for item in found if DependencyTrait.FLOOR not in item.traits]
+def _without_own_settings(found: list[Found]) -> list[Found]:
+    """Without the project's floor and module path: what a project that comes or goes brings along."""
+    return [item for item in found if not _OWN_SETTINGS.intersection(item.traits)]
 
 
 def _step_traits(ecosystem: Ecosystem, old: str, new: str) -> tuple[str, ...]:
@@ -360,6 +363,7 @@ def _floor(name: str, line: SideLine, spec: str) -> Found:
 
 
 _FLOOR = (DependencyTrait.FLOOR.value,)
+_OWN_SETTINGS = frozenset((DependencyTrait.FLOOR.value, DependencyTrait.MODULE.value))
 
 
 def _without_comment(text: str) -> str:
@@ -544,17 +548,22 @@ def _inline_table_spec(fields: dict[str, str]) -> str:
 _GO_BLOCK = re.compile(r"(require|replace|exclude|retract|tool|godebug)\s*\(")
 _GO_REQUIREMENT = re.compile(r"(?:require\s+)?([\w.~-]+(?:/[\w.~-]+)*)\s+(v[\w.+-]+)")
 _GO_FLOOR = re.compile(r"(go|toolchain)\s+(?:go)?(\d[\w.+-]*)")
+_GO_MODULE = re.compile(r"module\s+(\S+)")
 _INDIRECT = (DependencyTrait.INDIRECT.value,)
+_MODULE = (DependencyTrait.MODULE.value,)
 
 
 def _read_go_mod(run: Run) -> Iterator[Found]:
     """`require x v1.2.3` and the lines of `require ( … )`; in an unknown block, lines of that shape;
-    the `go` and `toolchain` floors outside blocks."""
+    the `go` and `toolchain` floors and the `module` path outside blocks."""
     block: str | None = "" if starts_at_top(run) else None
     for line in run:
         text, _, comment = (part.strip() for part in line.text.partition("//"))
         if line.changed and block != "require" and (floor := _GO_FLOOR.fullmatch(text)):
             yield _floor(floor[1], line, floor[2])
+            continue
+        if line.changed and block != "require" and (module := _GO_MODULE.fullmatch(text)):
+            yield Found(("module",), "module", line.number, detail=module[1], value=module[1], traits=_MODULE)
             continue
         if opening := _GO_BLOCK.fullmatch(text):
             block = opening[1]

@@ -144,6 +144,7 @@ FAMILIES: tuple[Family, ...] = (
         SignalKind.DEPENDENCY,
         (dependencies,),
         (
+            TraitRule("dependency_module_renamed", frozenset({DependencyTrait.MODULE})),
             TraitRule("dependency_floor_changed", frozenset({DependencyTrait.FLOOR})),
             TraitRule("dependency_indirect", frozenset({DependencyTrait.INDIRECT})),
             TraitRule("dependency_development", frozenset({DependencyTrait.DEVELOPMENT})),
