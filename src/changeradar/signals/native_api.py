@@ -139,7 +139,7 @@ def _may_declare(line: str) -> bool:
     return any(mark in code for mark in "(),") or _DECLARING_WORD.search(code) is not None
 
 
-@lru_cache(maxsize=16)  # a day's commits often edit one file in turn: one's new side is the next's old
+@lru_cache(maxsize=64)  # a day's commits often edit one file in turn: one's new side is the next's old
 def _reduced_lines(text: str) -> tuple[str, ...]:
     """The lines of `text` without its function bodies (see `native_regions`) and CUDA-only words."""
     reduced = without_function_bodies(text, _MODULE_BLOCKS)
