@@ -39,7 +39,7 @@ def test_user_facing_facts_are_listed_with_their_commit_link() -> None:
         Signal(SignalKind.DEPENDENCY, "torch", CHANGED, "==2.6 → ==2.7", "pyproject.toml", 20, ("minor",)),
     )
     assert _attention_text(signals) == [
-        "Breaking change: `BREAKING CHANGE` ([`aaaaaaa`](#c-aaaaaaa))",
+        "Breaking change: feat: widen the scheduler ([`aaaaaaa`](#c-aaaaaaa))",  # the subject, not the marker
         "Removed interface: `sglang.Engine.stop` ([`aaaaaaa`](#c-aaaaaaa))",
         "Dependency change: `torch` `==2.6 → ==2.7` ([`aaaaaaa`](#c-aaaaaaa))",
         "New command-line option: `--max-batch` ([`aaaaaaa`](#c-aaaaaaa))",

@@ -15,7 +15,7 @@ from typing import Literal
 
 from changeradar.file_kinds import file_kind
 from changeradar.i18n import join_items, line
-from changeradar.inline import Code, Line, Link, Words
+from changeradar.inline import Code, Line, Link, Text, Words
 from changeradar.model import CommitReport, Signal, SignalAction, SignalKind
 from changeradar.render.summary import LEVELS
 from changeradar.signals.dependencies import DependencyTrait
@@ -69,7 +69,9 @@ def _commit_items(report: CommitReport, anchor: str, language: str) -> Iterable[
     for kind, found in groups:
         if not found:
             continue
-        named = list(dict.fromkeys(_named(signal, language) for signal in found))
+        named = list(dict.fromkeys(_named(signal, language) for signal in found if not _is_marker(signal)))
+        if any(_is_marker(signal) for signal in found):  # `!:` or a footer says nothing; the subject does
+            named.insert(0, (Text(report.commit.subject),))
         what = line(
             language, f"attention.{kind}", names=join_items(named, language, LISTED_NAMES), n=len(named)
         )
@@ -80,6 +82,11 @@ def _commit_items(report: CommitReport, anchor: str, language: str) -> Iterable[
             names=tuple(dict.fromkeys(signal.name for signal in found)),
             line=line(language, "attention.item", what=what, commit=commit_link),
         )
+
+
+def _is_marker(signal: Signal) -> bool:
+    """A breaking-change marker of the message (`!:`, a `BREAKING CHANGE:` footer, a `[Breaking]` tag)."""
+    return signal.kind is SignalKind.BREAKING
 
 
 def _reaches_users(signal: Signal) -> bool:
