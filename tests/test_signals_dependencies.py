@@ -200,6 +200,29 @@ def test_cargo_dependencies_but_not_the_package_version():
     ]
 
 
+def test_a_workspace_dependency_added_with_its_crate_reference_is_told_once_with_its_version():
+    workspace = """\
+    @@ -10,3 +10,4 @@ members = ["git-cliff", "git-cliff-core"]
+     [workspace.dependencies]
+     regex = "1.11.1"
+    +tracing = "0.1.44"
+     serde = { version = "1.0", features = ["derive"] }
+    """
+    crate = """\
+    @@ -20,3 +20,5 @@ edition = "2021"
+     [dependencies]
+     regex.workspace = true
+    +tracing = { workspace = true }
+    +indicatif.workspace = true
+    """
+    assert dependency_signals(
+        make_file("Cargo.toml", workspace), make_file("git-cliff-core/Cargo.toml", crate)
+    ) == [
+        ("tracing", ADDED, "0.1.44", "Cargo.toml", 12),
+        ("indicatif", ADDED, "workspace", "git-cliff-core/Cargo.toml", 23),  # the workspace had it already
+    ]
+
+
 def test_cargo_hunk_in_an_unknown_table_trusts_only_versioned_inline_tables():
     patch = """\
     @@ -30,1 +30,4 @@ tracing = "0.1"

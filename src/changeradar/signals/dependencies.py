@@ -220,9 +220,11 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
         )
         by_project.setdefault((manifest.ecosystem, _project_root(file.path)), []).extend(signals)
     bot = (DependencyTrait.BOT.value,) if is_bot_bump(commit) else ()
-    for (ecosystem, _), project_signals in by_project.items():
-        for signal in _pair_moves(ecosystem, project_signals):
-            yield replace(signal, traits=signal.traits + bot) if bot else signal
+    paired = [
+        signal for (ecosystem, _), found in by_project.items() for signal in _pair_moves(ecosystem, found)
+    ]
+    for signal in _without_inherited_twins(paired):
+        yield replace(signal, traits=signal.traits + bot) if bot else signal
 
 
 def _without_own_settings(found: list[Found]) -> list[Found]:
@@ -239,6 +241,15 @@ def _project_root(path: str) -> str:
     """The folder of the project a manifest belongs to: `requirements/` files belong to their parent's."""
     folder = path.rpartition("/")[0]
     return folder.removesuffix("requirements").rstrip("/") if folder.endswith("requirements") else folder
+
+
+def _without_inherited_twins(signals: list[Signal]) -> list[Signal]:
+    """Without a crate's `x = { workspace = true }` added or removed where the same commit adds or removes
+    `x` in the workspace's own table: one dependency, told once, with its version."""
+    versioned = {
+        (s.name, s.action) for s in signals if s.detail != _WORKSPACE and s.action is not SignalAction.CHANGED
+    }
+    return [s for s in signals if s.detail != _WORKSPACE or (s.name, s.action) not in versioned]
 
 
 def _pair_moves(ecosystem: Ecosystem, signals: list[Signal]) -> list[Signal]:
@@ -521,7 +532,7 @@ def _toml_entry(line: SideLine, trusted: bool) -> Found | None:
         return None
     name, workspace, value = match[1], match[2], match[3].strip()
     if workspace and trusted:  # untrusted, it may be `[package]`'s `version.workspace = true`
-        spec = "workspace"
+        spec = _WORKSPACE
     elif value.startswith("{"):
         fields = {field[1]: field[2] or field[3] or field[4] for field in _INLINE_FIELD.finditer(value)}
         if not trusted and "version" not in fields:
@@ -534,11 +545,14 @@ def _toml_entry(line: SideLine, trusted: bool) -> Found | None:
     return Found(name, name, line.number, detail=spec, value=spec)
 
 
+_WORKSPACE = "workspace"  # the spec of a crate's dependency that takes the workspace's
+
+
 def _inline_table_spec(fields: dict[str, str]) -> str:
     if "version" in fields:
         return fields["version"]
     if fields.get("workspace") == "true":
-        return "workspace"
+        return _WORKSPACE
     source = next((key for key in ("path", "git") if key in fields), None)
     return f"{source} {fields[source]}" if source else ""
 
