@@ -164,6 +164,18 @@ def test_dockerfile_env_pairs_continuations_legacy_form_and_args():
     ]
 
 
+def test_buildkit_platform_arguments_are_dockers_not_the_images():
+    patch = """\
+    @@ -1,3 +1,6 @@
+     FROM golang:1.26 AS builder
+    +ARG TARGETOS
+    +ARG TARGETARCH
+    +ARG GIT_TAG=dev
+     WORKDIR /workspace
+    """
+    assert env_signals(make_file("Dockerfile", patch)) == [("GIT_TAG", ADDED, "Dockerfile", 4)]
+
+
 def test_docs_tests_and_unknown_files_are_not_sources():
     patch = """\
     @@ -1,1 +1,2 @@

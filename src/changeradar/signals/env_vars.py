@@ -2,9 +2,9 @@
 
 Only the product's own interface counts: documentation that lists variables, tests and generated files do
 not, nor test, CI, benchmark and dev scripts, nor a shell script's own variables (those it assigns), nor
-the system's (`PATH`, `HOME`, `CC`, `BASH_SOURCE`, …) or a distributed runtime's (`LOCAL_RANK`,
-`CUDA_VISIBLE_DEVICES`, …) wherever they are read. A variable is added when a changed line of a file names
-it only on the new side, removed when only on the old side.
+the system's (`PATH`, `HOME`, `CC`, `BASH_SOURCE`, …), a distributed runtime's (`LOCAL_RANK`,
+`CUDA_VISIBLE_DEVICES`, …) or BuildKit's (`TARGETARCH`, …) wherever they are read. A variable is added
+when a changed line of a file names it only on the new side, removed when only on the old side.
 
 A variable read deep inside the code (not in a settings module, an entry point, a clap option, an image
 or a launcher script) and named neither by the commit's message nor by the docs it changes is a tuning
@@ -86,6 +86,9 @@ _RUNTIME = frozenset(
         *("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "NODE_RANK", "GROUP_RANK", "ROLE_RANK"),
         *("MASTER_ADDR", "MASTER_PORT", "OMP_NUM_THREADS"),
         *("CUDA_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES"),
+        # The platform arguments BuildKit gives every Dockerfile stage that declares them (`ARG TARGETOS`).
+        *("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"),
+        *("BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"),
     }
 )
 _RUNTIME_PREFIXES = ("SLURM_", "OMPI_", "PMI_")
