@@ -79,7 +79,9 @@ def _count(args: argparse.Namespace) -> int:
 
 
 def _time_changeradar(args: argparse.Namespace) -> tuple[float, float, float]:
-    executable = shutil.which("changeradar") or str(Path(sys.executable).with_name("changeradar"))
+    # The command installed beside the interpreter running this: another on PATH may be another version.
+    beside = Path(sys.executable).with_name("changeradar")
+    executable = str(beside) if beside.exists() else shutil.which("changeradar") or "changeradar"
     with tempfile.TemporaryDirectory() as scratch:
         command = [executable, "report", str(args.repo), "--since", args.since, "--until", args.until]
         command += ["--tz", "UTC", "--lang", "en", "--format", "md,json", "--out", f"{scratch}/out"]
