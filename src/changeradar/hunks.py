@@ -1,7 +1,9 @@
-"""The one reader of a file's unified-diff patch: its hunks, and each line numbered in the old and new file.
+"""The one reader of a file's unified-diff patch: its hunks, each line numbered in the old and new file,
+and each side as the runs of lines that file shows.
 
-Signals number lines to point at evidence (`signals.diff` caches that per commit); the LLM budget re-cuts
-hunks around their changes. A patch here starts at its first `@@` header, as `git_log_format` stores it.
+Signals number lines to point at evidence and read one side at a time (`signals.diff` caches both per
+commit); the LLM budget re-cuts hunks around their changes. A patch here starts at its first `@@` header,
+as `git_log_format` stores it.
 """
 
 from __future__ import annotations
