@@ -211,10 +211,15 @@ def _mark_internal(found: list[Found], documented: str) -> list[Found]:
     them or they are a CLI option's fallback (clap's `env`, shown in the option's help)."""
     return [
         item
-        if EnvTrait.OPTION in item.traits or re.search(rf"\b{re.escape(item.name)}\b", documented)
+        if EnvTrait.OPTION in item.traits or _names_as_word(documented, item.name)
         else replace(item, traits=(*item.traits, EnvTrait.INTERNAL))
         for item in found
     ]
+
+
+def _names_as_word(text: str, name: str) -> bool:
+    """Whether `text` names the variable as a word; the substring test first spares most texts the search."""
+    return name in text and re.search(rf"\b{re.escape(name)}\b", text) is not None
 
 
 def _product_variables(found: list[Found]) -> list[Found]:
