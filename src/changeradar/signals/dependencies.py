@@ -156,7 +156,8 @@ def quoted_strings(text: str, keys: bool = True) -> list[str]:
 def bracket_depth(text: str) -> int:
     """How many brackets of any kind the line leaves open (negative when it closes more), outside quotes."""
     bare = _QUOTED.sub("", text)
-    return sum(bare.count(char) for char in "[({") - sum(bare.count(char) for char in "])}")
+    opened = bare.count("[") + bare.count("(") + bare.count("{")  # no generator: asked of many lines
+    return opened - bare.count("]") - bare.count(")") - bare.count("}")
 
 
 # --- Dependencies ------------------------------------------------------------------------------------

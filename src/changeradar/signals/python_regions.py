@@ -216,7 +216,8 @@ def _signature_end(lines: Sequence[str], statement: _Statement) -> int | None:
         if not started:
             continue  # a decorator
         code = _STRINGS.sub("", line).split("#")[0]
-        depth += sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
+        depth += code.count("(") + code.count("[") + code.count("{")  # no generator: a line of every
+        depth -= code.count(")") + code.count("]") + code.count("}")  # kept signature passes here
         if depth <= 0 and code.rstrip().endswith(":"):
             return number
     return None
