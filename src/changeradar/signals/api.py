@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -261,14 +261,14 @@ def _declarations(file: FileChange, side: Side, syntax: _Syntax) -> Iterator[Fou
         return
     module = module_name(_side_path(file, side))
     whole_side = FileStatus.ADDED if side is Side.NEW else FileStatus.DELETED
+    runs: Iterable[Iterable[tuple[int, str, bool]]] = hunk_runs(file, side)
     if (
         file.status is whole_side
         and syntax.column_line is not None
         and not _ODD_LINE_BREAK.search(file.patch)
     ):
-        yield from _whole_file_declarations(file.patch, syntax, syntax.column_line[side], module)
-        return
-    for run in hunk_runs(file, side):
+        runs = (_lines_that_can_declare(file.patch, syntax.column_line[side]),)
+    for run in runs:
         owner: str | None = None
         for number, text, changed in run:  # unpacked: attribute access costs more, on every line
             if text[:1] not in _INDENTED:  # a type's block opens here, or any open block ends
@@ -280,13 +280,10 @@ def _declarations(file: FileChange, side: Side, syntax: _Syntax) -> Iterator[Fou
                     yield found
 
 
-def _whole_file_declarations(
-    patch: str, syntax: _Syntax, column_line: re.Pattern[str], module: str
-) -> Iterator[Found]:
-    """`_declarations` of a file that comes or goes, whose patch is its every line: only the lines that
-    can matter are visited (those at column 0, which open or close a type's block, and indented `def`s),
-    found by one search instead of a step per line; a new module is often thousands of lines."""
-    owner: str | None = None
+def _lines_that_can_declare(patch: str, column_line: re.Pattern[str]) -> Iterator[tuple[int, str, bool]]:
+    """The lines of a file that comes or goes (its patch is its every line, all changed) that can matter
+    to `_declarations`: those at column 0, which open or close a type's block, and indented `def`s. Found
+    by one search instead of a step per line: a new module is often thousands of lines."""
     counted_to = patch.find("\n")  # the hunk header's end: the first line follows it
     number = 0
     for match in column_line.finditer(patch, counted_to):
@@ -294,14 +291,7 @@ def _whole_file_declarations(
         number += patch.count("\n", counted_to, start + 1)
         counted_to = start + 1
         end = patch.find("\n", start + 2)
-        text = patch[start + 2 : end if end >= 0 else len(patch)]
-        if text[:1] not in _INDENTED:
-            block = syntax.block.match(text) if syntax.block is not None else None
-            owner = None if block is None or block["owner"].startswith("_") else block["owner"]
-        if _holds_any(text, syntax.hints):
-            found = _declaration(number, text, syntax, module, owner)
-            if found is not None:
-                yield found
+        yield number, patch[start + 2 : end if end >= 0 else len(patch)], True
 
 
 def _declaration(number: int, text: str, syntax: _Syntax, module: str, owner: str | None) -> Found | None:

@@ -27,7 +27,7 @@ from changeradar.hunks import SideLine
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalAction, SignalKind
 from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.dependency_versions import Ecosystem, Step, version_step
-from changeradar.signals.diff import side_runs_of
+from changeradar.signals.diff import file_side_runs
 
 
 class Side(StrEnum):
@@ -43,11 +43,9 @@ Run = Sequence[SideLine]
 def hunk_runs(file: FileChange, side: Side) -> tuple[Run, ...]:
     """Each hunk as one side sees it: its context lines and that side's changed lines, in file order.
 
-    Read once per commit for all the extractors that ask (see `diff.side_runs_of`).
+    Read once per commit for all the extractors that ask (see `diff.file_side_runs`).
     """
-    if file.status is (FileStatus.ADDED if side is Side.OLD else FileStatus.DELETED):
-        return ()  # the side where the file does not exist: nothing to read through its lines for
-    return side_runs_of(file.patch, new_side=side is Side.NEW)
+    return file_side_runs(file, new_side=side is Side.NEW)
 
 
 def whole_file_run(text: str, file: FileChange, side: Side) -> list[SideLine]:

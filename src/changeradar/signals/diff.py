@@ -14,10 +14,10 @@ __all__ = [
     "added_lines",
     "cached_per_commit",
     "diff_lines",
+    "file_side_runs",
     "forget_parsed_patches",
     "parsed_patch",
     "removed_lines",
-    "side_runs_of",
 ]
 
 _Function = TypeVar("_Function", bound=Callable[..., object])
@@ -56,21 +56,27 @@ def parsed_patch(patch: str) -> tuple[DiffLine, ...]:
 
 def removed_lines(file: FileChange) -> Iterator[tuple[int, str]]:
     """(old line number, text) of each removed line."""
-    if file.status is FileStatus.ADDED:
-        return iter(())  # nothing to read through every line for
-    return iter(_changed_lines(file.patch, new_side=False))
+    return iter(() if _absent(file, new_side=False) else _changed_lines(file.patch, new_side=False))
 
 
 def added_lines(file: FileChange) -> Iterator[tuple[int, str]]:
     """(new line number, text) of each added line."""
-    if file.status is FileStatus.DELETED:
-        return iter(())
-    return iter(_changed_lines(file.patch, new_side=True))
+    return iter(() if _absent(file, new_side=True) else _changed_lines(file.patch, new_side=True))
+
+
+def file_side_runs(file: FileChange, new_side: bool) -> tuple[list[SideLine], ...]:
+    """`hunks.side_runs` of the file's patch, once per commit: most extractors read the patches this way."""
+    return () if _absent(file, new_side) else _side_runs_of(file.patch, new_side)
+
+
+def _absent(file: FileChange, new_side: bool) -> bool:
+    """Whether the file does not exist on that side (an added file's old side, a deleted file's new one):
+    then there is nothing to read through its patch's every line for."""
+    return file.status is (FileStatus.DELETED if new_side else FileStatus.ADDED)
 
 
 @cached_per_commit
-def side_runs_of(patch: str, new_side: bool) -> tuple[list[SideLine], ...]:
-    """`hunks.side_runs`, once per commit: most extractors read the patches this way."""
+def _side_runs_of(patch: str, new_side: bool) -> tuple[list[SideLine], ...]:
     return tuple(side_runs(patch, new_side))
 
 
@@ -78,5 +84,5 @@ def side_runs_of(patch: str, new_side: bool) -> tuple[list[SideLine], ...]:
 def _changed_lines(patch: str, new_side: bool) -> tuple[tuple[int, str], ...]:
     """The added (new side) or removed (old side) lines, numbered: several extractors ask per file."""
     return tuple(
-        (line.number, line.text) for run in side_runs_of(patch, new_side) for line in run if line.changed
+        (line.number, line.text) for run in _side_runs_of(patch, new_side) for line in run if line.changed
     )
