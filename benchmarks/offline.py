@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from installed import changeradar_executable
 
 
 def main() -> None:
@@ -79,9 +79,7 @@ def _count(args: argparse.Namespace) -> int:
 
 
 def _time_changeradar(args: argparse.Namespace) -> tuple[float, float, float]:
-    # The command installed beside the interpreter running this: another on PATH may be another version.
-    beside = Path(sys.executable).with_name("changeradar")
-    executable = str(beside) if beside.exists() else shutil.which("changeradar") or "changeradar"
+    executable = changeradar_executable()
     with tempfile.TemporaryDirectory() as scratch:
         command = [executable, "report", str(args.repo), "--since", args.since, "--until", args.until]
         command += ["--tz", "UTC", "--lang", "en", "--format", "md,json", "--out", f"{scratch}/out"]

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from installed import changeradar_executable
 
 FACTS = (
     "files",
@@ -57,7 +58,7 @@ def main() -> None:
 
 
 def _window_facts(repo: Path, since: str, until: str) -> dict[str, object]:
-    executable = shutil.which("changeradar") or str(Path(sys.executable).with_name("changeradar"))
+    executable = changeradar_executable()
     with tempfile.TemporaryDirectory() as scratch:
         command = [executable, "report", str(repo), "--since", since, "--until", until, "--tz", "UTC"]
         command += [

@@ -49,8 +49,9 @@ def file_generated_kind(file: FileChange) -> str | None:
 def _has_generated_banner(file: FileChange) -> bool:
     # The banner's lines of both sides, removed and added, come first in the patch: a look at its head
     # spares parsing the rest.
-    if not _GENERATED_BANNER.search(_first_lines(file.patch, 2 * BANNER_LINES + 1)):
-        return False
+    opening = _first_lines(file.patch, 2 * BANNER_LINES + 1).lower()
+    if ("generat" not in opening and "do not edit" not in opening) or not _GENERATED_BANNER.search(opening):
+        return False  # the substring tests first: the search tries every position of every patch's head
     head = takewhile(_within_banner, diff_lines(file))
     return any(_GENERATED_BANNER.search(line.text) for line in head)
 
