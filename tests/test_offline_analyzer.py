@@ -134,6 +134,43 @@ def test_removed_interfaces_and_breaking_markers_become_risks_and_actions() -> N
     assert analysis.insights.architecture == "Structure: 1 public API removed, 1 command-line option removed."
 
 
+def test_a_benchmarks_options_and_internal_variables_are_not_told_as_what_users_meet() -> None:
+    """They stay among the facts; the structure, risks and advice speak of what users run and set."""
+    signals = (
+        Signal(
+            SignalKind.CLI_OPTION, "--iters", SignalAction.ADDED, "benchmark", "benchmarks/bench_kda.py", 8
+        ),
+        Signal(
+            SignalKind.CLI_OPTION, "--warmup", SignalAction.REMOVED, "benchmark", "benchmarks/bench_kda.py"
+        ),
+        Signal(
+            SignalKind.ENV_VAR,
+            "PKG_KDA_TILE",
+            SignalAction.ADDED,
+            path="python/pkg/kda.py",
+            traits=("internal",),
+        ),
+        Signal(
+            SignalKind.ENV_VAR,
+            "PKG_OLD_KNOB",
+            SignalAction.REMOVED,
+            path="python/pkg/kda.py",
+            traits=("internal",),
+        ),
+    )
+    analysis = analyse_commit(facts_request(signals))
+    assert analysis.risks == []
+    assert analysis.recommendations == []
+    assert analysis.insights is not None
+    assert analysis.insights.architecture.startswith("No module, public API or command-line option added")
+    user_facing = (
+        Signal(SignalKind.ENV_VAR, "PKG_LOG_LEVEL", SignalAction.ADDED, path="python/pkg/core.py"),
+    )
+    assert analyse_commit(facts_request(signals + user_facing)).recommendations == [
+        "Check whether the defaults of the new option suit your deployment."
+    ]
+
+
 def test_a_large_change_without_tests_is_a_risk() -> None:
     big = (FileChange("python/pkg/core.py", FileStatus.MODIFIED, additions=280, deletions=40),)
     analysis = analyse_commit(facts_request((), big))

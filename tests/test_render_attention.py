@@ -53,6 +53,8 @@ def test_tests_benchmarks_ci_scripts_and_routine_dependency_changes_are_left_out
         Signal(SignalKind.CLI_OPTION, "--port", ADDED, "script", "tools/serve.py", 8),
         Signal(SignalKind.ENV_VAR, "CI_TOKEN_NAME", ADDED, "", ".github/workflows/ci.yml", 3),
         Signal(SignalKind.ENV_VAR, "TEST_SEED", ADDED, "", "tests/test_moe.py", 3),
+        Signal(SignalKind.ENV_VAR, "SGLANG_KDA_TILE", ADDED, "", "python/sglang/kda.py", 3, ("internal",)),
+        Signal(SignalKind.ENV_VAR, "SGLANG_OLD_KNOB", REMOVED, "", "python/sglang/kda.py", 9, ("internal",)),
         Signal(SignalKind.API, "helpers.make_batch", REMOVED, "function", "tests/helpers.py", 5),
         Signal(SignalKind.DEPENDENCY, "pytest", CHANGED, "8.1 → 8.2", "pyproject.toml", 30, ("development",)),
         Signal(SignalKind.DEPENDENCY, "golang.org/x/sys", CHANGED, "v0.1 → v0.2", "go.mod", 9, ("indirect",)),

@@ -65,3 +65,25 @@ def test_a_counted_reason_agrees_with_its_number() -> None:
     assert describe_reason(Reason("core_lines", 0.03, "1"), "en") == "changes 1 line of core source"
     assert describe_reason(Reason("core_lines", 4.0, "1,600"), "en") == "changes 1,600 lines of core source"
     assert describe_reason(Reason("core_lines", 4.0, "1,600"), "zh") == "核心源码改动 1,600 行"
+
+
+def test_the_facts_block_lists_what_users_meet_first_and_calls_a_tuning_variable_internal() -> None:
+    from changeradar.model import Importance, Level, Signal, SignalAction, SignalKind
+    from day_reports import _commit, _file, commit_report
+
+    added = SignalAction.ADDED
+    signals = (
+        Signal(SignalKind.ENV_VAR, "PKG_KDA_TILE", added, path="pkg/kda.py", line=40, traits=("internal",)),
+        Signal(SignalKind.CLI_OPTION, "--iters", added, "benchmark", "benchmarks/bench_kda.py", 8),
+        Signal(SignalKind.API, "pkg.kda.decode", added, "function", "pkg/kda.py", 12),
+    )
+    commit = _commit(
+        "b" * 40, "feat: a KDA kernel", "Ann Lee", "2026-01-29T10:00:00+08:00", [_file("pkg/kda.py", 9, 0)]
+    )
+    report = commit_report((commit, signals, Importance(Level.HIGH, 7.0)), "en")
+    [view] = build_view(replace(empty_report("en"), commits=[report])).commits
+    assert [commonmark(fact) for fact in view.facts] == [
+        "New public API `pkg.kda.decode` (`pkg/kda.py:12`)",
+        "New internal environment variable `PKG_KDA_TILE` (`pkg/kda.py:40`)",
+        "New command-line option `--iters` (`benchmarks/bench_kda.py:8`)",
+    ]

@@ -49,7 +49,10 @@ def findings(path, *lines):
         ),
         ("python/sglang/srt/configs/load.py", "cfg = yaml.load(f)", "yaml-load"),
         ("python/sglang/srt/configs/load.py", "cfg = yaml.load(f, Loader=yaml.FullLoader)", "yaml-load"),
-        ("python/sglang/srt/distributed/pynccl.py", "import ctypes", "ctypes"),
+        ("python/sglang/srt/distributed/pynccl.py", "    lib = ctypes.CDLL(so_file)", "ctypes"),
+        ("python/sglang/srt/distributed/pynccl.py", "ctypes.memmove(dst, src, size)", "ctypes"),
+        ("python/sglang/srt/distributed/pynccl.py", "from ctypes import CDLL, c_int", "ctypes"),
+        ("python/sglang/srt/distributed/shm.py", "arr = (c_char * n).from_address(ptr)", "ctypes"),
         ("docker/Dockerfile", "RUN curl -LsSf https://astral.sh/uv/install.sh | sh", "curl-pipe-shell"),
         (
             "scripts/ci/install.sh",
@@ -95,7 +98,9 @@ def test_risky_added_lines_are_found_with_their_line(path, line, rule):
         ("python/sglang/srt/configs/load.py", "cfg = yaml.safe_load(f)"),
         ("python/sglang/srt/configs/load.py", "cfg = yaml.load(f, Loader=yaml.SafeLoader)"),
         ("python/sglang/srt/configs/load.py", "cfg = yaml.load(f, Loader=CSafeLoader)"),
-        ("python/sglang/srt/utils/common.py", "# uses ctypes under the hood"),
+        ("python/sglang/srt/utils/common.py", "# uses ctypes.CDLL under the hood"),
+        ("python/sglang/srt/distributed/pynccl.py", "import ctypes"),
+        ("flashinfer/fused_moe/utils.py", "    return ctypes.c_float(1.0 / beta_f32).value"),
         ("docker/Dockerfile", "RUN curl -fsSL -o /tmp/get-pip.py https://bootstrap.pypa.io/get-pip.py"),
         ("scripts/ci/install.sh", "curl -s https://api.github.com/repos/x/y/releases | jq .tag_name"),
         ("docs/get_started/install.md", "curl -LsSf https://astral.sh/uv/install.sh | sh"),
@@ -158,7 +163,11 @@ def test_one_finding_per_rule_and_file_at_its_first_line_with_a_count():
             make_file(
                 "python/sglang/srt/distributed/device_communicators/pynccl_wrapper.py",
                 added(
-                    "import ctypes", "lib = ctypes.CDLL(path)", "x = 1", "buf = ctypes.c_void_p()", start=7
+                    "lib = ctypes.CDLL(path)",
+                    "x = 1",
+                    "buf = ctypes.c_void_p()",
+                    "ctypes.memset(buf, 0, 8)",
+                    start=7,
                 ),
             )
         ],
@@ -170,7 +179,7 @@ def test_one_finding_per_rule_and_file_at_its_first_line_with_a_count():
         SignalAction.ADDED,
         7,
     )
-    assert signal.detail == "ctypes: native calls (3 lines)"
+    assert signal.detail == "ctypes: native library or raw memory (2 lines)"
     assert signal.path == "python/sglang/srt/distributed/device_communicators/pynccl_wrapper.py"
 
 

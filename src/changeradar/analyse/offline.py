@@ -31,17 +31,19 @@ from changeradar.model import (
     SignalAction,
     SignalKind,
 )
+from changeradar.signals.audience import reaches_users
 
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings
 
-VERSION = 6
+VERSION = 7
 """Part of every cache key: bump it whenever a sentence or a rule here changes."""
 
 TOP_FILES = 5
 LISTED_NAMES = 5  # names a sentence lists before "… and N more"; the facts block lists them all
 LARGE_UNTESTED_LINES = 300  # changed source lines without any test touched: worth a risk line
 _REMOVED_INTERFACES = (SignalKind.API, SignalKind.CLI_OPTION, SignalKind.ENV_VAR)
+_OPTIONS = (SignalKind.CLI_OPTION, SignalKind.ENV_VAR)
 PERFORMANCE_AREAS = frozenset({"kernel", "moe", "attention", "quantization", "speculative", "distributed"})
 
 
@@ -135,6 +137,11 @@ class _Facts:
     def of(self, kind: SignalKind, action: SignalAction | None = None) -> list[Signal]:
         found = self._by_kind.get(kind, [])
         return list(found) if action is None else [s for s in found if s.action is action]
+
+    def met_by_users(self, kind: SignalKind, action: SignalAction) -> list[str]:
+        """`names`, of the signals users meet (`signals.audience`): a benchmark's option or an internal
+        tuning variable is among the facts, never in the structure, the risks or the advice."""
+        return _unique(signal.name for signal in self.of(kind, action) if reaches_users(signal))
 
     def located(self, signals: Iterable[Signal]) -> Line:
         """Each signal as `name` (`path:line`), for facts a reader should be able to find."""
@@ -231,7 +238,9 @@ def _architecture(facts: _Facts) -> Line:
         ("architecture.cli_added", SignalKind.CLI_OPTION, SignalAction.ADDED),
         ("architecture.cli_removed", SignalKind.CLI_OPTION, SignalAction.REMOVED),
     )
-    parts = [facts.say(key, n=n) for key, kind, action in counted if (n := len(facts.names(kind, action)))]
+    parts = [
+        facts.say(key, n=n) for key, kind, action in counted if (n := len(facts.met_by_users(kind, action)))
+    ]
     if not parts:
         return facts.say("architecture.none")
     return facts.say("architecture.changes", parts=join_items(parts, facts.language))
@@ -276,9 +285,9 @@ def _risks(facts: _Facts) -> list[Line]:
     risks: list[Line] = []
     named = (
         ("risk.breaking", facts.names(SignalKind.BREAKING)),
-        ("risk.api_removed", facts.names(SignalKind.API, SignalAction.REMOVED)),
-        ("risk.cli_removed", facts.names(SignalKind.CLI_OPTION, SignalAction.REMOVED)),
-        ("risk.env_removed", facts.names(SignalKind.ENV_VAR, SignalAction.REMOVED)),
+        ("risk.api_removed", facts.met_by_users(SignalKind.API, SignalAction.REMOVED)),
+        ("risk.cli_removed", facts.met_by_users(SignalKind.CLI_OPTION, SignalAction.REMOVED)),
+        ("risk.env_removed", facts.met_by_users(SignalKind.ENV_VAR, SignalAction.REMOVED)),
         ("risk.dependencies", facts.names(SignalKind.DEPENDENCY)),
         ("risk.revert", facts.names(SignalKind.REVERT)),
     )
@@ -300,12 +309,12 @@ def _recommendations(facts: _Facts) -> list[Line]:
     advice = []
     if facts.of(SignalKind.BREAKING):
         advice.append(facts.say("advice.breaking"))
-    removed = [name for kind in _REMOVED_INTERFACES for name in facts.names(kind, SignalAction.REMOVED)]
+    removed = [
+        name for kind in _REMOVED_INTERFACES for name in facts.met_by_users(kind, SignalAction.REMOVED)
+    ]
     if removed:
         advice.append(facts.say("advice.removed", n=len(removed)))
-    new_options = facts.names(SignalKind.CLI_OPTION, SignalAction.ADDED) + facts.names(
-        SignalKind.ENV_VAR, SignalAction.ADDED
-    )
+    new_options = [name for kind in _OPTIONS for name in facts.met_by_users(kind, SignalAction.ADDED)]
     if new_options:
         advice.append(facts.say("advice.new_options", n=len(new_options)))
     if facts.of(SignalKind.DEPENDENCY):

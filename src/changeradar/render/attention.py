@@ -1,9 +1,9 @@
 """What a team lead must act on, listed before anything else: breaking changes, removed interfaces,
 dependency changes with their versions, and new or removed options and environment variables.
 
-Only what users of the repository meet counts: facts found in tests, docs, CI, benchmarks, examples or
-dev scripts (`file_kinds.file_kind`, a CLI option's audience in its `detail`), development-only and
-indirect dependencies, and a dependency bot's minor or patch bumps are left to the commit sections.
+Only what users of the repository meet counts (`signals.audience`): facts of tests, docs, CI, benchmarks,
+examples or dev scripts, internal tuning variables, development-only and indirect dependencies, and a
+dependency bot's minor or patch bumps are left to the commit sections.
 Each item names one kind of fact of one commit and links to that commit's section.
 """
 
@@ -13,11 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from changeradar.file_kinds import file_kind
 from changeradar.i18n import join_items, line
 from changeradar.inline import Code, Line, Link, Text, Words
 from changeradar.model import CommitReport, Signal, SignalAction, SignalKind
 from changeradar.render.summary import LEVELS
+from changeradar.signals.audience import reaches_users
 from changeradar.signals.dependencies import DependencyTrait
 from changeradar.signals.dependency_versions import Step
 from changeradar.signals.interfaces import is_breaking
@@ -51,7 +51,7 @@ def attention_items(
 
 
 def _commit_items(report: CommitReport, anchor: str, language: str) -> Iterable[AttentionItem]:
-    signals = [signal for signal in report.signals if _reaches_users(signal)]
+    signals = [signal for signal in report.signals if reaches_users(signal)]
     groups: tuple[tuple[AttentionKind, list[Signal]], ...] = (
         ("breaking", [s for s in signals if s.kind is SignalKind.BREAKING or is_breaking(s)]),
         ("removed", [s for s in signals if s.kind in _INTERFACES and s.action is SignalAction.REMOVED]),
@@ -87,16 +87,6 @@ def _commit_items(report: CommitReport, anchor: str, language: str) -> Iterable[
 def _is_marker(signal: Signal) -> bool:
     """A breaking-change marker of the message (`!:`, a `BREAKING CHANGE:` footer, a `[Breaking]` tag)."""
     return signal.kind is SignalKind.BREAKING
-
-
-def _reaches_users(signal: Signal) -> bool:
-    """Found in what users run, not in tests, docs, CI, tooling or generated files; a CLI option of a
-    benchmark or a script says whose it is in its detail."""
-    if signal.path is not None and file_kind(signal.path) != "core":
-        return False
-    return not (
-        signal.kind is SignalKind.CLI_OPTION and signal.action is not SignalAction.CHANGED and signal.detail
-    )
 
 
 def _is_notable(signal: Signal) -> bool:

@@ -103,17 +103,27 @@ class Family:
     """Where the facts block lists its facts (lowest first); None: not one line per fact."""
     fact_actions: tuple[SignalAction, ...] = ()
     """Actions whose fact line has its own message, `fact.<kind>.<action>`; others read `fact.<kind>`."""
+    fact_traits: tuple[str, ...] = ()
+    """Traits whose facts are told in their own words, `fact.<kind>.<trait>[.<action>]` (an internal
+    variable is not announced as one users set)."""
 
-    def fact_key(self, action: SignalAction) -> str:
-        """The message of a fact line of this family with this action."""
+    def fact_key(self, action: SignalAction, traits: Iterable[str] = ()) -> str:
+        """The message of a fact line of this family with this action and these traits."""
         base = f"fact.{self.kind.value}"
+        own = next((trait for trait in self.fact_traits if trait in traits), None)
+        if own is not None:
+            base = f"{base}.{own}"
         return f"{base}.{action.value}" if action in self.fact_actions else base
 
     @property
     def message_keys(self) -> tuple[str, ...]:
         """Every catalogue key the family needs: its fact lines' and its reasons'."""
         facts = (
-            (f"fact.{self.kind.value}", *(self.fact_key(action) for action in self.fact_actions))
+            tuple(
+                self.fact_key(action, traits)
+                for traits in ((), *((trait,) for trait in self.fact_traits))
+                for action in (_CHANGED, *self.fact_actions)
+            )
             if self.fact_place is not None
             else ()
         )
@@ -171,6 +181,7 @@ FAMILIES: tuple[Family, ...] = (
         surface=True,
         fact_place=3,
         fact_actions=_ADDED_REMOVED,
+        fact_traits=(EnvTrait.INTERNAL,),
     ),
     Family(
         SignalKind.CLI_OPTION,

@@ -100,11 +100,18 @@ RULES: tuple[SecurityRule, ...] = (
         applies_to=_is_python,
         safe_call=re.compile(r"\bLoader\s*=\s*(?:yaml\.)?C?SafeLoader\b"),
     ),
+    # What ctypes can do that Python cannot: load a native library, or read and write raw memory. Its
+    # value types (`ctypes.c_float(x).value` rounds a float) and its import are no such thing.
     SecurityRule(
         name="ctypes",
-        needles=("ctypes",),
-        pattern=re.compile(r"\bctypes\b"),
-        description="ctypes: native calls",
+        needles=("ctypes", "from_address"),
+        pattern=re.compile(
+            r"\bctypes\.(?:(?:C|Py|Win|Ole)DLL|cdll|pydll|windll|oledll|pythonapi"
+            r"|cast|memmove|memset|string_at|wstring_at|addressof)\b"
+            r"|\bfrom\s+ctypes\s+import\b.*\b(?:(?:C|Py|Win|Ole)DLL|cdll|pythonapi|cast|memmove|memset)\b"
+            r"|\.from_address\s*\("
+        ),
+        description="ctypes: native library or raw memory",
         applies_to=_is_python,
     ),
     SecurityRule(
