@@ -17,6 +17,10 @@ def test_a_file_has_one_kind_whoever_asks():
         "api/v1/service_pb2.py": ("generated", FileRole.GENERATED),
         "docs/openapi.json": ("core", FileRole.CONFIG),  # the interface it describes
         "tests/fixtures/openapi.yaml": ("tests", FileRole.TESTS),
+        "pkg/epp/plugins/extractor/mocks/endpoint_extractor.go": ("tests", FileRole.TESTS),
+        "pkg/scheduler/mock_client.go": ("tests", FileRole.TESTS),
+        "pkg/config/testdata/config.yaml": ("tests", FileRole.TESTS),
+        "pkg/scheduler/mockery.go": ("core", FileRole.CORE_SOURCE),
     }
     assert {path: (file_kind(path), classify_file(path, {})) for path in cases} == cases
 

@@ -295,6 +295,23 @@ def test_a_rule_granted_more_verbs_is_changed_and_ci_or_test_env_entries_are_no_
     ]
 
 
+def test_env_entries_the_downward_api_fills_are_no_variables_to_set(git_repo: GitRepo) -> None:
+    path = "deploy/components/vllm-decode/deployment.yaml"
+    entries = (
+        "    - name: POD_NAME\n      valueFrom:\n        fieldRef:\n          fieldPath: metadata.name\n"
+        "    - name: CPU_LIMIT\n      valueFrom:\n        resourceFieldRef:\n          resource: limits.cpu\n"
+        "    - name: HF_TOKEN\n      valueFrom:\n        secretKeyRef:\n          name: hf\n"
+        "    - name: VLLM_LOGGING_LEVEL\n      value: INFO\n"
+    )
+    pod = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: c\n    env:\n"
+    found = facts(git_repo, {path: pod + "    - name: X\n      value: '1'\n"}, {path: pod + entries})
+    assert [(kind, action, name) for kind, action, name, _, _ in found] == [
+        (SignalKind.ENV_VAR, ADDED, "HF_TOKEN"),
+        (SignalKind.ENV_VAR, ADDED, "VLLM_LOGGING_LEVEL"),
+        (SignalKind.ENV_VAR, REMOVED, "X"),
+    ]
+
+
 def test_compose_environment_as_a_mapping_and_as_a_list(git_repo: GitRepo) -> None:
     before = "services:\n  router:\n    image: tgi\n    environment:\n      - HF_TOKEN=x\n"
     after = (

@@ -68,6 +68,10 @@ TEST_PATTERNS: tuple[str, ...] = (
     "integration-tests/",
     "integration_tests/",
     "__tests__/",
+    "testdata/",  # Go's fixtures folder
+    "mocks/",  # test doubles (mockgen, mockery, unittest.mock helpers)
+    "mock_*.go",
+    "*_mock.go",
     "test_*.py",
     "*_test.py",
     "conftest.py",

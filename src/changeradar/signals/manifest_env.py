@@ -1,7 +1,8 @@
 """Environment variables that Kubernetes manifests, Helm templates and Compose files set for a process.
 
 A container's `env:` entries (`- name: LWS_LOG_LEVEL`) and a Compose service's `environment:` (a mapping,
-or `- KEY=value` items) are the variables the shipped software is configured through.
+or `- KEY=value` items) are the variables the shipped software is configured through; an entry the
+downward API fills with the pod's own name or limits is not one.
 """
 
 from __future__ import annotations
@@ -57,8 +58,17 @@ def _walk(node: Node) -> Iterator[Node]:
 def _container_env(env: Node | None) -> Iterator[Found]:
     for entry in env.items if env is not None else ():
         name = entry.scalar("name")
-        if name and _is_variable_name(name):
+        if name and _is_variable_name(name) and not _filled_by_kubernetes(entry):
             yield Found(name, name, entry.line)
+
+
+def _filled_by_kubernetes(entry: Node) -> bool:
+    """An entry the downward API fills (`valueFrom: {fieldRef: …}`, the pod's name, namespace or limits):
+    the manifest wires the pod's own facts through, like a launcher's `RANK`; nobody sets it."""
+    return (
+        entry.get("valueFrom", "fieldRef") is not None
+        or entry.get("valueFrom", "resourceFieldRef") is not None
+    )
 
 
 def _compose_environment(environment: Node | None) -> Iterator[Found]:
