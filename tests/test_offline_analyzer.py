@@ -226,6 +226,22 @@ def test_dependency_changes_are_a_risk_and_an_action() -> None:
     assert "升级后重新安装依赖并运行测试。" in analysis.recommendations
 
 
+def test_a_renamed_module_path_is_its_own_risk_and_action_not_a_dependency_change() -> None:
+    renamed = Signal(
+        SignalKind.DEPENDENCY, "module", SignalAction.CHANGED, "a/x → a/y", "go.mod", 1, ("module",)
+    )
+    analysis = analyse_commit(facts_request((renamed,)))
+    assert analysis.risks == ["The module path is renamed: every import of the old path breaks."]
+    assert analysis.recommendations == [
+        "Replace the old module path in your imports and go.mod before upgrading."
+    ]
+    bump = Signal(SignalKind.DEPENDENCY, "k8s.io/api", SignalAction.CHANGED, "v0.30.1 → v0.31.0", "go.mod", 9)
+    assert analyse_commit(facts_request((renamed, bump))).recommendations == [
+        "Replace the old module path in your imports and go.mod before upgrading.",
+        "Reinstall dependencies and run your tests after upgrading.",
+    ]
+
+
 def test_an_empty_commit_says_so() -> None:
     request = AnalysisRequest(REPO, make_commit("chore: trigger the nightly benchmarks"), (), HIGH, "zh")
     assert analyse_commit(request).summary == ["空提交，没有文件改动。"]

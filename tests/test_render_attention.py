@@ -92,3 +92,11 @@ def test_the_json_carries_the_same_items() -> None:
         commonmark(item.line) for item in view.attention
     ]
     assert all(item["anchor"].startswith("c-") for item in document["attention"])
+
+
+def test_a_renamed_module_path_is_a_breaking_change_told_by_its_paths() -> None:
+    renamed = "github.com/llm-d/llm-d-inference-scheduler → github.com/llm-d/scheduler"
+    signals = (Signal(SignalKind.DEPENDENCY, "module", CHANGED, renamed, "go.mod", 1, ("module",)),)
+    assert _attention_text(signals) == [f"Breaking change: module path `{renamed}` ([`aaaaaaa`](#c-aaaaaaa))"]
+    [view] = build_view(_day(signals)).commits
+    assert [commonmark(fact) for fact in view.facts] == [f"Module path renamed: `{renamed}` (`go.mod:1`)"]

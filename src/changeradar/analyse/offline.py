@@ -32,11 +32,12 @@ from changeradar.model import (
     SignalKind,
 )
 from changeradar.signals.audience import reaches_users
+from changeradar.signals.dependencies import renames_module
 
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings
 
-VERSION = 7
+VERSION = 8
 """Part of every cache key: bump it whenever a sentence or a rule here changes."""
 
 TOP_FILES = 5
@@ -288,7 +289,8 @@ def _risks(facts: _Facts) -> list[Line]:
         ("risk.api_removed", facts.met_by_users(SignalKind.API, SignalAction.REMOVED)),
         ("risk.cli_removed", facts.met_by_users(SignalKind.CLI_OPTION, SignalAction.REMOVED)),
         ("risk.env_removed", facts.met_by_users(SignalKind.ENV_VAR, SignalAction.REMOVED)),
-        ("risk.dependencies", facts.names(SignalKind.DEPENDENCY)),
+        ("risk.module_renamed", [s.name for s in facts.of(SignalKind.DEPENDENCY) if renames_module(s)]),
+        ("risk.dependencies", [s.name for s in facts.of(SignalKind.DEPENDENCY) if not renames_module(s)]),
         ("risk.revert", facts.names(SignalKind.REVERT)),
     )
     risks.extend(facts.say(key, n=len(names)) for key, names in named if names)
@@ -317,7 +319,10 @@ def _recommendations(facts: _Facts) -> list[Line]:
     new_options = [name for kind in _OPTIONS for name in facts.met_by_users(kind, SignalAction.ADDED)]
     if new_options:
         advice.append(facts.say("advice.new_options", n=len(new_options)))
-    if facts.of(SignalKind.DEPENDENCY):
+    dependencies = facts.of(SignalKind.DEPENDENCY)
+    if any(renames_module(signal) for signal in dependencies):
+        advice.append(facts.say("advice.module_renamed"))
+    if not all(renames_module(signal) for signal in dependencies):
         advice.append(facts.say("advice.dependencies"))
     if facts.of(SignalKind.REVERT):
         advice.append(facts.say("advice.revert"))

@@ -18,7 +18,7 @@ from changeradar.inline import Code, Line, Link, Text, Words
 from changeradar.model import CommitReport, Signal, SignalAction, SignalKind
 from changeradar.render.summary import LEVELS
 from changeradar.signals.audience import reaches_users
-from changeradar.signals.dependencies import DependencyTrait
+from changeradar.signals.dependencies import DependencyTrait, renames_module
 from changeradar.signals.dependency_versions import Step
 from changeradar.signals.interfaces import is_breaking
 
@@ -53,9 +53,19 @@ def attention_items(
 def _commit_items(report: CommitReport, anchor: str, language: str) -> Iterable[AttentionItem]:
     signals = [signal for signal in report.signals if reaches_users(signal)]
     groups: tuple[tuple[AttentionKind, list[Signal]], ...] = (
-        ("breaking", [s for s in signals if s.kind is SignalKind.BREAKING or is_breaking(s)]),
+        (
+            "breaking",
+            [s for s in signals if s.kind is SignalKind.BREAKING or is_breaking(s) or renames_module(s)],
+        ),
         ("removed", [s for s in signals if s.kind in _INTERFACES and s.action is SignalAction.REMOVED]),
-        ("dependencies", [s for s in signals if s.kind is SignalKind.DEPENDENCY and _is_notable(s)]),
+        (
+            "dependencies",
+            [
+                s
+                for s in signals
+                if s.kind is SignalKind.DEPENDENCY and _is_notable(s) and not renames_module(s)
+            ],
+        ),
         (
             "cli_added",
             [s for s in signals if s.kind is SignalKind.CLI_OPTION and s.action is SignalAction.ADDED],
@@ -102,6 +112,8 @@ def _named(signal: Signal, language: str) -> Line:
     went."""
     if signal.kind is not SignalKind.DEPENDENCY:
         return (Code(signal.name),)
+    if renames_module(signal):  # every importer's import paths break
+        return line(language, "dependency.module", paths=Code(signal.detail))
     name: Line = (
         (Code(signal.name), Words(" "), Code(signal.detail)) if signal.detail else (Code(signal.name),)
     )

@@ -46,6 +46,7 @@ from changeradar.model import (
 from changeradar.render.attention import AttentionItem, attention_items
 from changeradar.render.summary import LEVELS, DaySummary, summarise_day
 from changeradar.signals.audience import reaches_users
+from changeradar.signals.dependencies import renames_module
 from changeradar.signals.families import fact_kinds, family_of
 from changeradar.signals.interfaces import Interface, interface_of
 
@@ -304,7 +305,8 @@ def _fact_line(signal: Signal, language: str) -> Line:
     key = family_of(signal.kind).fact_key(signal.action, signal.traits)
     name: Line = (Code(signal.name),)
     if signal.kind is SignalKind.DEPENDENCY and signal.detail:
-        name += (Words(" "), Code(signal.detail))
+        # A renamed module path is told by its paths alone: its name is the go.mod keyword `module`.
+        name = (Code(signal.detail),) if renames_module(signal) else (*name, Words(" "), Code(signal.detail))
     interface = interface_of(signal)
     if interface is not None:
         what = _interface_fact(signal, *interface, name, language)

@@ -171,6 +171,12 @@ class DependencyTrait(StrEnum):
     BOT = "bot"  # the commit is a dependency bot's (dependabot, renovate) or reads like one
 
 
+def renames_module(signal: Signal) -> bool:
+    """Whether the fact is the project's own module path renamed: a break for every importer, not a
+    dependency change."""
+    return signal.kind is SignalKind.DEPENDENCY and DependencyTrait.MODULE.value in signal.traits
+
+
 _BOT_AUTHOR = re.compile(r"dependabot|renovate", re.IGNORECASE)
 _BOT_SUBJECT = re.compile(
     r"(?:\w+\(deps[\w-]*\)!?:\s*(?:bump|update)\b)|(?:bump\s+\S+.*\bfrom\s+\S+\s+to\s+\S+)"

@@ -167,6 +167,7 @@ FAMILIES: tuple[Family, ...] = (
         ),
         fact_place=2,
         fact_actions=_ADDED_REMOVED,
+        fact_traits=(DependencyTrait.MODULE,),
     ),
     Family(
         SignalKind.ENV_VAR,
