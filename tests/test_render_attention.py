@@ -98,5 +98,6 @@ def test_a_renamed_module_path_is_a_breaking_change_told_by_its_paths() -> None:
     renamed = "github.com/llm-d/llm-d-inference-scheduler → github.com/llm-d/scheduler"
     signals = (Signal(SignalKind.DEPENDENCY, "module", CHANGED, renamed, "go.mod", 1, ("module",)),)
     assert _attention_text(signals) == [f"Breaking change: module path `{renamed}` ([`aaaaaaa`](#c-aaaaaaa))"]
+    assert [item.names for item in build_view(_day(signals)).attention] == [(renamed,)]  # not "module"
     [view] = build_view(_day(signals)).commits
     assert [commonmark(fact) for fact in view.facts] == [f"Module path renamed: `{renamed}` (`go.mod:1`)"]

@@ -89,7 +89,9 @@ def _commit_items(report: CommitReport, anchor: str, language: str) -> Iterable[
             kind=kind,
             sha=report.commit.sha,
             anchor=anchor,
-            names=tuple(dict.fromkeys(signal.name for signal in found)),
+            names=tuple(
+                dict.fromkeys(signal.detail if renames_module(signal) else signal.name for signal in found)
+            ),
             line=line(language, "attention.item", what=what, commit=commit_link),
         )
 
