@@ -93,3 +93,39 @@ def test_a_renamed_module_with_unchanged_items_is_no_fact(git_repo: GitRepo) -> 
     git_repo.commit("Add sparse attention", {old_path: KERNEL_UTILS}, date="2026-01-28T10:00:00+08:00")
     git_repo.commit("Name the sparse attention by its architecture", renames={old_path: new_path})
     assert api_facts(git_repo) == []
+
+
+def test_a_module_is_named_by_its_import_path_wherever_the_project_keeps_its_packages(
+    git_repo: GitRepo,
+) -> None:
+    """The outermost `__init__.py` folder in the commit's tree starts the name, not a folder-name rule:
+    `server/` holds the package but is none, `layers/` is a namespace package inside it, and a folder
+    in no package keeps its path's name."""
+    files = {
+        "server/text_generation_server/__init__.py": "",
+        "server/text_generation_server/layers/marlin.py": "def pack(weight):\n    return weight\n",
+        "server/scripts/convert.py": "def convert(path):\n    return path\n",
+    }
+    git_repo.commit("Add the server", files, date="2026-01-28T10:00:00+08:00")
+    git_repo.commit(
+        "Add pack_24 and unpack",
+        {
+            "server/text_generation_server/layers/marlin.py": files[
+                "server/text_generation_server/layers/marlin.py"
+            ]
+            + "\n\ndef pack_24(weight, meta):\n    return weight\n",
+            "server/scripts/convert.py": files["server/scripts/convert.py"]
+            + "\n\ndef unpack(path):\n    return path\n",
+        },
+    )
+    assert sorted(name for name, *_ in api_facts(git_repo)) == [
+        "server.scripts.convert.unpack",  # `server/scripts` is no package
+        "text_generation_server.layers.marlin.pack_24",
+    ]
+
+
+def test_a_module_deleted_with_its_package_is_named_from_the_parent_commit(git_repo: GitRepo) -> None:
+    files = {"server/tgi/__init__.py": "", "server/tgi/old.py": "def legacy():\n    return 1\n"}
+    git_repo.commit("Add tgi", files, date="2026-01-28T10:00:00+08:00")
+    git_repo.commit("Drop the old package", {path: None for path in files})
+    assert [name for name, *_ in api_facts(git_repo)] == ["tgi.old.legacy"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from changeradar.file_kinds import generated_kind, is_doc_path, is_test_path, matches_any
@@ -35,6 +35,7 @@ from changeradar.signals.dependencies import (
 from changeradar.signals.diff import added_lines, removed_lines
 from changeradar.signals.hunk_scope import SourceShape, only_bodies_change
 from changeradar.signals.python_api import bound_by_other_statements, public_api, signature
+from changeradar.signals.python_packages import import_path
 from changeradar.signals.python_regions import binding_statements, statements_touched
 from changeradar.signals.syntax_tree import Declaration, DeclarationReader, without_moves
 
@@ -82,11 +83,38 @@ def _file_signals(commit: Commit, context: SignalContext) -> Iterator[Signal]:
             continue  # parsing both sides costs more than everything else here; spare it when it is moot
         parsed = _parsed_python_sides(file, context.blobs) if syntax is _PYTHON else None
         before, after = parsed or [list(_declarations(file, side, syntax)) for side in Side]
-        yield from compare_found(SignalKind.API, file, before, after, lambda _old, _new: "signature")
+        signals = compare_found(SignalKind.API, file, before, after, lambda _old, _new: "signature")
+        yield from (
+            _by_import_path(list(signals), file, commit, context.blobs) if syntax is _PYTHON else signals
+        )
+
+
+def _by_import_path(signals: list[Signal], file: FileChange, commit: Commit, blobs: object) -> list[Signal]:
+    """Python API facts named from the module's import path in the commit's tree (or its parent's, for a
+    module that is gone) instead of the path's guess: `text_generation_server.…`, not `server.…`."""
+    if not signals:
+        return signals
+    commits = (commit.sha, *commit.parents[:1])
+    renamed: dict[str, str] = {}
+    for path in dict.fromkeys((file.path, file.old_path or file.path)):
+        imported = import_path(path, commits, blobs)
+        if imported is not None and imported != module_name(path):
+            renamed[f"{module_name(path)}."] = f"{imported}."
+    if not renamed:
+        return signals
+    return [_renamed(signal, renamed) for signal in signals]
+
+
+def _renamed(signal: Signal, prefixes: dict[str, str]) -> Signal:
+    for guessed, imported in prefixes.items():
+        if signal.name.startswith(guessed):
+            return replace(signal, name=imported + signal.name[len(guessed) :])
+    return signal
 
 
 def module_name(path: str) -> str:
-    """`python/sglang/srt/server_args.py` → `sglang.srt.server_args`; Go packages are their folders."""
+    """`python/sglang/srt/server_args.py` → `sglang.srt.server_args`; Go packages are their folders. The
+    path's guess: a Python fact is then named from the commit's tree (`python_packages.import_path`)."""
     folders, _, filename = path.rpartition("/")
     parts = folders.split("/") if folders else []
     roots = [index for index, part in enumerate(parts) if part in _PACKAGE_ROOTS]

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
+from changeradar.signals.context import FolderLister
 from changeradar.signals.dependencies import Found
 from changeradar.signals.hunk_scope import SourceShape
 from changeradar.signals.syntax_tree import Declaration, children_of_type, declaration, squeezed, text
@@ -42,15 +43,6 @@ def is_library_source(path: str) -> bool:
     script."""
     parts = path.split("/")
     return parts[-1] not in ("main.rs", *_NOT_LIBRARY) and not ("src" in parts and "bin" in parts)
-
-
-@runtime_checkable
-class FolderLister(Protocol):
-    def folder_names(self, commit: str, folder: str) -> frozenset[str] | None:
-        """The names in a folder of a commit's tree, None when it has no such folder."""
-
-    def __hash__(self) -> int:
-        """Hashable, so answers can be cached per reader."""
 
 
 def in_library_crate(path: str, commit: str, blobs: object) -> bool:
