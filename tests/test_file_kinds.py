@@ -21,6 +21,8 @@ def test_a_file_has_one_kind_whoever_asks():
         "pkg/scheduler/mock_client.go": ("tests", FileRole.TESTS),
         "pkg/config/testdata/config.yaml": ("tests", FileRole.TESTS),
         "pkg/scheduler/mockery.go": ("core", FileRole.CORE_SOURCE),
+        "website/docusaurus.config.ts": ("docs", FileRole.OTHER_SOURCE),  # a documentation site
+        "web/website/index.ts": ("core", FileRole.CORE_SOURCE),
     }
     assert {path: (file_kind(path), classify_file(path, {})) for path in cases} == cases
 

@@ -315,6 +315,29 @@ def test_package_json_dependency_sections_but_not_version_or_scripts():
     ]
 
 
+def test_packages_a_release_moves_in_step_with_its_own_version_are_the_projects_own():
+    """`git-cliff-linux-x64` `2.10.0-rc.0 → 2.10.0` beside the package's own `2.10.0-rc.0 → 2.10.0` is a
+    release of the project's own platform packages; a third-party bump in the same commit still counts."""
+    old = (
+        '{\n  "name": "git-cliff",\n  "version": "2.10.0-rc.0",\n  "optionalDependencies": {\n'
+        '    "git-cliff-linux-x64": "2.10.0-rc.0",\n    "execa": "^8.0.1"\n  }\n}\n'
+    )
+    new = old.replace("2.10.0-rc.0", "2.10.0").replace("^8.0.1", "^9.6.0")
+    patch = (
+        '@@ -1,8 +1,8 @@\n {\n   "name": "git-cliff",\n-  "version": "2.10.0-rc.0",\n'
+        '+  "version": "2.10.0",\n   "optionalDependencies": {\n'
+        '-    "git-cliff-linux-x64": "2.10.0-rc.0",\n-    "execa": "^8.0.1"\n'
+        '+    "git-cliff-linux-x64": "2.10.0",\n+    "execa": "^9.6.0"\n   }\n }\n'
+    )
+    file = make_file("npm/git-cliff/package.json", patch, old_blob="old", new_blob="new")
+    blobs = SimpleNamespace(read_blob={"old": old.encode(), "new": new.encode()}.get)
+    assert dependency_signals(file, blobs=blobs) == [
+        ("execa", CHANGED, "^8.0.1 → ^9.6.0", "npm/git-cliff/package.json", 6)
+    ]
+    # Without the whole files the own version cannot be read: both stay facts.
+    assert [name for name, *_ in dependency_signals(file)] == ["git-cliff-linux-x64", "execa"]
+
+
 def test_package_json_hunk_in_an_unknown_object_trusts_only_ranges_and_not_engines():
     patch = """\
     @@ -30,4 +30,6 @@

@@ -85,6 +85,7 @@ TEST_PATTERNS: tuple[str, ...] = (
 DOC_PATTERNS: tuple[str, ...] = (
     "docs/",
     "doc/",
+    "/website/",  # a documentation site (Docusaurus, Hugo) kept beside the code
     "*.md",
     "*.mdx",
     "*.rst",

@@ -215,6 +215,7 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
         )
         if file.status is not FileStatus.MODIFIED:  # a new or deleted project brings its floor along
             before, after = _without_own_settings(before), _without_own_settings(after)
+        before, after = _without_lockstep(before, after, *(manifest.own_version(text) for text in texts))
         signals = compare_found(
             SignalKind.DEPENDENCY,
             file,
@@ -230,6 +231,24 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     ]
     for signal in _without_inherited_twins(paired):
         yield replace(signal, traits=signal.traits + bot) if bot else signal
+
+
+def _without_lockstep(
+    before: list[Found], after: list[Found], old_version: str | None, new_version: str | None
+) -> tuple[list[Found], list[Found]]:
+    """Without the packages that move from the project's own old version to its new one with it: a
+    release's siblings (`git-cliff-linux-x64` `2.10.0-rc.0 → 2.10.0` beside `"version": "2.10.0"`) are
+    the project's own packages, not a dependency anyone chose to change."""
+    if old_version is None or new_version is None or old_version == new_version:
+        return before, after
+    moved = {found.name for found in before if _bare(found.value) == old_version}
+    moved &= {found.name for found in after if _bare(found.value) == new_version}
+    return [f for f in before if f.name not in moved], [f for f in after if f.name not in moved]
+
+
+def _bare(spec: str | None) -> str | None:
+    """A pinned spec without its operator (`=2.10.0`, `^2.10.0` → `2.10.0`)."""
+    return spec.lstrip("=^~ ") if spec is not None else None
 
 
 def _without_own_settings(found: list[Found]) -> list[Found]:
@@ -636,14 +655,24 @@ class Manifest:
     patterns: tuple[str, ...]
     read: Reader
     ecosystem: Ecosystem
+    version_line: re.Pattern[str] | None = None  # the project's own version, its first match
+
+    def own_version(self, text: str | None) -> str | None:
+        """The version the manifest gives its own package, when it says."""
+        found = self.version_line.search(text) if self.version_line is not None and text else None
+        return found[1] if found else None
+
+
+_TOML_VERSION = re.compile(r'^version\s*=\s*"([^"]+)"', re.MULTILINE)  # [package], [project]
+_JSON_VERSION = re.compile(r'^\s*"version"\s*:\s*"([^"]+)"', re.MULTILINE)
 
 
 _REQUIREMENTS_FILES = ("requirements*.txt", "requirements*.in", "constraints*.txt", "**/requirements/*.txt")
 _MANIFESTS = (
-    Manifest(("pyproject*.toml",), _read_pyproject, Ecosystem.PYTHON),
-    Manifest(("Cargo.toml",), _read_cargo, Ecosystem.CARGO),
+    Manifest(("pyproject*.toml",), _read_pyproject, Ecosystem.PYTHON, _TOML_VERSION),
+    Manifest(("Cargo.toml",), _read_cargo, Ecosystem.CARGO, _TOML_VERSION),
     Manifest(("go.mod",), _read_go_mod, Ecosystem.GO),
-    Manifest(("package.json",), _read_package_json, Ecosystem.NPM),
+    Manifest(("package.json",), _read_package_json, Ecosystem.NPM, _JSON_VERSION),
     Manifest(("setup.py",), _read_setup_py, Ecosystem.PYTHON),
     Manifest(("setup.cfg",), _read_setup_cfg, Ecosystem.PYTHON),
     Manifest(_REQUIREMENTS_FILES, _read_requirements_txt, Ecosystem.PYTHON),
