@@ -102,3 +102,16 @@ Constraint: Keep --body unchanged while adding the file-based body template path
 Tested: cargo test
 Confidence: high"""
     assert author_statement(body) is None
+
+
+def test_an_underlined_heading_is_no_part_of_the_quote() -> None:
+    body = """Bug mechanism
+-------------
+The penalty orchestrator does not own the requests it penalizes. It holds them through a weakref.
+
+Fix
+===
+Rebind the weakref after the merge."""
+    assert author_statement(body) == (
+        "The penalty orchestrator does not own the requests it penalizes. It holds them through a weakref."
+    )

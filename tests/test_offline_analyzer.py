@@ -96,11 +96,13 @@ def test_summary_gives_size_and_the_authors_words_not_the_title_or_the_facts() -
     assert not any("MORI-IO (#14626)" in point or "SGLANG_MORI_QP_PER_TRANSFER" in point for point in summary)
 
 
-def test_impact_lists_areas_then_the_five_largest_files() -> None:
+def test_impact_lists_areas_then_the_products_files_then_the_others_each_by_size() -> None:
     impact = analyse_commit(request_for(1, "zh")).impact
     assert impact[0] == "涉及领域：PD 分离、Docker。"  # area names in the report's language
     assert impact[1] == "`python/sglang/srt/disaggregation/mori/conn.py`：新文件，+612 行"
-    assert impact[-1] == "`python/sglang/srt/server_args.py`：+12/−1 行"
+    assert impact[4] == "`python/sglang/srt/server_args.py`：+12/−1 行"
+    # Larger than three of the product's files, but a test: it comes last.
+    assert impact[-1] == "`test/manual/test_mori_transfer_engine_e2e.py`：新文件，+158 行"
     assert len(impact) == 6
 
 

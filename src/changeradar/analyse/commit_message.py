@@ -28,6 +28,7 @@ _TEMPLATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _TRAILER = re.compile(r"^\s*[A-Z][A-Za-z-]*:\s+\S")
+_UNDERLINE = re.compile(r"^\s*(?:-{3,}|={3,})\s*$")  # under a Markdown heading, or a rule of its own
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _SUBJECT_PR_NUMBER = re.compile(r"\s*\(#\d+\)\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
@@ -53,8 +54,11 @@ def _authored_lines(paragraph: str, restated: str) -> list[str]:
     continuation of a checklist item."""
     kept: list[str] = []
     skipping_item = False
-    for raw in paragraph.splitlines():
+    lines = paragraph.splitlines()
+    for index, raw in enumerate(lines):
         line = raw.strip()
+        if _UNDERLINE.match(raw) or (index + 1 < len(lines) and _UNDERLINE.match(lines[index + 1])):
+            continue  # a heading underlined ("Bug mechanism" over "-----"), or a rule
         if _SKIPPED_LINE.match(raw) or _SQUASHED_SUBJECT.match(raw):
             skipping_item = True
         elif skipping_item and not _LIST_ITEM.match(raw):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from changeradar.analyse import AnalysisRequest, AnalysisResult, ProgressCallback, register_analyzer
 from changeradar.analyse.commit_message import author_statement
+from changeradar.file_kinds import file_kind
 from changeradar.i18n import area_label, check_language, join_items, line
 from changeradar.inline import Code, Line, Text, commonmark
 from changeradar.model import (
@@ -37,7 +38,7 @@ from changeradar.signals.dependencies import renames_module
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings
 
-VERSION = 8
+VERSION = 9
 """Part of every cache key: bump it whenever a sentence or a rule here changes."""
 
 TOP_FILES = 5
@@ -201,16 +202,22 @@ def _summary(facts: _Facts) -> list[Line]:
 
 
 def _impact(facts: _Facts) -> list[Line]:
-    """The areas touched, then the most-changed files with their line counts."""
+    """The areas touched, then the most-changed files with their line counts, the product's first."""
     points = []
     areas = facts.names(SignalKind.AREA)
     if areas:
         points.append(facts.say("impact.areas", areas=facts.area_list(areas)))
-    ranked = sorted(facts.commit.files, key=lambda file: (-(file.additions + file.deletions), file.path))
+    ranked = sorted(facts.commit.files, key=_impact_order)
     points.extend(_file_line(facts, file) for file in ranked[:TOP_FILES])
     if len(ranked) > TOP_FILES:
         points.append(facts.say("impact.more_files", n=len(ranked) - TOP_FILES))
     return points
+
+
+def _impact_order(file: FileChange) -> tuple[bool, int, str]:
+    """The product's own files first (tests, docs, CI and tooling after them), each group by lines
+    changed: a new kernel is told before the test that exercises it, however long the test."""
+    return file_kind(file.path) != "core", -(file.additions + file.deletions), file.path
 
 
 def _file_line(facts: _Facts, file: FileChange) -> Line:
