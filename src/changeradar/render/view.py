@@ -279,6 +279,8 @@ def _importance(commit_report: CommitReport, reasons: tuple[Line, ...], language
     parts = line(language, "importance.line", level=level, score=Words(f"{importance.score:g}"))
     if reasons:
         parts += line(language, "importance.reasons", reasons=join_clauses(reasons, language))
+    else:  # a bare "Low (0)" reads as a fault; nothing in the diff raised it
+        parts += line(language, "importance.no_reasons")
     suggested = commit_report.analysis.suggested_level
     if suggested is not None and suggested is not importance.level:
         reason = commit_report.analysis.suggested_level_reason
