@@ -175,7 +175,7 @@ def test_requirements_file_with_markers_comments_and_options():
     ]
 
 
-def test_cargo_dependencies_but_not_the_package_version():
+def test_cargo_dependencies_but_not_the_package_version_nor_a_crate_of_its_own_found_by_path():
     patch = """\
     @@ -1,6 +1,6 @@
      [package]
@@ -195,7 +195,6 @@ def test_cargo_dependencies_but_not_the_package_version():
     """
     assert dependency_signals(make_file("sgl-model-gateway/Cargo.toml", patch)) == [
         ("tokio", CHANGED, "1.42.0 → 1.44.0", "sgl-model-gateway/Cargo.toml", 20),
-        ("smg-mesh", ADDED, "path ../mesh", "sgl-model-gateway/Cargo.toml", 22),
         ("anyhow", ADDED, "workspace", "sgl-model-gateway/Cargo.toml", 23),
     ]
 
@@ -336,6 +335,20 @@ def test_packages_a_release_moves_in_step_with_its_own_version_are_the_projects_
     ]
     # Without the whole files the own version cannot be read: both stay facts.
     assert [name for name, *_ in dependency_signals(file)] == ["git-cliff-linux-x64", "execa"]
+
+
+def test_package_json_packages_of_the_projects_own_monorepo_are_no_dependencies():
+    patch = """\
+    @@ -5,3 +5,6 @@
+       "dependencies": {
+    +    "@acme/ui": "workspace:*",
+    +    "@acme/icons": "file:../icons",
+    +    "react": "^19.0.0",
+         "react-dom": "^19.0.0"
+    """
+    assert dependency_signals(make_file("web/package.json", patch)) == [
+        ("react", ADDED, "^19.0.0", "web/package.json", 8)
+    ]
 
 
 def test_package_json_hunk_in_an_unknown_object_trusts_only_ranges_and_not_engines():

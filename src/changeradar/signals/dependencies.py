@@ -541,7 +541,7 @@ def _read_cargo(run: Run) -> Iterator[Found]:
                 yield _floor("rust-version", line, floor[1])
         elif not array and (table is None or _CARGO_TABLE.fullmatch(table)):
             found = _toml_entry(line, trusted=table is not None)
-            if found:
+            if found and not found.detail.startswith(_PATH_SOURCE):  # a crate of the project's own
                 development = table is not None and re.search(r"(?:^|\.)(?:dev|build)-", table) is not None
                 yield replace(found, traits=_development_if(development))
 
@@ -579,6 +579,9 @@ def _inline_table_spec(fields: dict[str, str]) -> str:
         return _WORKSPACE
     source = next((key for key in ("path", "git") if key in fields), None)
     return f"{source} {fields[source]}" if source else ""
+
+
+_PATH_SOURCE = "path "  # the spec `_inline_table_spec` gives a crate found by its path alone
 
 
 # --- go.mod and package.json ----------------------------------------------------------------------------
@@ -619,7 +622,8 @@ def _read_go_mod(run: Run) -> Iterator[Found]:
 _NPM_SECTIONS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 _JSON_OBJECT_OPEN = re.compile(r'"([^"]+)"\s*:\s*\{')
 _JSON_STRING_ENTRY = re.compile(r'"([^"]+)"\s*:\s*"([^"]*)",?')
-_NPM_RANGE = re.compile(r"[\^~<>=]|workspace:|npm:")
+_NPM_RANGE = re.compile(r"[\^~<>=]|npm:")
+_NPM_OWN_PACKAGE = ("workspace:", "file:", "link:")
 _NOT_PACKAGES = ("node", "npm", "pnpm", "yarn", "vscode")  # `engines` ranges look like dependencies
 
 
@@ -643,6 +647,8 @@ def _read_package_json(run: Run) -> Iterator[Found]:
 
 
 def _is_npm_dependency(section: str | None, name: str, spec: str) -> bool:
+    if spec.startswith(_NPM_OWN_PACKAGE):
+        return False  # a package of the project's own monorepo, not one anybody installs
     if section is None:
         return name not in _NOT_PACKAGES and _NPM_RANGE.match(spec) is not None
     return section in _NPM_SECTIONS
