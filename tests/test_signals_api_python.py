@@ -124,6 +124,31 @@ def test_a_module_is_named_by_its_import_path_wherever_the_project_keeps_its_pac
     ]
 
 
+def test_namespace_packages_below_a_packages_folder_are_part_of_the_name(git_repo: GitRepo) -> None:
+    """`python/minisgl/` has no `__init__.py` but `python/` is where the project keeps its packages;
+    a `src/` deep inside a package (`flashinfer/…/src/`) is no root."""
+    files = {
+        "python/minisgl/server/__init__.py": "",
+        "python/minisgl/server/api_server.py": "def serve():\n    return 1\n",
+        "flashinfer/__init__.py": "",
+        "flashinfer/moe/src/bootstrap.py": "def boot():\n    return 1\n",
+    }
+    git_repo.commit("Add both", files, date="2026-01-28T10:00:00+08:00")
+    git_repo.commit(
+        "Add more",
+        {
+            "python/minisgl/server/api_server.py": files["python/minisgl/server/api_server.py"]
+            + "\n\ndef stop():\n    return 0\n",
+            "flashinfer/moe/src/bootstrap.py": files["flashinfer/moe/src/bootstrap.py"]
+            + "\n\ndef halt():\n    return 0\n",
+        },
+    )
+    assert sorted(name for name, *_ in api_facts(git_repo)) == [
+        "flashinfer.moe.src.bootstrap.halt",
+        "minisgl.server.api_server.stop",
+    ]
+
+
 def test_a_module_deleted_with_its_package_is_named_from_the_parent_commit(git_repo: GitRepo) -> None:
     files = {"server/tgi/__init__.py": "", "server/tgi/old.py": "def legacy():\n    return 1\n"}
     git_repo.commit("Add tgi", files, date="2026-01-28T10:00:00+08:00")

@@ -9,24 +9,27 @@ handful of tree reads a day.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 from changeradar.signals.context import FolderLister
 
 
-def import_path(path: str, commits: Sequence[str], blobs: object) -> str | None:
+def import_path(path: str, commits: Sequence[str], blobs: object, roots: Collection[str]) -> str | None:
     """The module's import path in the first of `commits` whose tree has a package around the file; None
-    when none has, or the blobs cannot list folders."""
+    when none has, or the blobs cannot list folders. Below a folder the project keeps its packages in
+    (`roots`: `python/`, `src/`), the folders above the outermost package are namespace packages, part of
+    the path: `python/minisgl/server/api_server.py` is `minisgl.server.api_server`."""
     folders, _, filename = path.rpartition("/")
     if not folders or not isinstance(blobs, FolderLister):
         return None
     parts = folders.split("/")
+    below_root = max((index + 1 for index, part in enumerate(parts) if part in roots), default=len(parts))
     for commit in commits:
         top = _top_package(blobs, commit, tuple(parts))
         if top is not None:
             stem = filename.rpartition(".")[0]
-            return ".".join(parts[top:] + ([] if stem == "__init__" else [stem]))
+            return ".".join(parts[min(top, below_root) :] + ([] if stem == "__init__" else [stem]))
     return None
 
 
