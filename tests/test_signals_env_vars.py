@@ -33,6 +33,9 @@ def test_sglang_registry_fields_added_and_removed_but_not_enum_members():
     +    SGLANG_MORI_NUM_MAX_DISPATCH_TOKENS_PER_RANK: EnvInt = EnvInt(4096)
          SGLANG_LOG_MS = EnvBool(False)
     +    SGLANG_ROLE_NAMESPACES = EnvStr("OFF")
+    +
+    +
+    +ENV = EnvRegistry()
     """
     assert env_signals(make_file("python/sglang/srt/environ.py", patch)) == [
         ("SGLANG_LOG_REQUEST_HEADERS", ADDED, "python/sglang/srt/environ.py", 158),

@@ -49,8 +49,9 @@ _PYTHON = _any_of(
     rf"""\benviron(?:\.(?:get|setdefault|pop))?\s*[\[(]\s*["']({_ANY_NAME})["']""",
     rf"""["']({_ANY_NAME})["']\s+(?:not\s+)?in\s+(?:os\.)?environ\b""",
     rf"""\bgetenv\s*\(\s*["']({_ANY_NAME})["']""",
-    # Registries: SGLANG_FOO = EnvBool(False), SGLANG_BAR: EnvInt = EnvInt(…)
-    rf"^\s*({_UPPER_NAME})\s*(?::[^=]+)?=\s*Env[A-Z]\w*\(",
+    # Registries: SGLANG_FOO = EnvBool(False), SGLANG_BAR: EnvInt = EnvInt(…); an entry has its default,
+    # the registry made without one (`ENV = EnvClassSingleton()`) is no variable
+    rf"^\s*({_UPPER_NAME})\s*(?::[^=]+)?=\s*Env[A-Z]\w*\((?!\s*\))",
 )
 # Helpers named for env as a word, called with an UPPER_SNAKE literal: get_bool_env_var("X"),
 # env_with_choices("X", …), readEnv("X"); but not the registry's own types (EnvBool("OFF")).
