@@ -23,6 +23,8 @@ def test_a_file_has_one_kind_whoever_asks():
         "pkg/scheduler/mockery.go": ("core", FileRole.CORE_SOURCE),
         "website/docusaurus.config.ts": ("docs", FileRole.OTHER_SOURCE),  # a documentation site
         "web/website/index.ts": ("core", FileRole.CORE_SOURCE),
+        "flashinfer/moe_ep/kernels/benchmark_p2p.py": ("tooling", FileRole.OTHER_SOURCE),
+        "flashinfer/moe_ep/run_token_sweep_benchmark.py": ("tooling", FileRole.OTHER_SOURCE),
     }
     assert {path: (file_kind(path), classify_file(path, {})) for path in cases} == cases
 

@@ -183,12 +183,18 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 
 # Files no user runs: scripts, benchmarks, examples and repository housekeeping (gitignore-style globs).
-TOOLING_PATTERNS: tuple[str, ...] = (
+BENCHMARK_PATTERNS: tuple[str, ...] = (
     "benchmark*/",
     "bench/",
     "bench_*.py",
-    "examples/",
-    "example/",
+    "bench_*.sh",
+    "benchmark_*.py",  # a benchmark by its name, wherever it lives (`…/moe/benchmark_p2p.py`)
+    "*_benchmark.py",
+)
+EXAMPLE_PATTERNS: tuple[str, ...] = ("examples/", "example/")
+TOOLING_PATTERNS: tuple[str, ...] = (
+    *BENCHMARK_PATTERNS,
+    *EXAMPLE_PATTERNS,
     "scripts/",
     "tools/",
     "hack/",  # Kubernetes projects' developer scripts

@@ -15,7 +15,15 @@ from collections.abc import Iterator
 from itertools import accumulate
 from operator import itemgetter
 
-from changeradar.file_kinds import file_kind, generated_kind, is_doc_path, is_test_path, matches_any
+from changeradar.file_kinds import (
+    BENCHMARK_PATTERNS,
+    EXAMPLE_PATTERNS,
+    file_kind,
+    generated_kind,
+    is_doc_path,
+    is_test_path,
+    matches_any,
+)
 from changeradar.model import Commit, FileChange, Signal, SignalAction, SignalKind
 from changeradar.signals import go_settings, rust_clap
 from changeradar.signals.context import BlobSource, SignalContext
@@ -65,10 +73,7 @@ def _is_source(path: str) -> bool:
     return not (is_test_path(path) or is_doc_path(path) or generated_kind(path))
 
 
-_AUDIENCES = (
-    ("benchmark", ("benchmark*/", "bench/", "bench_*.py", "bench_*.sh")),
-    ("example", ("examples/", "example/")),
-)
+_AUDIENCES = (("benchmark", BENCHMARK_PATTERNS), ("example", EXAMPLE_PATTERNS))
 
 
 def not_user_facing(path: str) -> str:
