@@ -541,7 +541,7 @@ def _read_cargo(run: Run) -> Iterator[Found]:
                 yield _floor("rust-version", line, floor[1])
         elif not array and (table is None or _CARGO_TABLE.fullmatch(table)):
             found = _toml_entry(line, trusted=table is not None)
-            if found and not found.detail.startswith(_PATH_SOURCE):  # a crate of the project's own
+            if found:
                 development = table is not None and re.search(r"(?:^|\.)(?:dev|build)-", table) is not None
                 yield replace(found, traits=_development_if(development))
 
@@ -561,7 +561,10 @@ def _toml_entry(line: SideLine, trusted: bool) -> Found | None:
         fields = {field[1]: field[2] or field[3] or field[4] for field in _INLINE_FIELD.finditer(value)}
         if not trusted and "version" not in fields:
             return None
-        spec = _inline_table_spec(fields)
+        inline = _inline_table_spec(fields)
+        if inline is None:
+            return None
+        spec = inline
     elif trusted and _QUOTED.fullmatch(value):
         spec = value[1:-1]
     else:
@@ -572,16 +575,16 @@ def _toml_entry(line: SideLine, trusted: bool) -> Found | None:
 _WORKSPACE = "workspace"  # the spec of a crate's dependency that takes the workspace's
 
 
-def _inline_table_spec(fields: dict[str, str]) -> str:
+def _inline_table_spec(fields: dict[str, str]) -> str | None:
+    """The version, the workspace's, or the git source; None for a crate found by its path alone, which
+    is the project's own code, not a dependency."""
     if "version" in fields:
         return fields["version"]
     if fields.get("workspace") == "true":
         return _WORKSPACE
-    source = next((key for key in ("path", "git") if key in fields), None)
-    return f"{source} {fields[source]}" if source else ""
-
-
-_PATH_SOURCE = "path "  # the spec `_inline_table_spec` gives a crate found by its path alone
+    if "path" in fields:
+        return None
+    return f"git {fields['git']}" if "git" in fields else ""
 
 
 # --- go.mod and package.json ----------------------------------------------------------------------------
