@@ -109,20 +109,22 @@ class Family:
 
     def fact_key(self, action: SignalAction, traits: Iterable[str] = ()) -> str:
         """The message of a fact line of this family with this action and these traits."""
-        base = f"fact.{self.kind.value}"
-        own = next((trait for trait in self.fact_traits if trait in traits), None)
-        if own is not None:
-            base = f"{base}.{own}"
+        base = self._fact_base(traits)
         return f"{base}.{action.value}" if action in self.fact_actions else base
+
+    def _fact_base(self, traits: Iterable[str]) -> str:
+        own = next((trait for trait in self.fact_traits if trait in traits), None)
+        return f"fact.{self.kind.value}" if own is None else f"fact.{self.kind.value}.{own}"
 
     @property
     def message_keys(self) -> tuple[str, ...]:
         """Every catalogue key the family needs: its fact lines' and its reasons'."""
+        variants = ((), *((trait,) for trait in self.fact_traits))
         facts = (
             tuple(
-                self.fact_key(action, traits)
-                for traits in ((), *((trait,) for trait in self.fact_traits))
-                for action in (_CHANGED, *self.fact_actions)
+                key
+                for traits in variants
+                for key in (self._fact_base(traits), *(self.fact_key(a, traits) for a in self.fact_actions))
             )
             if self.fact_place is not None
             else ()
