@@ -45,6 +45,36 @@ def test_the_user_prompt_states_metadata_signals_and_the_diff():
     assert "`insights`" in user and prompt.seen_share is None
 
 
+def test_facts_users_meet_come_first_and_each_says_its_traits_and_audience():
+    from dataclasses import replace
+
+    from changeradar.model import Signal, SignalAction, SignalKind
+
+    request = mori_request()
+    signals = (
+        Signal(
+            SignalKind.CLI_OPTION, "--iters", SignalAction.ADDED, "benchmark", "benchmark/bench_mori.py", 3
+        ),
+        Signal(
+            SignalKind.ENV_VAR,
+            "MORI_TILE",
+            SignalAction.ADDED,
+            path="python/sglang/mori.py",
+            traits=("internal",),
+        ),
+        Signal(
+            SignalKind.API, "sglang.mori.connect", SignalAction.ADDED, "function", "python/sglang/mori.py", 9
+        ),
+    )
+    prompt = build_commit_prompt(load_templates(None), replace(request, signals=signals), Depth.FULL, 12_000)
+    facts = [line for line in prompt.messages[1]["content"].splitlines() if line.startswith("- ")][:3]
+    assert facts == [
+        "- api: added `sglang.mori.connect` (function) in `python/sglang/mori.py` line 9",
+        "- cli_option: added `--iters` (benchmark) in `benchmark/bench_mori.py` line 3 [not user-facing]",
+        "- env_var: added `MORI_TILE` in `python/sglang/mori.py` [internal] [not user-facing]",
+    ]
+
+
 @pytest.mark.parametrize(("language", "named"), [("zh", "Simplified Chinese"), ("en", "English")])
 def test_the_system_prompt_sets_the_language_and_the_grounding_rules(language, named):
     system = system_prompt(load_templates(None), language)

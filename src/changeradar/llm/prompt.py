@@ -22,6 +22,7 @@ from changeradar.i18n import message
 from changeradar.llm.budget import BudgetedDiff, budget_diff, estimate_tokens
 from changeradar.llm.schema import Depth
 from changeradar.model import AnalysisRequest, Signal
+from changeradar.signals.audience import reaches_users
 
 PROMPT_FILES = ("system.md", "commit.md", "overview.md", "repair.md")
 MAX_FACTS = 60  # facts past this are counted, not listed: the diff needs the room more
@@ -111,12 +112,17 @@ def build_commit_prompt(
 
 
 def describe_fact(signal: Signal) -> str:
-    """A signal as one line: kind, action and name, then its detail and where it was found."""
+    """A signal as one line: kind, action and name, then its detail, where it was found, its traits
+    (`internal`, `bot`, `minor`, …) and whether users meet it, which the model must not guess."""
     text = f"{signal.kind.value}: {signal.action.value} `{signal.name}`"
     if signal.detail:
         text += f" ({signal.detail})"
     if signal.path and signal.path != signal.name:
         text += f" in `{signal.path}`" + (f" line {signal.line}" if signal.line else "")
+    if signal.traits:
+        text += f" [{', '.join(signal.traits)}]"
+    if not reaches_users(signal):
+        text += " [not user-facing]"
     return _clip(text)
 
 
@@ -132,7 +138,9 @@ def _percent(share: float | None) -> str:
 
 
 def _commit_values(request: AnalysisRequest, depth: Depth, schema: dict[str, Any] | None) -> dict[str, Any]:
-    facts = [describe_fact(signal) for signal in request.signals[:MAX_FACTS]]
+    # What users meet first, as in the report's facts block: a long list is cut.
+    ranked = sorted(request.signals, key=lambda signal: not reaches_users(signal))
+    facts = [describe_fact(signal) for signal in ranked[:MAX_FACTS]]
     if len(request.signals) > MAX_FACTS:
         facts.append(f"… and {len(request.signals) - MAX_FACTS} more")
     reasons = [_clip(f"{r.rule}: {r.subject}" if r.subject else r.rule) for r in request.importance.reasons]
