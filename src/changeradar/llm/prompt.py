@@ -22,7 +22,7 @@ from changeradar.i18n import message
 from changeradar.llm.budget import BudgetedDiff, budget_diff, estimate_tokens
 from changeradar.llm.schema import Depth
 from changeradar.model import AnalysisRequest, Signal
-from changeradar.signals.audience import reaches_users
+from changeradar.signals.audience import reaches_users, users_first
 
 PROMPT_FILES = ("system.md", "commit.md", "overview.md", "repair.md")
 MAX_FACTS = 60  # facts past this are counted, not listed: the diff needs the room more
@@ -138,9 +138,7 @@ def _percent(share: float | None) -> str:
 
 
 def _commit_values(request: AnalysisRequest, depth: Depth, schema: dict[str, Any] | None) -> dict[str, Any]:
-    # What users meet first, as in the report's facts block: a long list is cut.
-    ranked = sorted(request.signals, key=lambda signal: not reaches_users(signal))
-    facts = [describe_fact(signal) for signal in ranked[:MAX_FACTS]]
+    facts = [describe_fact(signal) for signal in users_first(request.signals)[:MAX_FACTS]]
     if len(request.signals) > MAX_FACTS:
         facts.append(f"… and {len(request.signals) - MAX_FACTS} more")
     reasons = [_clip(f"{r.rule}: {r.subject}" if r.subject else r.rule) for r in request.importance.reasons]

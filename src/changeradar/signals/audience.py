@@ -9,9 +9,16 @@ offline analysis's structure, risks or recommendations.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from changeradar.file_kinds import file_kind
 from changeradar.model import Signal, SignalAction, SignalKind
 from changeradar.signals.env_vars import EnvTrait
+
+
+def users_first(signals: Iterable[Signal]) -> list[Signal]:
+    """The signals, those users meet first, each group in its order: a list cut short keeps them."""
+    return sorted(signals, key=lambda signal: not reaches_users(signal))
 
 
 def reaches_users(signal: Signal) -> bool:
