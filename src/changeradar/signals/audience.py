@@ -4,7 +4,7 @@ Facts found in tests, docs, CI, benchmarks, examples, dev scripts or generated f
 a command-line option of a benchmark or a script (its audience in its `detail`), and an environment variable
 read only deep in the code (`EnvTrait.INTERNAL`, a tuning knob no user is told of) stay among a commit's
 facts, after the others, but are never presented as what users meet: not in "Needs attention", not in the
-offline analysis's structure, risks or recommendations.
+offline analysis's structure, risks or recommendations, and the LLM reads them marked as such.
 """
 
 from __future__ import annotations
