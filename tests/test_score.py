@@ -52,6 +52,20 @@ def test_new_cli_option_is_high_and_the_reason_names_it():
     assert Reason("cli_option_added", 6.0, "--quantization") in importance.reasons
 
 
+def test_a_kinds_weightiest_reason_comes_first_whatever_order_its_rules_are_matched_in():
+    commit = make_commit("feat: a packed decode kernel", [added_lines("pkg/kda.py", 30)])
+    signals = [
+        Signal(
+            SignalKind.ENV_VAR, "PKG_KDA_TILE", SignalAction.ADDED, path="pkg/kda.py", traits=("internal",)
+        ),
+        Signal(SignalKind.ENV_VAR, "PKG_KDA_FAST_PATH", SignalAction.ADDED, path="pkg/kda.py"),
+    ]
+
+    reasons = rules_of(score_commit(commit, signals, DEFAULTS).reasons)
+
+    assert reasons.index("env_var_added") < reasons.index("env_var_internal_added")
+
+
 def test_cli_option_of_a_benchmark_script_is_no_user_surface():
     commit = make_commit("add retry count", [added_lines("pkg/bench_serving.py", 20)])
     option = Signal(SignalKind.CLI_OPTION, "--max-retry", SignalAction.ADDED, path="pkg/bench_serving.py")

@@ -189,11 +189,16 @@ ReasonSource = Callable[[_CommitFacts, dict[str, float]], Iterable[Reason]]
 
 
 def _signal_reasons(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Reason]:
+    """Each kind's reasons, the weightiest first: the rules are in the order a fact is matched to them
+    (an internal variable's before any variable's), not the order a reader wants them in."""
     for kind, rules in SIGNAL_RULES.items():
         names = facts.by_rule(kind, rules)
-        for rule, _, _ in rules:
-            if rule in names and weights[rule]:
-                yield Reason(rule, weights[rule], LIST_SEPARATOR.join(names[rule]))
+        fired = [
+            Reason(rule, weights[rule], LIST_SEPARATOR.join(names[rule]))
+            for rule, _, _ in rules
+            if rule in names and weights[rule]
+        ]
+        yield from sorted(fired, key=lambda reason: -reason.weight)
 
 
 def _dependency_reasons(facts: _CommitFacts, weights: dict[str, float]) -> Iterable[Reason]:
