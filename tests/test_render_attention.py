@@ -101,3 +101,16 @@ def test_a_renamed_module_path_is_a_breaking_change_told_by_its_paths() -> None:
     assert [item.names for item in build_view(_day(signals)).attention] == [(renamed,)]  # not "module"
     [view] = build_view(_day(signals)).commits
     assert [commonmark(fact) for fact in view.facts] == [f"Module path renamed: `{renamed}` (`go.mod:1`)"]
+
+
+def test_an_interface_that_is_not_code_is_named_with_what_it_is() -> None:
+    signals = (
+        Signal(
+            SignalKind.API, "org/epp", CHANGED, "image: breaking, org/old:1 → org/epp:1", "values.yaml", 3
+        ),
+        Signal(SignalKind.API, "Pool.spec.size", REMOVED, "crd field (v1)", "crds/pool.yaml", 40),
+    )
+    assert _attention_text(signals) == [
+        "Breaking change: image `org/epp` ([`aaaaaaa`](#c-aaaaaaa))",
+        "Removed interface: CRD field `Pool.spec.size` ([`aaaaaaa`](#c-aaaaaaa))",
+    ]

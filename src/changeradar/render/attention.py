@@ -20,7 +20,7 @@ from changeradar.render.summary import LEVELS
 from changeradar.signals.audience import reaches_users
 from changeradar.signals.dependencies import DependencyTrait, renames_module
 from changeradar.signals.dependency_versions import Step
-from changeradar.signals.interfaces import is_breaking
+from changeradar.signals.interfaces import interface_of, is_breaking
 
 LISTED_NAMES = 5  # names an item lists before "… and N more"; the commit's facts block has them all
 _INTERFACES = (SignalKind.API, SignalKind.CLI_OPTION, SignalKind.ENV_VAR)
@@ -110,8 +110,11 @@ def _is_notable(signal: Signal) -> bool:
 
 
 def _named(signal: Signal, language: str) -> Line:
-    """The name as code; a dependency's with its versions ("`torch` `2.6 → 2.7`") and whether it came or
-    went."""
+    """The name as code; an interface that is not code with what it is ("image `org/epp`"); a dependency
+    with its versions ("`torch` `2.6 → 2.7`") and whether it came or went."""
+    interface = interface_of(signal)
+    if interface is not None:  # "image `org/epp`", "CRD field `spec.size`": what the name is
+        return (*line(language, f"interface.{interface[0].name.lower()}"), Words(" "), Code(signal.name))
     if signal.kind is not SignalKind.DEPENDENCY:
         return (Code(signal.name),)
     if renames_module(signal):  # every importer's import paths break
