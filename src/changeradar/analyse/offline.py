@@ -156,6 +156,15 @@ class _Facts:
         return join_items(((Text(area_label(area, self.language)),) for area in areas), self.language)
 
     @cached_property
+    def module_renames(self) -> list[Signal]:
+        """The project's own module path renamed (`signals.dependencies.renames_module`): no dependency."""
+        return [signal for signal in self.of(SignalKind.DEPENDENCY) if renames_module(signal)]
+
+    @cached_property
+    def dependency_changes(self) -> list[Signal]:
+        return [signal for signal in self.of(SignalKind.DEPENDENCY) if not renames_module(signal)]
+
+    @cached_property
     def test_files(self) -> list[str]:
         paths = self.paths
         return [name for name in self.names(SignalKind.TESTS) if name in paths]
@@ -296,8 +305,8 @@ def _risks(facts: _Facts) -> list[Line]:
         ("risk.api_removed", facts.met_by_users(SignalKind.API, SignalAction.REMOVED)),
         ("risk.cli_removed", facts.met_by_users(SignalKind.CLI_OPTION, SignalAction.REMOVED)),
         ("risk.env_removed", facts.met_by_users(SignalKind.ENV_VAR, SignalAction.REMOVED)),
-        ("risk.module_renamed", [s.name for s in facts.of(SignalKind.DEPENDENCY) if renames_module(s)]),
-        ("risk.dependencies", [s.name for s in facts.of(SignalKind.DEPENDENCY) if not renames_module(s)]),
+        ("risk.module_renamed", facts.module_renames),
+        ("risk.dependencies", facts.dependency_changes),
         ("risk.revert", facts.names(SignalKind.REVERT)),
     )
     risks.extend(facts.say(key, n=len(names)) for key, names in named if names)
@@ -326,10 +335,9 @@ def _recommendations(facts: _Facts) -> list[Line]:
     new_options = [name for kind in _OPTIONS for name in facts.met_by_users(kind, SignalAction.ADDED)]
     if new_options:
         advice.append(facts.say("advice.new_options", n=len(new_options)))
-    dependencies = facts.of(SignalKind.DEPENDENCY)
-    if any(renames_module(signal) for signal in dependencies):
+    if facts.module_renames:
         advice.append(facts.say("advice.module_renamed"))
-    if not all(renames_module(signal) for signal in dependencies):
+    if facts.dependency_changes:
         advice.append(facts.say("advice.dependencies"))
     if facts.of(SignalKind.REVERT):
         advice.append(facts.say("advice.revert"))

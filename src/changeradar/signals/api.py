@@ -97,9 +97,9 @@ def _by_import_path(signals: list[Signal], file: FileChange, commit: Commit, blo
     commits = (commit.sha, *commit.parents[:1])
     renamed: dict[str, str] = {}
     for path in dict.fromkeys((file.path, file.old_path or file.path)):
-        imported = import_path(path, commits, blobs, _PACKAGE_ROOTS)
-        if imported is not None and imported != module_name(path):
-            renamed[f"{module_name(path)}."] = f"{imported}."
+        guessed, imported = module_name(path), import_path(path, commits, blobs, _PACKAGE_ROOTS)
+        if imported is not None and imported != guessed:
+            renamed[f"{guessed}."] = f"{imported}."
     if not renamed:
         return signals
     return [_renamed(signal, renamed) for signal in signals]
