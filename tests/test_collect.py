@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from changeradar.collect import DEFAULT_MAX_PATCH_BYTES, collect_commits
 from changeradar.errors import BadInput
 from changeradar.git import GitBlobReader
+from changeradar.git_log_format import LOG_FORMAT, parse_log
 from changeradar.model import Commit, FileChange, FileStatus
 from changeradar.window import day_window
 from fixture_day import (
@@ -321,3 +323,20 @@ def test_counts_are_those_of_git_numstat(fixture_day_repo: Path, day_commits: li
         counted = [["-", "-"] if f.binary else [str(f.additions), str(f.deletions)] for f in commit.files]
 
         assert counted == expected, commit.subject
+
+
+@pytest.mark.parametrize("piece_size", [1, 7, 4096])
+def test_git_output_cut_anywhere_parses_alike(fixture_day_repo: Path, piece_size: int) -> None:
+    """git's output reaches the parser in pieces a pipe cuts anywhere: in a message, a line break, a patch
+    cut short by the bound, the marker between two commits. However it is cut, the commits are the same."""
+    log = ["log", f"--format={LOG_FORMAT}", "--raw", "--no-abbrev", "--patch", "--find-renames", "main"]
+    command = ["git", "-c", "diff.suppressBlankEmpty=false", *log]
+    output = subprocess.run(command, cwd=fixture_day_repo, capture_output=True, check=True).stdout
+    whole = list(parse_log([output], max_patch_bytes=300))
+    pieces = [output[start : start + piece_size] for start in range(0, len(output), piece_size)]
+
+    count = GitRepo(fixture_day_repo, create=False).git("rev-list", "--count", "main")
+    assert len(whole) == int(count)
+    assert any(file.patch_truncated for commit in whole for file in commit.files)
+    assert list(parse_log(pieces, max_patch_bytes=300)) == whole
+    assert list(parse_log(output.splitlines(keepends=True), max_patch_bytes=300)) == whole

@@ -107,9 +107,9 @@ def _itself(commit: Commit) -> Commit:
 
 def _list_commits(repo_dir: Path, branch: str, window: Window, include_merges: bool) -> list[Commit]:
     """The window's commits without their files, from commit objects alone."""
-    lines = stream_git(_log_arguments(branch, window, include_merges), repo_dir)
+    output = stream_git(_log_arguments(branch, window, include_merges), repo_dir)
     try:
-        return [commit for commit in parse_log(lines) if window.start <= commit.committed_at < window.end]
+        return [commit for commit in parse_log(output) if window.start <= commit.committed_at < window.end]
     except GitError as error:
         raise BadInput(f"the repository is broken, {branch} cannot be listed: {error.complaint}") from None
 

@@ -159,7 +159,7 @@ def _diff_batch(
     lines = [" ".join((commit.sha, *commit.parents[:1])) for commit in commits]
     diffed_count = 0
     with GitLineReader([*_PINNED, *_COMMON, *what], repo_dir, lines) as git:
-        for listed, diffed in zip(commits, parse_log(git.lines(), max_patch_bytes), strict=False):
+        for listed, diffed in zip(commits, parse_log(git.output(), max_patch_bytes), strict=False):
             if diffed.sha != listed.sha:
                 raise GitError(f"git diff-tree answered {diffed.sha} for {listed.sha}")
             yield replace(listed, files=diffed.files)

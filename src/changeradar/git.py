@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -86,7 +87,8 @@ def run_git(args: Sequence[str], cwd: Path, timeout: float | None = None) -> byt
 
 
 def stream_git(args: Sequence[str], cwd: Path) -> Iterator[bytes]:
-    """The lines of `git <args>`'s output as git writes them; raises like `run_git` once git has failed.
+    """`git <args>`'s output in pieces (see `_output_pieces`) as git writes it; raises like `run_git` once git
+    has failed.
 
     Closing the iterator early stops git. Standard error goes to a temporary file so that a chatty git can
     never block on a full pipe while we read its output.
@@ -96,7 +98,7 @@ def stream_git(args: Sequence[str], cwd: Path) -> Iterator[bytes]:
         with _start(args, cwd, stdin=subprocess.DEVNULL, stderr=errors) as git:
             finished = False
             try:
-                yield from _output(git)
+                yield from _output_pieces(git)
                 finished = True
             finally:
                 if not finished:
@@ -149,7 +151,7 @@ def _check_objects(
 class GitLineReader:
     """One long-lived git that reads lines on standard input (`diff-tree --stdin`) while we read its output.
 
-    Use as a context manager; `lines()` streams the output and raises GitError once git has failed. A
+    Use as a context manager; `output()` streams the output and raises GitError once git has failed. A
     thread writes the input, so neither side can block the other on a full pipe. Leaving the block early
     (an error, an interrupt) kills git.
     """
@@ -182,9 +184,10 @@ class GitLineReader:
         if self._errors is not None:
             self._errors.close()
 
-    def lines(self) -> Iterator[bytes]:
+    def output(self) -> Iterator[bytes]:
+        """git's output in pieces (see `_output_pieces`)."""
         assert self._process is not None and self._errors is not None, "used outside its `with` block"
-        yield from _output(self._process)
+        yield from _output_pieces(self._process)
         if self._process.wait() != 0:
             raise _failure(self._errors, self.repo_dir)
 
@@ -351,6 +354,12 @@ def _input(process: subprocess.Popen[bytes]) -> IO[bytes]:
     """The pipe to git's standard input, which `_start` opened."""
     assert process.stdin is not None, "started with stdin=PIPE"
     return process.stdin
+
+
+def _output_pieces(process: subprocess.Popen[bytes]) -> Iterator[bytes]:
+    """A process's output in pieces of a pipe's size, cut anywhere, not lines: a parser that finds its own
+    line ends reads a long patch with a few searches instead of a step per line."""
+    return iter(partial(_output(process).read, _STREAM_BUFFER_BYTES), b"")
 
 
 def _output(process: subprocess.Popen[bytes]) -> IO[bytes]:

@@ -2,7 +2,7 @@
 (paths, status, object ids) and the patch, both in the same file order.
 
 `git log` and `git diff-tree --stdin` print the same thing given `LOG_FORMAT`; either list may be absent.
-The parser walks the output line by line, holding one commit at a time and at most `max_patch_bytes` of
+The parser reads the output in pieces, holding one commit at a time and at most `max_patch_bytes` of
 patch per file, so a day with a huge generated diff costs no more memory than a quiet one. It counts each
 file's added and removed lines itself, past any cut, as `--numstat` would: asking git for `--numstat`
 too makes it diff every file twice, which costs it two thirds again as much time.
@@ -25,7 +25,7 @@ _MESSAGE_END = b"\x1eE\n"
 _FIELD = b"\x1f"
 _FILE_START = b"diff --git "
 _HUNK_LINE_STARTS = frozenset(b" +-@\\")  # context, added, removed, hunk header, "\ No newline"
-_ADDED, _REMOVED = ord("+"), ord("-")
+_HUNKS_END = re.compile(rb"\n[^ +\-@\\]")  # a line that starts with none of those
 _BINARY = b"Binary files "  # the patch's word for a file git does not diff as text
 _STATUS = {
     "A": FileStatus.ADDED,
@@ -50,23 +50,94 @@ _C_NAMED_ESCAPES = {
 }
 
 
-def parse_log(lines: Iterable[bytes], max_patch_bytes: int = DEFAULT_MAX_PATCH_BYTES) -> Iterator[Commit]:
-    """Commits from the lines of `git log --format=<LOG_FORMAT> --raw -p`, one at a time."""
-    stream = iter(lines)
+def parse_log(output: Iterable[bytes], max_patch_bytes: int = DEFAULT_MAX_PATCH_BYTES) -> Iterator[Commit]:
+    """Commits from the output of `git log --format=<LOG_FORMAT> --raw -p`, given in pieces of any size
+    (lines, or what a pipe holds), one commit at a time."""
+    reader = _Reader(iter(output))
     commit: _CommitBuilder | None = None
-    line = next(stream, None)
-    while line is not None:
+    while (line := reader.line()) is not None:
         if line.startswith(_COMMIT_START):
             if commit is not None:
                 yield commit.build()
-            commit = _CommitBuilder(line[len(_COMMIT_START) :].rstrip(b"\n").split(_FIELD), max_patch_bytes)
+            header = line[len(_COMMIT_START) :].rstrip(b"\n").split(_FIELD)
+            commit = _CommitBuilder(header, reader.through(_MESSAGE_END), max_patch_bytes)
         elif commit is not None and commit.add_line(line):
-            # The hot path: most lines of a log are a patch's hunks, read here in one tight loop.
-            line = commit.read_hunks(line, stream)
-            continue
-        line = next(stream, None)
+            # The hot path: most of a log is a patch's hunks, read here at once.
+            commit.read_hunks(line, reader.hunk_pieces())
     if commit is not None:
         yield commit.build()
+
+
+class _Reader:
+    """git's output read from pieces of any size: a line at a time where the parser needs lines, and a
+    file's hunks at once, their end found by one search of the buffer (most of a log is hunks, and a step
+    per line of them cost most of the reading)."""
+
+    def __init__(self, pieces: Iterator[bytes]) -> None:
+        self._pieces = pieces
+        self._data = b""
+        self._position = 0  # where the unread part of `_data` starts, always at the start of a line
+
+    def line(self) -> bytes | None:
+        """The next line with its line break (the last line may lack one); None at the end."""
+        while (end := self._data.find(b"\n", self._position)) < 0:
+            if not self._more():
+                rest = self._data[self._position :]
+                self._position = len(self._data)
+                return rest or None
+        line = self._data[self._position : end + 1]
+        self._position = end + 1
+        return line
+
+    def through(self, marker: bytes) -> bytes:
+        """The lines up to the line `marker` (a whole line, with its break), which is read too; the rest of
+        the output when no line is `marker`."""
+        if self._data.startswith(marker, self._position):
+            self._position += len(marker)
+            return b""
+        searched = 0  # how far past the unread start the marker's line cannot begin: searched already
+        while True:
+            data, start = self._data, self._position
+            found = data.find(b"\n" + marker, start + searched)
+            if found >= 0:
+                self._position = found + 1 + len(marker)
+                return data[start : found + 1]
+            searched = max(0, len(data) - start - len(marker))
+            if not self._more():
+                self._position = len(data)
+                return data[start:]
+
+    def hunk_pieces(self) -> Iterator[bytes]:
+        """The lines from here up to the first that is no hunk line, in pieces that end at line ends
+        (but for the last line of the output, which may lack its break)."""
+        while True:
+            data, start = self._data, self._position
+            if start < len(data) and data[start] not in _HUNK_LINE_STARTS:
+                return
+            end = _HUNKS_END.search(data, start)
+            if end is not None:
+                self._position = end.start() + 1
+                yield data[start : self._position]
+                return
+            whole_lines = data.rfind(b"\n", start) + 1
+            if whole_lines > start:
+                self._position = whole_lines
+                yield data[start:whole_lines]
+            if not self._more():
+                rest = self._data[self._position :]
+                self._position = len(self._data)
+                if rest:
+                    yield rest
+                return
+
+    def _more(self) -> bool:
+        """Appends the next piece to what is left unread; False at the end of the output."""
+        for piece in self._pieces:
+            if piece:
+                self._data = self._data[self._position :] + piece
+                self._position = 0
+                return True
+        return False
 
 
 @dataclass(slots=True)
@@ -102,24 +173,18 @@ class _FileBuilder:
 
 
 class _CommitBuilder:
-    """The commit being read, fed line by line after its header."""
+    """The commit being read: its header and message, then fed line by line."""
 
-    def __init__(self, header: list[bytes], max_patch_bytes: int) -> None:
+    def __init__(self, header: list[bytes], message: bytes, max_patch_bytes: int) -> None:
         self.header = header
+        self.message = message
         self.max_patch_bytes = max_patch_bytes
-        self.message_lines: list[bytes] = []
-        self.in_message = True
         self.files: list[_FileBuilder] = []
         self.patched_files = 0  # how many patches were started
 
     def add_line(self, line: bytes) -> bool:
         """Reads a line that is no hunk line; True when it is the first line of a file's hunks."""
-        if self.in_message:
-            if line == _MESSAGE_END:
-                self.in_message = False
-            else:
-                self.message_lines.append(line)
-        elif line.startswith(_FILE_START):
+        if line.startswith(_FILE_START):
             self.patched_files += 1
         elif self.patched_files:
             # Patch header lines ("index …", "--- a/…", "Binary files … differ") until the first hunk.
@@ -131,56 +196,34 @@ class _CommitBuilder:
             self.files.append(_parse_raw_line(line))
         return False
 
-    def read_hunks(self, first: bytes, stream: Iterator[bytes]) -> bytes | None:
-        """The current file's hunks, from their first line (`first`) on; returns the line after them (None
-        at the end of the output).
+    def read_hunks(self, first: bytes, pieces: Iterable[bytes]) -> None:
+        """The current file's hunks: their first line (`first`), then the `pieces` of lines that follow.
 
-        Lines are kept until `max_patch_bytes` is passed, then only counted, so a huge generated file costs
+        Pieces are kept until `max_patch_bytes` is passed, then only counted, so a huge generated file costs
         no more memory than the bound. The patch is cut between lines, so what is kept still reads as a diff.
+        Every piece starts a line: a line's sign is the piece's first byte or follows a line break.
         """
+        file = self.files[self.patched_files - 1]
         kept = [first]
         size = len(first)
         budget = self.max_patch_bytes
-        line: bytes | None = None
-        for line in stream:
-            if line[0] not in _HUNK_LINE_STARTS:
-                break
-            kept.append(line)
-            size += len(line)
-            if size > budget:
-                line = None
-                break
-        else:
-            line = None
-        file = self.files[self.patched_files - 1]
+        for piece in pieces:
+            file.additions += piece.count(b"\n+") + piece.startswith(b"+")
+            file.deletions += piece.count(b"\n-") + piece.startswith(b"-")
+            if size <= budget:
+                kept.append(piece)
+                size += len(piece)
         patch = b"".join(kept)
-        # Every line but the first (a hunk header) follows a newline: counting is a search for each sign.
-        file.additions, file.deletions = patch.count(b"\n+"), patch.count(b"\n-")
         if size > budget:
             file.patch_truncated = True
             patch = patch[: patch.rfind(b"\n", 0, budget) + 1]
-            line = self._count_rest(file, stream)
         file.patch = patch
-        return line
-
-    @staticmethod
-    def _count_rest(file: _FileBuilder, stream: Iterator[bytes]) -> bytes | None:
-        """Counts the hunk lines past the bound; returns the line after them (None at the end)."""
-        for line in stream:
-            first = line[0]
-            if first == _ADDED:
-                file.additions += 1
-            elif first == _REMOVED:
-                file.deletions += 1
-            elif first not in _HUNK_LINE_STARTS:
-                return line
-        return None
 
     def build(self) -> Commit:
         sha, parents, author_name, author_email, authored_at, committer_name, committed_at = (
             _text(value) for value in self.header
         )
-        message = _message_text(b"".join(self.message_lines)).strip()
+        message = _message_text(self.message).strip()
         subject, _, body = message.partition("\n")
         return Commit(
             sha=sha,
