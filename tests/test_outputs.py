@@ -4,6 +4,7 @@ other packages through entry points, and deliveries recorded so that a re-run de
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,9 +13,18 @@ import pytest
 from changeradar.cli import main
 from changeradar.config import FilesOutputSettings, StdoutOutputSettings, parse_settings
 from changeradar.errors import BadInput
-from changeradar.outputs import OutputContext, content_hash, create_outputs, deliver_report, window_key
+from changeradar.outputs import (
+    OutputContext,
+    content_hash,
+    create_outputs,
+    deliver_report,
+    formats,
+    window_key,
+)
+from changeradar.outputs.formats import render_format, render_formats
 from changeradar.render.view import build_view
 from changeradar.store import Store
+from day_reports import sample_report
 from gitrepo import GitRepo
 from plugin_dist import install_distribution
 from test_publish import empty_report
@@ -427,3 +437,27 @@ def test_outputs_are_created_from_their_tables(tmp_path: Path) -> None:
         ("files", "files"),
         ("stdout", "stdout"),
     ]
+
+
+def test_a_long_reports_formats_are_rendered_side_by_side_and_read_the_same(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Past SIDE_BY_SIDE_FROM commits, every format but the first is rendered in a forked process."""
+    day = sample_report("en")
+    alone = {file_format: render_format(day, file_format) for file_format in ("md", "json")}
+    rendered_by = tmp_path / "json rendered by"
+    render_json = formats.render_json
+
+    def recording_render_json(report, view):
+        rendered_by.write_text(str(os.getpid()))
+        return render_json(report, view)
+
+    monkeypatch.setattr(formats, "render_json", recording_render_json)
+    monkeypatch.setattr(formats, "SIDE_BY_SIDE_FROM", len(day.commits))
+
+    assert render_formats(day, ["md", "json"]) == alone
+    assert int(rendered_by.read_text()) != os.getpid()
+
+    monkeypatch.setattr(formats, "SIDE_BY_SIDE_FROM", len(day.commits) + 1)
+    assert render_formats(day, ["json", "md"]) == alone
+    assert int(rendered_by.read_text()) == os.getpid()

@@ -20,7 +20,7 @@ from changeradar.config import FilesOutputSettings
 from changeradar.errors import BadInput
 from changeradar.model import DayReport, Window
 from changeradar.outputs import OutputContext, Rendered
-from changeradar.outputs.formats import render_format
+from changeradar.outputs.formats import render_formats
 
 if TYPE_CHECKING:
     from changeradar.render.view import ReportView
@@ -45,10 +45,7 @@ class FilesOutput:
         return [Check(f"output {self.settings.key}", True, f"{folder} ({formats})")]
 
     def render(self, day: DayReport, view: ReportView) -> Rendered:
-        return {
-            file_format: render_format(day, file_format, self._templates_dir, view)
-            for file_format in self.settings.formats
-        }
+        return render_formats(day, self.settings.formats, self._templates_dir, view)
 
     def deliver(self, day: DayReport, rendered: Rendered, store: Store) -> tuple[str, ...]:
         return tuple(str(path) for path in write_report(day, self.settings.folder, rendered))
