@@ -25,7 +25,7 @@ from changeradar.config import ImportanceSettings
 from changeradar.git import GitBlobReader, GitLineReader
 
 repo = Path(sys.argv[1])
-setup = (repo, (), ImportanceSettings(), True, os.getpid())
+setup = (repo, (), ImportanceSettings(), None, True, os.getpid())
 pool = ProcessPoolExecutor(1, initializer=extraction._start_worker, initargs=setup)
 worker, cat_file = pool.submit(extraction._worker_git_pid).result()
 reader = GitLineReader(["cat-file", "--batch"], repo, ()).__enter__()

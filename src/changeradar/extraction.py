@@ -4,6 +4,9 @@ Extraction is pure Python and CPU-bound (parsing both sides of every changed Pyt
 backfill or a week of a busy upstream goes about as many times faster as there are cores. A small day stays
 in this process: starting workers would cost more than it saves. Workers die with the process that
 started them, and read blobs with the same lazy-fetch setting.
+
+A free analyser (one that costs no model call) explains each commit right after its facts, where they were
+found: in the workers, on every core, instead of afterwards on one.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 from changeradar.config import AreaRule, ImportanceSettings
 from changeradar.git import GitBlobReader, lazy_fetch, lazy_fetch_allowed, let_go_of_inherited_inputs
 from changeradar.lifetime import die_with
-from changeradar.model import Commit, Importance, Signal
+from changeradar.model import AnalysisResult, Commit, Importance, Signal
 from changeradar.score import score_commit
 from changeradar.signals import extract_signals
 from changeradar.signals.context import BlobSource
@@ -27,11 +30,17 @@ CHUNK = 8  # commits sent to a worker at a time
 MAX_WORKERS = 8
 
 
+Explain = Callable[[Commit, tuple[Signal, ...], Importance], AnalysisResult]
+"""A free analyser's analysis of a commit from its facts; passed to workers, so a module-level function
+(or a partial of one) of values they can inherit."""
+
+
 @dataclass(frozen=True, slots=True)
 class CommitFacts:
     signals: tuple[Signal, ...]
     importance: Importance
     failure: str | None = None  # why signals could not be extracted; the commit stays, without them
+    analysis: AnalysisResult | None = None  # made beside the facts when given a free analyser
 
 
 def extract_facts(
@@ -40,8 +49,10 @@ def extract_facts(
     area_rules: Sequence[AreaRule],
     importance: ImportanceSettings,
     advance: Callable[[int], None],
+    explain: Explain | None = None,
 ) -> list[tuple[Commit, CommitFacts]]:
-    """Each commit with its facts, in the order `commits` come.
+    """Each commit with its facts, and with its analysis when `explain` is given, in the order `commits`
+    come.
 
     `commits` may be a stream still being read from git: workers start on the first commits while later
     ones are still arriving.
@@ -51,12 +62,15 @@ def extract_facts(
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if len(first) < PARALLEL_FROM or workers < 2:
         with GitBlobReader(repo_dir) as blobs:
-            return [(c, _advancing(facts_of(c, blobs, area_rules, importance), advance)) for c in first]
+            return [
+                (commit, _advancing(facts_of(commit, blobs, area_rules, importance, explain), advance))
+                for commit in first
+            ]
     from concurrent.futures import ProcessPoolExecutor  # here: a day's report needs no multiprocessing
 
     every = chain(first, commits)
     collected: list[Commit] = []
-    setup = (repo_dir, area_rules, importance, lazy_fetch_allowed(), os.getpid())
+    setup = (repo_dir, area_rules, importance, explain, lazy_fetch_allowed(), os.getpid())
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=setup) as pool:
         facts = pool.map(_worker_facts, _remembering(every, collected), chunksize=CHUNK)
         return [(commit, _advancing(f, advance)) for commit, f in zip(collected, list(facts), strict=True)]
@@ -70,7 +84,11 @@ def _remembering(commits: Iterator[Commit], seen: list[Commit]) -> Iterator[Comm
 
 
 def facts_of(
-    commit: Commit, blobs: BlobSource, area_rules: Sequence[AreaRule], importance: ImportanceSettings
+    commit: Commit,
+    blobs: BlobSource,
+    area_rules: Sequence[AreaRule],
+    importance: ImportanceSettings,
+    explain: Explain | None = None,
 ) -> CommitFacts:
     if commit.missing_objects:  # asking git again would only fail again, or wait on the network
         blobs = _Without(blobs, frozenset(commit.missing_objects))
@@ -79,7 +97,9 @@ def facts_of(
         failure = None
     except Exception as error:  # one commit's unreadable diff must not lose the day
         signals, failure = (), f"signal extraction failed ({type(error).__name__}: {error})"
-    return CommitFacts(signals, score_commit(commit, signals, importance), failure)
+    scored = score_commit(commit, signals, importance)
+    analysis = explain(commit, signals, scored) if explain is not None else None
+    return CommitFacts(signals, scored, failure, analysis)
 
 
 def _advancing(facts: CommitFacts, advance: Callable[[int], None]) -> CommitFacts:
@@ -87,7 +107,7 @@ def _advancing(facts: CommitFacts, advance: Callable[[int], None]) -> CommitFact
     return facts
 
 
-_worker_state: tuple[GitBlobReader, Sequence[AreaRule], ImportanceSettings] | None = None
+_worker_state: tuple[GitBlobReader, Sequence[AreaRule], ImportanceSettings, Explain | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +125,7 @@ def _start_worker(
     repo_dir: Path,
     area_rules: Sequence[AreaRule],
     importance: ImportanceSettings,
+    explain: Explain | None,
     may_fetch: bool,
     parent_pid: int,
 ) -> None:
@@ -116,7 +137,7 @@ def _start_worker(
     # Entered and never exited: the reader lives as long as the worker, and its git process ends when the
     # worker's end closes the pipe.
     blobs = GitBlobReader(repo_dir).__enter__()
-    _worker_state = (blobs, area_rules, importance)
+    _worker_state = (blobs, area_rules, importance, explain)
 
 
 def _worker_facts(commit: Commit) -> CommitFacts:

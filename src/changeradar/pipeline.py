@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from changeradar.analyse import Analyzer, create_analyzer
@@ -24,11 +25,13 @@ from changeradar.model import (
     AnalysisRequest,
     AnalysisResult,
     AnalysisStats,
+    Commit,
     CommitReport,
     DayReport,
     Importance,
     Reason,
     RepoRef,
+    Signal,
     TokenUsage,
     Window,
 )
@@ -89,7 +92,8 @@ def build_report(
                 repo_dir, branch, request.window, include_merges=settings.include_merges, shallow=shallow
             )
             advance = progress(f"{repo.name} facts", None)
-            facts = extract_facts(repo_dir, stream, rules, settings.importance, advance)
+            explain = None if analyzer.costly else partial(_explain, analyzer, repo, request.language)
+            facts = extract_facts(repo_dir, stream, rules, settings.importance, advance, explain)
         facts = newest_first(facts, commit_of=lambda pair: pair[0])
         failures = [
             f"{commit.short_sha}: diff {commit.diff_status.value}: {commit.diff_error}"
@@ -100,7 +104,8 @@ def build_report(
         requests = [
             AnalysisRequest(repo, commit, f.signals, f.importance, request.language) for commit, f in facts
         ]
-        results, stats = _analyse(analyzer, requests, store, repo, request.refresh, progress)
+        made = [f.analysis for _, f in facts]
+        results, stats = _analyse(analyzer, requests, made, store, repo, request.refresh, progress)
         reports = [_commit_report(req, res, settings) for req, res in zip(requests, results, strict=True)]
         failures += [f"{r.commit.short_sha}: {note}" for r in reports for note in r.notes]
         highlights = _overview(analyzer, requests, results, reports, store, request) if reports else []
@@ -127,47 +132,68 @@ def build_report(
     )
 
 
+def _explain(
+    analyzer: Analyzer,
+    repo: RepoRef,
+    language: str,
+    commit: Commit,
+    signals: tuple[Signal, ...],
+    importance: Importance,
+) -> AnalysisResult:
+    """A free analyser's analysis of one commit, made where its facts were found (see `extraction`)."""
+    return analyzer.analyse(
+        [AnalysisRequest(repo, commit, signals, importance, language)], lambda _done: None
+    )[0]
+
+
 def _analyse(
     analyzer: Analyzer,
     requests: Sequence[AnalysisRequest],
+    made: Sequence[AnalysisResult | None],
     store: Store,
     repo: RepoRef,
     refresh: bool,
     progress: ProgressFactory,
 ) -> tuple[list[AnalysisResult], AnalysisStats]:
-    """Cached answers where there are some, the analyser for the rest; results in request order."""
+    """The analyses `made` beside the facts already, cached answers where there are some, the analyser for
+    the rest; results in request order."""
     keys = [analyzer.cache_key(request) for request in requests]
-    results: list[AnalysisResult | None] = [None] * len(requests)
-    cached = 0
+    results = list(made)
+    from_cache: set[int] = set()
     for index, (request, key) in enumerate(zip(requests, keys, strict=True)):
-        entry = None if refresh or key is None else store.get_analysis(repo.name, request.commit.sha, key)
-        if entry is not None:
-            results[index] = replace(entry, cached=analyzer.costly)
-            cached += 1
+        if results[index] is None and not refresh and key is not None:
+            entry = store.get_analysis(repo.name, request.commit.sha, key)
+            if entry is not None:
+                results[index] = replace(entry, cached=analyzer.costly)
+                from_cache.add(index)
 
     missing = [index for index, result in enumerate(results) if result is None]
-    fresh = analyzer.analyse(
-        [requests[index] for index in missing], progress(f"{repo.name} analysis", len(missing))
+    bar = progress if missing else no_progress  # a free analyser's are all made with the facts
+    analysed = analyzer.analyse(
+        [requests[index] for index in missing], bar(f"{repo.name} analysis", len(missing))
     )
-    to_cache = []
-    for index, result in zip(missing, fresh, strict=True):
+    for index, result in zip(missing, analysed, strict=True):
         results[index] = result
-        key = keys[index]
-        if result.cacheable and key is not None:
-            to_cache.append((requests[index].commit.sha, key, result))
+    done = [result for result in results if result is not None]
+    fresh = [result for index, result in enumerate(done) if index not in from_cache]
+    to_cache = [
+        (request.commit.sha, key, result)
+        for index, (request, key, result) in enumerate(zip(requests, keys, done, strict=True))
+        if index not in from_cache and result.cacheable and key is not None
+    ]
     store.put_analyses(repo.name, to_cache)
 
     usage = [result.usage for result in fresh if result.usage is not None]
     if not analyzer.costly:  # a free analyser's cache is invisible: the report must not depend on it
-        return [result for result in results if result is not None], AnalysisStats(by_model=len(requests))
+        return done, AnalysisStats(by_model=len(requests))
     stats = AnalysisStats(
         by_model=sum(1 for result in fresh if result.cacheable and result.usage is not None),
-        from_cache=cached,
+        from_cache=len(from_cache),
         fallback=sum(1 for result in fresh if not result.cacheable),
         prompt_tokens=sum(u.prompt_tokens for u in usage),
         completion_tokens=sum(u.completion_tokens for u in usage),
     )
-    return [result for result in results if result is not None], stats
+    return done, stats
 
 
 def _overview(
