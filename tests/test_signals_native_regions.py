@@ -24,3 +24,19 @@ def test_a_hash_within_a_line_of_code_opens_no_directive() -> None:
 def test_a_kept_block_stays_whole() -> None:
     source = 'PYBIND11_MODULE(m, mod) {\n  mod.def("f", &f);\n}\n'
     assert without_function_bodies(source, ("PYBIND11_MODULE",)) == source
+
+
+def test_a_directive_continued_by_backslashes_holds_its_braces_to_its_last_line() -> None:
+    # The macro's `{` and `}` are the directive's, on the first line as further down; `g`'s body is blanked.
+    source = (
+        "#define FN(T) \\\n  inline bool is##T() { \\\n    return true; \\\n  }\n"
+        "void g() {\n  #define LOCAL(x) \\\n    { x; }\n  h();\n}\n"
+    )
+    expected = "#define FN(T) \\\n  inline bool is##T() { \\\n    return true; \\\n  }\nvoid g() {\n\n\n\n}\n"
+    assert without_function_bodies(source, ()) == expected
+
+
+def test_a_quote_or_slash_that_opens_nothing_is_a_character() -> None:
+    # A digit separator, a lone quote in a directive-free line and a division: the braces still count.
+    source = "int n = 1'000'000 / 2;\nvoid f() {\n  char q = '\\'';\n  int r = n / 3;\n}\nvoid g();\n"
+    assert without_function_bodies(source, ()) == "int n = 1'000'000 / 2;\nvoid f() {\n\n\n}\nvoid g();\n"

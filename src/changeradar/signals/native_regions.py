@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import re
 
-# Every token starts with one of `{}/"'#`, which the lookahead tells the regex engine, so that it skips
-# the text between tokens in one stride. A `#` opens a preprocessor line only after blanks on its line;
-# the loop checks that, as a `^` here would make the engine try every position again.
-_TOKENS = re.compile(
-    r"""(?=[{}/"'\#])(?://[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\#(?:[^\n]*\\\n)*[^\n]*|[{}])""",
+# Everything up to the next brace that counts, in one match: runs of other characters, comments, string and
+# character literals, and preprocessor lines (a `#` first on its line but for blanks, with the lines a
+# trailing backslash continues it on); a quote or a slash that opens none of those is another character.
+# Possessive repeats: the engine keeps no way back through what it skipped, so a long body costs one pass.
+_TO_BRACE = re.compile(
+    r"""(?:[^{}/"'\n]++|//[^\n]*+|/\*.*?\*/|"(?:\\.|[^"\\\n])*+"|'(?:\\.|[^'\\\n])*+'"""
+    r"""|\n[ \t]*+\#(?>(?:[^\n]*\\\n)*[^\n]*)|[\n/"'])*+""",
     re.DOTALL,
 )
+_FIRST_LINE_DIRECTIVE = re.compile(r"[ \t]*+\#(?>(?:[^\n]*\\\n)*[^\n]*)")  # the one no line break precedes
 _BODY_FOLLOWS = (")", "const", "noexcept", "override", "final")  # what a function's header ends with
 _LOOKBEHIND = 200  # characters before a `{` that are read to tell what it opens
 
@@ -33,31 +36,35 @@ def without_function_bodies(text: str, keep: tuple[str, ...]) -> str:
     depth = 0
     body_depth: int | None = None  # the depth inside the body being blanked
     copied_to = 0
-    position = 0
-    while (token := _TOKENS.search(text, position)) is not None:
-        brace = token.group()
-        position = token.end()
-        if brace[0] == "#" and text[text.rfind("\n", 0, token.start()) + 1 : token.start()].strip(" \t"):
-            position = token.start() + 1  # a `#` within a line of code: no directive, read on after it
-            continue
-        if brace == "{":
+    directive = _FIRST_LINE_DIRECTIVE.match(text)
+    position = directive.end() if directive else 0
+    while (position := _to_brace(text, position)) < len(text):
+        if text[position] == "{":
             depth += 1
-            if body_depth is None and _opens_body(text, token.start(), keep):
+            if body_depth is None and _opens_body(text, position, keep):
                 body_depth = depth
-                pieces.append(text[copied_to : token.end()])
-                copied_to = token.end()
-        elif brace == "}":
+                pieces.append(text[copied_to : position + 1])
+                copied_to = position + 1
+        else:
             if body_depth == depth:
-                pieces.append("\n" * text.count("\n", copied_to, token.start()))
-                copied_to = token.start()
+                pieces.append("\n" * text.count("\n", copied_to, position))
+                copied_to = position
                 body_depth = None
             depth -= 1
             if depth < 0:
                 return text
+        position += 1
     if depth != 0:
         return text
     pieces.append(text[copied_to:])
     return "".join(pieces)
+
+
+def _to_brace(text: str, position: int) -> int:
+    """Where the next brace that counts is at or after `position`; the end of `text` when none is."""
+    skipped = _TO_BRACE.match(text, position)
+    assert skipped is not None, "the pattern matches the empty string"
+    return skipped.end()
 
 
 def _opens_body(text: str, brace: int, keep: tuple[str, ...]) -> bool:
