@@ -9,6 +9,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+import pytest
+
 from changeradar import extraction
 from changeradar.analyse.offline import OfflineAnalyzer
 from changeradar.collect import stream_commits
@@ -50,12 +52,17 @@ def explained_where(commit: Commit, signals: tuple[Signal, ...], importance: Imp
     return replace(result, notes=(str(os.getpid()),))
 
 
-def test_workers_explain_each_commit_as_the_analyser_would_afterwards(git_repo: GitRepo, monkeypatch) -> None:
+@pytest.mark.parametrize("counted", [True, False], ids=["listed stream", "stream read ahead"])
+def test_workers_explain_each_commit_as_the_analyser_would_afterwards(
+    git_repo: GitRepo, monkeypatch, counted: bool
+) -> None:
+    """A stream that knows its length starts the workers at once; another is read ahead to tell."""
     for number in range(6):
         module = {f"pkg/step{number}.py": f"def step{number}(x):\n    return x\n"}
         git_repo.commit(f"feat: add step {number}", module, date=f"2026-01-29T10:0{number}:00+00:00")
     start = datetime.fromisoformat("2026-01-29T00:00:00+00:00")
-    commits = stream_commits(git_repo.path, "main", Window(start, start + timedelta(days=1), "2026-01-29"))
+    stream = stream_commits(git_repo.path, "main", Window(start, start + timedelta(days=1), "2026-01-29"))
+    commits = stream if counted else (commit for commit in stream)
     monkeypatch.setattr(extraction, "PARALLEL_FROM", 4)
 
     found = extraction.extract_facts(

@@ -363,7 +363,7 @@ def test_on_a_terminal_the_bars_count_commits_and_the_summary_is_the_last_line(
 
     screen = terminal.getvalue()
     assert code == 0 and err == ""
-    assert re.search(r"acme/widget facts .*15/\?", screen)  # a running count while the total is unknown
+    assert re.search(r"acme/widget facts .*15/15", screen)  # the listing tells the total before any diff
     assert "analysis" not in screen  # the offline analyses are made with the facts: no bar of their own
     summary = "changeradar: acme/widget 2026-01-29: 15 commits (high 4, medium 3, low 8); analysed offline"
     assert screen.endswith(f"{summary}\n")

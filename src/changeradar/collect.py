@@ -22,7 +22,14 @@ from changeradar.git_log_format import DEFAULT_MAX_PATCH_BYTES, LOG_FORMAT, pars
 from changeradar.model import Commit, DiffStatus, Window
 from changeradar.window import git_timestamp
 
-__all__ = ["DEFAULT_MAX_PATCH_BYTES", "ShallowHistory", "collect_commits", "newest_first", "stream_commits"]
+__all__ = [
+    "DEFAULT_MAX_PATCH_BYTES",
+    "CommitStream",
+    "ShallowHistory",
+    "collect_commits",
+    "newest_first",
+    "stream_commits",
+]
 
 T = TypeVar("T")
 
@@ -65,7 +72,7 @@ def stream_commits(
     include_merges: bool = False,
     max_patch_bytes: int = DEFAULT_MAX_PATCH_BYTES,
     shallow: ShallowHistory | None = None,
-) -> Iterator[Commit]:
+) -> CommitStream:
     """The same commits as `collect_commits`, in git's order, each as soon as git has diffed it.
 
     `shallow` is `read_shallow_history(repo_dir)`, read here when not given. Raises BadInput when a commit
@@ -76,8 +83,24 @@ def stream_commits(
     diffed = read_diffs(
         repo_dir, [commit for commit in listed if commit.sha not in boundary], max_patch_bytes
     )
-    for commit in listed:
-        yield _history_cut(commit) if commit.sha in boundary else next(diffed)
+    return CommitStream(listed, diffed, boundary)
+
+
+class CommitStream:
+    """The window's commits in git's order: listed already, so how many there are is known before git has
+    diffed the first (a long window starts its workers at once), and each diffed as iteration reaches it."""
+
+    def __init__(self, listed: list[Commit], diffed: Iterator[Commit], boundary: frozenset[str]) -> None:
+        self._listed = listed
+        self._diffed = diffed
+        self._boundary = boundary
+
+    def __len__(self) -> int:
+        return len(self._listed)
+
+    def __iter__(self) -> Iterator[Commit]:
+        for commit in self._listed:
+            yield _history_cut(commit) if commit.sha in self._boundary else next(self._diffed)
 
 
 def read_shallow_history(repo_dir: Path) -> ShallowHistory:

@@ -12,7 +12,7 @@ found: in the workers, on every core, instead of afterwards on one.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
@@ -55,20 +55,23 @@ def extract_facts(
     come.
 
     `commits` may be a stream still being read from git: workers start on the first commits while later
-    ones are still arriving.
+    ones are still arriving. A stream that knows how many commits it holds (`collect.CommitStream`) tells at
+    once whether workers pay, and they start before git has diffed the first commit; another is read
+    PARALLEL_FROM commits ahead to tell.
     """
-    commits = iter(commits)
-    first = list(islice(commits, PARALLEL_FROM))
+    stream = iter(commits)
+    first = [] if isinstance(commits, Sized) else list(islice(stream, PARALLEL_FROM))
+    count = len(commits) if isinstance(commits, Sized) else len(first)
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if len(first) < PARALLEL_FROM or workers < 2:
+    if count < PARALLEL_FROM or workers < 2:
         with GitBlobReader(repo_dir) as blobs:
             return [
                 (commit, _advancing(facts_of(commit, blobs, area_rules, importance, explain), advance))
-                for commit in first
+                for commit in chain(first, stream)
             ]
     from concurrent.futures import ProcessPoolExecutor  # here: a day's report needs no multiprocessing
 
-    every = chain(first, commits)
+    every = chain(first, stream)
     collected: list[Commit] = []
     setup = (repo_dir, area_rules, importance, explain, lazy_fetch_allowed(), os.getpid())
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=setup) as pool:

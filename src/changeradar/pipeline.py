@@ -91,7 +91,7 @@ def build_report(
             stream = stream_commits(
                 repo_dir, branch, request.window, include_merges=settings.include_merges, shallow=shallow
             )
-            advance = progress(f"{repo.name} facts", None)
+            advance = progress(f"{repo.name} facts", len(stream))
             explain = None if analyzer.costly else partial(_explain, analyzer, repo, request.language)
             facts = extract_facts(repo_dir, stream, rules, settings.importance, advance, explain)
         facts = newest_first(facts, commit_of=lambda pair: pair[0])
