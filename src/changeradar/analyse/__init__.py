@@ -39,7 +39,9 @@ class Analyzer(Protocol):
     name: ClassVar[str]
     costly: ClassVar[bool]
     """True when an analysis costs time or money (a model call): reports then say which came from the cache.
-    False for free, deterministic analysers, whose reports must not change when a re-run hits the cache."""
+    False for free, deterministic analysers, whose reports must not change when a re-run hits the cache;
+    such an analyser explains each commit where its facts are found, in the extraction workers, so it must
+    pickle (a module-level class, with settings that pickle)."""
 
     def cache_key(self, request: AnalysisRequest) -> str | None:
         """Everything that makes this analyser's answer for `request` what it is; None: do not cache."""
