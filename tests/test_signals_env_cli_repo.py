@@ -178,3 +178,36 @@ def test_a_read_rewrapped_by_a_formatter_is_neither_added_nor_removed(git_repo: 
     commit_files(git_repo, "Model config", {"python/sgl/model_config.py": before})
     commit_files(git_repo, "Run ruff format", {"python/sgl/model_config.py": after})
     assert env_signals(git_repo) == [("SGLANG_CONTEXT_CAP", ADDED, "", "python/sgl/model_config.py", 6)]
+
+
+MINISGL_ENV = """\
+    import os
+
+    MINISGL_ENV_PREFIX = "MINISGL_"
+
+
+    def _parse_mem(text):
+        return int(text)
+
+
+    class EnvClassSingleton:
+        SHELL_MAX_TOKENS = EnvInt(2048)
+
+        def __init__(self):
+            for attr_name in dir(self):
+                getattr(self, attr_name)._init(MINISGL_ENV_PREFIX + attr_name)
+
+
+    ENV = EnvClassSingleton()
+    """
+
+
+def test_a_registry_prefix_declared_far_above_the_hunk_is_read_from_the_file(git_repo: GitRepo):
+    commit_files(git_repo, "Env registry", {"python/minisgl/env.py": MINISGL_ENV})
+    added = MINISGL_ENV.replace(
+        "    SHELL_MAX_TOKENS = EnvInt(2048)\n",
+        "    SHELL_MAX_TOKENS = EnvInt(2048)\n    SHELL_TOP_K = EnvInt(-1)\n",
+    )
+    commit_files(git_repo, "Add top-k", {"python/minisgl/env.py": added})
+
+    assert env_signals(git_repo) == [("MINISGL_SHELL_TOP_K", ADDED, "", "python/minisgl/env.py", 12)]

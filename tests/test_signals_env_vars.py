@@ -228,3 +228,42 @@ def test_a_variable_read_deep_in_the_code_is_internal_unless_declared_or_documen
     )
     [signal] = extract(announced, SignalContext())
     assert (signal.name, signal.traits) == ("SEQ_LEN_EXPONENT_BASE", ())
+
+
+MINISGL_ENV = """\
+@@ -48,10 +48,11 @@ def _PARSE_MEM_BYTES(mem: str) -> int:
+ MINISGL_ENV_PREFIX = "MINISGL_"
+ EnvInt = partial(EnvVar[int], fn=int)
+
+
+ class EnvClassSingleton:
+     SHELL_MAX_TOKENS = EnvInt(2048)
+-    SHELL_TOP_K = EnvInt(-1)
++    SHELL_TOP_P = EnvFloat(1.0)
++    MINISGL_DEBUG = EnvBool(False)
++    PREFIX_CACHE = os.environ.get("PREFIX_CACHE_DIR")
+
+     def __init__(self) -> None:
+         for attr_name in dir(self):
+             getattr(self, attr_name)._init(f"{MINISGL_ENV_PREFIX}{attr_name}")
+"""
+
+
+def test_a_registry_that_prefixes_its_entries_at_run_time_names_them_as_users_set_them():
+    # The entries gain the prefix (unless they hold it already); a variable read by name stays as it is.
+    assert env_signals(make_file("python/minisgl/env.py", MINISGL_ENV)) == [
+        ("MINISGL_SHELL_TOP_P", ADDED, "python/minisgl/env.py", 54),
+        ("MINISGL_DEBUG", ADDED, "python/minisgl/env.py", 55),
+        ("PREFIX_CACHE_DIR", ADDED, "python/minisgl/env.py", 56),
+        ("MINISGL_SHELL_TOP_K", REMOVED, "python/minisgl/env.py", 54),
+    ]
+
+
+def test_a_prefix_constant_that_builds_no_name_leaves_the_entries_as_they_are():
+    patch = MINISGL_ENV.replace('f"{MINISGL_ENV_PREFIX}{attr_name}"', "attr_name")
+    assert [name for name, *_ in env_signals(make_file("python/minisgl/env.py", patch))] == [
+        "SHELL_TOP_P",
+        "MINISGL_DEBUG",
+        "PREFIX_CACHE_DIR",
+        "SHELL_TOP_K",
+    ]

@@ -4,7 +4,8 @@ Only the product's own interface counts: documentation that lists variables, tes
 not, nor test, CI, benchmark and dev scripts, nor a shell script's own variables (those it assigns), nor
 the system's (`PATH`, `HOME`, `CC`, `BASH_SOURCE`, …), a distributed runtime's (`LOCAL_RANK`,
 `CUDA_VISIBLE_DEVICES`, …) or BuildKit's (`TARGETARCH`, …) wherever they are read. A variable is added
-when a changed line of a file names it only on the new side, removed when only on the old side.
+when a changed line of a file names it only on the new side, removed when only on the old side. A
+registry's entry is named as users set it: with the prefix the registry puts before it at run time.
 
 A variable read deep inside the code (not in a settings module, an entry point, a clap option, an image
 or a launcher script) and named neither by the commit's message nor by the docs it changes is a tuning
@@ -44,14 +45,20 @@ def _any_of(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
+# Registries: SGLANG_FOO = EnvBool(False), SGLANG_BAR: EnvInt = EnvInt(…), a line's statement; an entry
+# has its default, the registry made without one (`ENV = EnvClassSingleton()`) is no variable.
+_REGISTRY_ENTRY = r"\s*({name})\s*(?::[^=]+)?=\s*Env[A-Z]\w*\((?!\s*\))"
 _PYTHON = _any_of(
     # os.environ["X"], os.environ.get("X"), environ.setdefault("X", …), os.environ.pop("X")
     rf"""\benviron(?:\.(?:get|setdefault|pop))?\s*[\[(]\s*["']({_ANY_NAME})["']""",
     rf"""["']({_ANY_NAME})["']\s+(?:not\s+)?in\s+(?:os\.)?environ\b""",
     rf"""\bgetenv\s*\(\s*["']({_ANY_NAME})["']""",
-    # Registries: SGLANG_FOO = EnvBool(False), SGLANG_BAR: EnvInt = EnvInt(…); an entry has its default,
-    # the registry made without one (`ENV = EnvClassSingleton()`) is no variable
-    rf"^\s*({_UPPER_NAME})\s*(?::[^=]+)?=\s*Env[A-Z]\w*\((?!\s*\))",
+    "^" + _REGISTRY_ENTRY.format(name=_UPPER_NAME),
+)
+# A registry that names its entries at run time, a prefix before the attribute's name: a module constant
+# such as `MINISGL_ENV_PREFIX = "MINISGL_"`, used as `f"{MINISGL_ENV_PREFIX}{attr_name}"` or `PREFIX + name`.
+_REGISTRY_PREFIX = re.compile(
+    r"""^(\w*ENV\w*PREFIX\w*)\s*(?::\s*\w+\s*)?=\s*["']([A-Z][A-Z0-9]*_)["']""", re.MULTILINE
 )
 # Helpers named for env as a word, called with an UPPER_SNAKE literal: get_bool_env_var("X"),
 # env_with_choices("X", …), readEnv("X"); but not the registry's own types (EnvBool("OFF")).
@@ -150,6 +157,9 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
             old, new = tree_sides(file, context.blobs)
         elif (reader := _reader_for(file.path)) is not None and reader.may_find(file.patch):
             old, new = _named_on_one_side_only(file, context.blobs, *read_sides(file, reader))
+            if reader is _PYTHON_READER and _REGISTRY_CHANGE.search(file.patch):
+                old = _as_users_set_them(old, file, Side.OLD, context.blobs)
+                new = _as_users_set_them(new, file, Side.NEW, context.blobs)
         else:
             continue
         old, new = _product_variables(old), _product_variables(new)
@@ -250,6 +260,38 @@ def _matching(pattern: re.Pattern[str]) -> Callable[[str], Iterator[str]]:
     return lambda text: (match[match.lastindex or 0] for match in pattern.finditer(text))
 
 
+def _as_users_set_them(
+    found: list[Found], file: FileChange, side: Side, blobs: BlobSource | None
+) -> list[Found]:
+    """A prefixing registry's entries with the prefix it puts before them at run time (see
+    `_REGISTRY_PREFIX`): `SHELL_TOP_K = EnvInt(-1)` is `MINISGL_SHELL_TOP_K` to its users. The side's
+    content is read for the prefix (it is seldom in the hunks), else the hunks themselves."""
+    text = side_text(file, side, blobs)
+    if text is None:
+        text = "\n".join(line.text for run in hunk_runs(file, side) for line in run)
+    prefix = _registry_prefix(text)
+    if prefix is None:
+        return found
+    return [
+        replace(item, key=prefix + item.name, name=prefix + item.name)
+        if not item.name.startswith(prefix)
+        and re.search("^" + _REGISTRY_ENTRY.format(name=re.escape(item.name)), text, re.MULTILINE)
+        else item
+        for item in found
+    ]
+
+
+def _registry_prefix(text: str) -> str | None:
+    """The prefix a module's constant holds, when the module puts it before a name (`f"{PREFIX}{name}"`,
+    `PREFIX + name`): a constant only declared is no evidence of how the names are made."""
+    declared = _REGISTRY_PREFIX.search(text)
+    if declared is None:
+        return None
+    constant = re.escape(declared[1])
+    used = re.search(rf"\{{{constant}\}}|\b{constant}\s*\+", text)
+    return declared[2] if used else None
+
+
 def _python_names(text: str) -> Iterator[str]:
     yield from _matching(_PYTHON)(text)
     for call in _CALL_WITH_UPPER_NAME.finditer(text):
@@ -344,5 +386,7 @@ def _as_options(found: list[Found]) -> list[Found]:
 _SHELL_EXTENSIONS = ("sh", "bash", "zsh")  # read by `_shell_sides`, which needs whole scripts
 _TREE_SIDES = {"go": _go_sides, "rs": _rust_sides}
 _RUST_CALLS = _line_reader(("env",), _matching(_RUST))
-_READERS_BY_EXTENSION = {"py": _line_reader(("env", "Env"), _python_names)}
+_PYTHON_READER = _line_reader(("env", "Env"), _python_names)
+_REGISTRY_CHANGE = re.compile("^[-+]" + _REGISTRY_ENTRY.format(name=_UPPER_NAME), re.MULTILINE)
+_READERS_BY_EXTENSION = {"py": _PYTHON_READER}
 _DOCKERFILE = RunReader(("ENV", "ARG", "env", "arg"), _read_dockerfile)
