@@ -1,12 +1,15 @@
 """What a user waits for: `changeradar report` as a cold process, against `git log -p` on the same range.
 
     python benchmarks/offline.py /path/to/repo --since 2025-01-01 --until 2026-01-01 [--runs 3]
+        [--other-build /path/to/older/venv/bin/changeradar]
 
 Each run of changeradar is the installed command in a fresh process (interpreter start, imports, collect →
 signals → score → offline analysis → verify → Markdown + JSON written to disk) with an empty cache folder.
 The baseline is `git log -p --numstat --no-merges` over the same window (we drop merges too), run in the
 same process tree, alternating with ours so that a busy machine slows both alike. Prints the best and the
-median of the runs for both, their ratios, and the command's peak resident memory.
+median of the runs for both, their ratios, and the command's peak resident memory. `--other-build` times
+another installation of changeradar (an older commit installed in its own venv) in the same rounds, so
+that a change is judged against the code before it on the same machine at the same moments.
 
 The command runs as an installed package does: with its bytecode compiled. `pip install` compiles it; an
 editable install compiles it on first use, unless PYTHONDONTWRITEBYTECODE forbids that (some machines set
@@ -36,6 +39,7 @@ def main() -> None:
     parser.add_argument("--until", required=True, help="day after the last, YYYY-MM-DD (UTC)")
     parser.add_argument("--branch")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--other-build", help="another changeradar executable, timed in the same rounds")
     args = parser.parse_args()
 
     git_seconds: list[float] = []
@@ -43,22 +47,28 @@ def main() -> None:
     git_cpu: list[float] = []
     ours_cpu: list[float] = []
     peaks: list[float] = []
-    _time_changeradar(args)  # compiles the bytecode an installed package ships with; not timed
+    other_seconds: list[float] = []
+    ours = changeradar_executable()
+    for executable in filter(None, (ours, args.other_build)):
+        _time_changeradar(args, executable)  # compiles the bytecode an installed package ships with
     for _ in range(args.runs):
         seconds, cpu, _ = _time(_git_log_command(args))
         git_seconds.append(seconds)
         git_cpu.append(cpu)
-        seconds, cpu, peak_mib = _time_changeradar(args)
+        seconds, cpu, peak_mib = _time_changeradar(args, ours)
         ours_seconds.append(seconds)
         ours_cpu.append(cpu)
         peaks.append(peak_mib)
+        if args.other_build:
+            other_seconds.append(_time_changeradar(args, args.other_build)[0])
 
-    best_git, best_ours = min(git_seconds), min(ours_seconds)
-    median_git, median = statistics.median(git_seconds), statistics.median(ours_seconds)
     print(f"repository           {args.repo}  {args.since} … {args.until} (UTC)  ({_count(args)} commits)")
-    print(f"git log -p --numstat  best {best_git:.3f} s  median {median_git:.3f} s  {_figures(git_seconds)}")
-    print(f"changeradar report    best {best_ours:.3f} s  median {median:.3f} s  {_figures(ours_seconds)}")
-    print(f"ratio                 best {best_ours / best_git:.2f} ×  median {median / median_git:.2f} ×")
+    print(f"git log -p --numstat  {_times(git_seconds)}")
+    print(f"changeradar report    {_times(ours_seconds)}")
+    print(f"ratio                 {_ratios(ours_seconds, git_seconds)}")
+    if other_seconds:
+        print(f"other build           {_times(other_seconds)}")
+        print(f"its ratio             {_ratios(other_seconds, git_seconds)}")
     cpu_git, cpu_ours = statistics.median(git_cpu), statistics.median(ours_cpu)
     cpu_ratio = cpu_ours / cpu_git
     print(f"CPU (user+sys)        git {cpu_git:.2f} s  ours {cpu_ours:.2f} s  median ratio {cpu_ratio:.2f} ×")
@@ -78,8 +88,7 @@ def _count(args: argparse.Namespace) -> int:
     return int(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
 
 
-def _time_changeradar(args: argparse.Namespace) -> tuple[float, float, float]:
-    executable = changeradar_executable()
+def _time_changeradar(args: argparse.Namespace, executable: str) -> tuple[float, float, float]:
     with tempfile.TemporaryDirectory() as scratch:
         command = [executable, "report", str(args.repo), "--since", args.since, "--until", args.until]
         command += ["--tz", "UTC", "--lang", "en", "--format", "md,json", "--out", f"{scratch}/out"]
@@ -105,8 +114,14 @@ def _time(command: list[str]) -> tuple[float, float, float]:
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def _figures(values: list[float]) -> str:
-    return "runs " + " ".join(f"{value:.3f}" for value in values)
+def _times(seconds: list[float]) -> str:
+    runs = " ".join(f"{value:.3f}" for value in seconds)
+    return f"best {min(seconds):.3f} s  median {statistics.median(seconds):.3f} s  runs {runs}"
+
+
+def _ratios(seconds: list[float], git_seconds: list[float]) -> str:
+    best = min(seconds) / min(git_seconds)
+    return f"best {best:.2f} ×  median {statistics.median(seconds) / statistics.median(git_seconds):.2f} ×"
 
 
 if __name__ == "__main__":
