@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,6 +111,29 @@ def test_markdown_goes_to_standard_output_with_out_dash(
     assert out.startswith("# Daily Update Report (2026-01-29)\n")
     assert "> 15 commits | " in out
     assert not (tmp_path / "reports").exists()
+
+
+def test_run_as_a_program_it_flushes_every_byte_before_it_ends_and_keeps_its_exit_code(
+    fixture_day_repo: Path, tmp_path: Path
+) -> None:
+    # As a program, the command ends its process without the interpreter's teardown: the report it
+    # prints and the one it writes must still be whole, and its exit codes those of the command.
+    def program(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "changeradar", "report", str(fixture_day_repo), *args]
+        return subprocess.run(command, capture_output=True, text=True, encoding="utf-8", check=False)
+
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    printed = program("--date", "2026-01-29", "--out", "-", *cache)
+    written = program("--date", "2026-01-29", "--out", str(tmp_path / "out"), *cache)
+    refused = program("--date", "2026-13-29", *cache)
+
+    golden = (GOLDEN / "fixture_day.zh.md").read_text(encoding="utf-8")
+    assert (printed.returncode, printed.stdout) == (0, golden)
+    assert printed.stderr.endswith("15 commits (high 4, medium 3, low 8); analysed offline\n")
+    assert written.returncode == 0
+    assert (tmp_path / "out" / DAY_FOLDER / "2026-01-29.md").read_text(encoding="utf-8") == golden
+    assert refused.returncode == 2
+    assert refused.stderr.count("\n") == 1 and "2026-13-29" in refused.stderr
 
 
 def test_an_empty_day_is_a_short_valid_report(fixture_day_repo: Path, tmp_path: Path, capsys) -> None:
