@@ -424,10 +424,13 @@ def test_an_output_that_redelivers_delivers_every_time_and_is_still_recorded(tmp
     assert recorded == ("message-1",)
 
 
-def test_the_content_hash_ignores_the_order_of_parts() -> None:
+def test_the_content_hash_changes_with_any_part_but_not_with_their_order() -> None:
     assert content_hash({"md": "a", "json": "b"}) == content_hash({"json": "b", "md": "a"})
     assert content_hash({"md": "a"}) != content_hash({"md": "b"})
     assert content_hash({"md": "a"}).startswith("sha256:")
+    assert content_hash({"a": "bc"}) != content_hash({"ab": "c"})  # a part's text never runs into the next
+    assert content_hash({"md": "a", "json": "b"}) != content_hash({"md": "b", "json": "a"})
+    assert content_hash({"md": "\udcff"}) != content_hash({"md": "\udcfe"})  # a lone surrogate, undecoded
 
 
 def test_outputs_are_created_from_their_tables(tmp_path: Path) -> None:

@@ -15,9 +15,8 @@ Types are found by an entry point's address: the built-in ones by a fixed one, t
 from __future__ import annotations
 
 import hashlib
-import json
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint
 from pathlib import Path
@@ -43,7 +42,6 @@ _BUILTIN = {
     "stdout": "changeradar.outputs.stdout:StdoutOutput",
 }
 _LOADED: dict[str, type[Output]] = {}
-_HASHED_PIECE = 1 << 20  # characters of a rendered text escaped and hashed at a time
 _OUTPUT_ATTRIBUTES = ("name", "settings_model", "redelivers", "checks", "render", "deliver")
 
 
@@ -154,24 +152,14 @@ def deliver_report(
 
 
 def content_hash(rendered: Rendered) -> str:
-    """The content's identity, whatever order its parts come in: `sha256:` and the hex digest."""
+    """The content's identity, whatever order its parts come in: `sha256:` and the hex digest of each part's
+    format and digest, in the formats' order. Each text is hashed as it is encoded: a year's JSON report is
+    tens of megabytes, and escaping it into one canonical document first took longer than hashing it."""
     digest = hashlib.sha256()
-    for part in _canonical_parts(rendered):
-        digest.update(part.encode("utf-8"))
+    for file_format, text in sorted(rendered.items()):
+        part = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        digest.update(f"{file_format}\0{part}\n".encode("utf-8", "surrogatepass"))
     return "sha256:" + digest.hexdigest()
-
-
-def _canonical_parts(rendered: Rendered) -> Iterator[str]:
-    """`{"format":"text",…}` — the parts as compact JSON, sorted by format — in pieces of a bounded size:
-    a year's JSON report is tens of megabytes, and a copy of it escaped whole would be several more.
-    JSON escapes character by character, so escaping a text piecewise gives the text escaped whole."""
-    yield "{"
-    for index, (file_format, text) in enumerate(sorted(rendered.items())):
-        yield ("," if index else "") + json.dumps(file_format, ensure_ascii=False) + ':"'
-        for start in range(0, len(text), _HASHED_PIECE):
-            yield json.dumps(text[start : start + _HASHED_PIECE], ensure_ascii=False)[1:-1]
-        yield '"'
-    yield "}"
 
 
 def window_key(window: Window) -> str:
