@@ -1,5 +1,6 @@
 import pytest
 
+from changeradar.collect import collect_commits
 from changeradar.file_kinds import (
     file_kind,
     generated_kind,
@@ -8,10 +9,14 @@ from changeradar.file_kinds import (
     is_doc_path,
     is_test_path,
 )
+from changeradar.git import GitBlobReader
 from changeradar.model import FileStatus, SignalAction, SignalKind
-from changeradar.signals import SignalContext
+from changeradar.signals import BlobSource, SignalContext
 from changeradar.signals.files import extract, file_generated_kind
+from changeradar.window import day_window
 from diffs import make_commit, make_file
+from gitrepo import GitRepo
+from signal_repo import NoBlobs, commit_files
 
 NEW_MODULE = """
     new file mode 100644
@@ -107,6 +112,57 @@ def test_generated_files_are_flagged_and_are_not_new_modules():
 
 def test_a_banner_counts_only_in_the_first_lines_of_the_file():
     assert file_generated_kind(make_file("python/sglang/srt/managers/scheduler.py", LATE_BANNER)) is None
+
+
+def _manifest(chart_label: str, replicas: int) -> str:
+    """A Deployment with Helm's labels, its `replicas` far below them: an edit of it shows no label."""
+    padding = "".join(f"        - --flag-{number}=value\n" for number in range(20))
+    return (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n"
+        f"    app.kubernetes.io/managed-by: Helm\n    helm.sh/chart: {chart_label}\n  name: istiod\nspec:\n"
+        f"  template:\n    spec:\n      containers:\n      - args:\n{padding}  replicas: {replicas}\n"
+    )
+
+
+RENDERED = "deploy/components/istio-control-plane/deployment.yaml"
+TEMPLATE = "charts/scheduler/templates/deployment.yaml"
+PLAIN = "deploy/components/vllm-decode/deployment.yaml"
+
+
+def generated_in_last_commit(repo: GitRepo, blobs: BlobSource | None = None) -> list[tuple[str, str]]:
+    commit = collect_commits(repo.path, "main", day_window("2026-01-29", "Asia/Shanghai"))[0]
+    with GitBlobReader(repo.path) as reader:
+        signals = extract(commit, SignalContext(blobs=blobs or reader))
+        return [(s.name, s.detail) for s in signals if s.kind is SignalKind.GENERATED]
+
+
+def test_a_manifest_helm_rendered_is_generated_whether_or_not_the_patch_shows_its_label(
+    git_repo: GitRepo,
+) -> None:
+    # Helm writes the chart's name and version into what it renders; a chart's own template has a
+    # template there. Upgrading a vendored chart's output changes the label; a later edit may not show it.
+    commit_files(
+        git_repo,
+        "render istio 1.28.1",
+        {
+            RENDERED: _manifest("istiod-1.28.1", 1),
+            TEMPLATE: _manifest('{{ include "scheduler.chart" . }}', 1),
+            PLAIN: _manifest("", 1).replace("    helm.sh/chart: \n", ""),
+        },
+    )
+    commit_files(git_repo, "render istio 1.29.2", {RENDERED: _manifest('"istiod-1.29.2"', 1)})
+    assert generated_in_last_commit(git_repo, NoBlobs()) == [(RENDERED, "generated")]  # the patch says it
+
+    commit_files(
+        git_repo,
+        "two replicas each",
+        {
+            path: git_repo.path.joinpath(path).read_text().replace("replicas: 1", "replicas: 2")
+            for path in (RENDERED, TEMPLATE, PLAIN)
+        },
+    )
+    assert generated_in_last_commit(git_repo, NoBlobs()) == []  # no label in sight, and no file to read
+    assert generated_in_last_commit(git_repo) == [(RENDERED, "generated")]
 
 
 def test_source_files_added_or_deleted_are_modules_renames_are_not():

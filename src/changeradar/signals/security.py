@@ -193,7 +193,7 @@ _COMMENT = re.compile(r"(?:^|\s)(?:#|//).*$")
 
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     for file in commit.files:
-        if file.binary or file_generated_kind(file) is not None:
+        if file.binary or file_generated_kind(file, context.blobs) is not None:
             continue
         # Rules whose needles the patch lacks cannot fire: one fast scan of the whole patch per rule spares
         # most files and lines any regex.
