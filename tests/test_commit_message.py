@@ -36,6 +36,21 @@ def test_only_whole_sentences_are_quoted() -> None:
     assert author_statement("word " * (MAX_QUOTE_CHARS // 4)) is None  # one sentence too long to quote
 
 
+def test_a_stop_after_an_abbreviation_or_inside_brackets_ends_no_sentence() -> None:
+    body = """`Remote` derived `Default`, so `http_timeout` was `Duration::ZERO` unless
+the field went through serde. Any configuration file without a
+`[remote.*]` table (e.g. the default configuration) therefore ended up
+with a zero timeout. Requests failed (see the log. It said so) at once."""
+    assert author_statement(body) == (
+        "`Remote` derived `Default`, so `http_timeout` was `Duration::ZERO` unless the field went through "
+        "serde. Any configuration file without a `[remote.*]` table (e.g. the default configuration) "
+        "therefore ended up with a zero timeout. Requests failed (see the log. It said so) at once."
+    )
+    assert author_statement("Options, i.e. flags, are read twice. " + "More words here. " * 30) == (
+        "Options, i.e. flags, are read twice. " + " ".join(["More words here."] * 15)
+    )
+
+
 def test_chinese_sentences_are_kept_whole() -> None:
     body = "修复 NPU 上 GPTQ 权重加载的问题。新增 4-bit 打包路径。"
     assert author_statement(body) == body

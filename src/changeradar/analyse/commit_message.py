@@ -10,6 +10,7 @@ author said so, without inventing it and without quoting the template.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 MAX_QUOTE_CHARS = 300
 _MIN_WORDS = 4
@@ -32,6 +33,8 @@ _UNDERLINE = re.compile(r"^\s*(?:-{3,}|={3,})\s*$")  # under a Markdown heading,
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _SUBJECT_PR_NUMBER = re.compile(r"\s*\(#\d+\)\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
+# A stop that ends an abbreviation ends no sentence: "(e.g. the default configuration) therefore …".
+_ABBREVIATION_END = re.compile(r"(?:^|[\s(\[])(?:e\.g|i\.e|etc|vs|cf|approx|incl|esp|resp|a\.k\.a)\.$", re.I)
 
 
 def author_statement(body: str, title: str = "") -> str | None:
@@ -77,12 +80,25 @@ def _normalised(line: str) -> str:
 
 def _whole_sentences(text: str) -> str | None:
     quoted = ""
-    for sentence in filter(None, (part.strip() for part in _SENTENCE_END.split(text))):
+    for sentence in filter(None, _sentences(text)):
         candidate = f"{quoted} {sentence}".strip() if quoted and not _is_wide(sentence) else quoted + sentence
         if len(candidate) > MAX_QUOTE_CHARS:
             break
         quoted = candidate
     return quoted or None
+
+
+def _sentences(text: str) -> Iterator[str]:
+    """The text's sentences. A stop after an abbreviation, or inside brackets still open, ends none: a
+    quote cut there would read as cut mid-sentence."""
+    start = 0
+    for boundary in _SENTENCE_END.finditer(text):
+        sentence = text[start : boundary.start()]
+        if _ABBREVIATION_END.search(sentence) or sentence.count("(") > sentence.count(")"):
+            continue
+        yield sentence.strip()
+        start = boundary.end()
+    yield text[start:].strip()
 
 
 def _is_wide(text: str) -> bool:
