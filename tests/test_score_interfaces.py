@@ -6,6 +6,7 @@ from changeradar.config import ImportanceSettings
 from changeradar.model import Level, Reason, Signal, SignalAction, SignalKind
 from changeradar.render.view import describe_reason
 from changeradar.score import score_commit
+from changeradar.signals.interfaces import Interface, interface_of
 from diffs import make_commit, make_file
 
 DEFAULTS = ImportanceSettings()
@@ -76,3 +77,15 @@ def test_a_spec_published_under_docs_is_the_interface_it_describes() -> None:
     )
     assert importance.level is Level.MEDIUM
     assert "schema_added" in [reason.rule for reason in importance.reasons]
+
+
+def test_an_interface_fact_reads_its_versions_then_its_change_in_one_bracket() -> None:
+    changed = api("X.spec.size", SignalAction.CHANGED, "crd field (v1, v1beta1): integer → string", CRD)
+    assert interface_of(changed) == (Interface.CRD_FIELD, "v1, v1beta1: integer → string")
+    assert interface_of(api("X.spec.size", SignalAction.ADDED, "crd field (v1)", CRD)) == (
+        Interface.CRD_FIELD,
+        "v1",
+    )
+    rule = api("pods", SignalAction.ADDED, "rbac rule: ClusterRole get, list", "chart/templates/rbac.yaml")
+    assert interface_of(rule) == (Interface.RBAC_RULE, "ClusterRole get, list")
+    assert interface_of(api("pkg.Run", SignalAction.ADDED, "function", "pkg/run.go")) is None

@@ -124,6 +124,33 @@ def test_crd_fields_added_removed_and_changed_with_their_paths_and_lines(git_rep
     ]
 
 
+def test_a_field_changed_alike_in_several_versions_is_one_fact_naming_them(git_repo: GitRepo) -> None:
+    v1 = CRD_BEFORE[CRD_BEFORE.index("  - additionalPrinterColumns:") :]
+    v1beta1 = v1.replace("    name: v1\n", "    name: v1beta1\n").replace("storage: true", "storage: false")
+    before = CRD_BEFORE + v1beta1
+    # subGroupSize comes to both versions; startupPolicy's default changes in v1beta1 only.
+    after = CRD_BEFORE + v1beta1.replace("default: LeaderCreated", "default: LeaderReady")
+    after = after.replace(
+        RESTART_POLICY,
+        RESTART_POLICY + "                  subGroupSize:\n                    type: integer\n",
+    )
+    found = facts(git_repo, {CRD_PATH: before}, {CRD_PATH: after})
+    assert [(action, name, detail, where) for _, action, name, detail, where in found] == [
+        (
+            ADDED,
+            "LeaderWorkerSet.spec.leaderWorkerTemplate.subGroupSize",
+            "crd field (v1, v1beta1)",
+            f"{CRD_PATH}:33",
+        ),
+        (
+            CHANGED,
+            "LeaderWorkerSet.spec.startupPolicy",
+            "crd field (v1beta1): string, default LeaderCreated → string, default LeaderReady",
+            f"{CRD_PATH}:72",
+        ),
+    ]
+
+
 def test_a_crd_version_no_longer_served_and_a_field_made_required(git_repo: GitRepo) -> None:
     after = CRD_BEFORE.replace("    served: true\n", "    served: false\n").replace(
         "                required:\n                - size\n",

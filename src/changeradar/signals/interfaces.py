@@ -60,7 +60,10 @@ def interface_of(signal: Signal) -> tuple[Interface, str] | None:
     if interface is None:
         return None
     rest = signal.detail[len(interface) :].strip(" :")
-    return interface, rest[1:-1] if rest.startswith("(") and rest.endswith(")") else rest
+    if rest.startswith("("):  # "(v1)" → "v1"; "(v1, v1beta1): a → b" → "v1, v1beta1: a → b"
+        inside, closed, after = rest[1:].partition(")")
+        rest = inside + after if closed else rest
+    return interface, rest
 
 
 def is_breaking(signal: Signal) -> bool:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Iterator
-from functools import partial
+from dataclasses import replace
 from typing import NamedTuple
 
-from changeradar.model import FileChange, Signal, SignalKind
+from changeradar.model import FileChange, Signal, SignalAction, SignalKind
 from changeradar.signals.dependencies import Found, compare_found
 from changeradar.signals.interfaces import Interface
 from changeradar.signals.json_schema import SchemaField, outermost, schema_fields
@@ -60,31 +60,34 @@ def compare(file: FileChange, old: list[Node], new: list[Node]) -> Iterator[Sign
     new_fields = {key: fields for definition in after for key, fields in definition.fields.items()}
     kinds = {key: definition.kind for definition in after for key in definition.fields}
     # Fields only of versions on both sides: a version that comes or goes is one fact, above.
+    versions_of: dict[tuple[str, SignalAction, str], list[str]] = {}
+    first: dict[tuple[str, SignalAction, str], Signal] = {}
     for key in sorted(new_fields.keys() & old_fields.keys()):
-        version = key[-1]
         kind = kinds[key]
         old_side, new_side = outermost(old_fields[key], new_fields[key])
-        yield from compare_found(
+        for signal in compare_found(
             SignalKind.API,
             file,
             [_field_fact(field, kind, key) for field in old_side],
             [_field_fact(field, kind, key) for field in new_side],
-            partial(_field_change, version),
-        )
+            _field_change,
+        ):
+            same = (signal.name, signal.action, signal.detail)
+            versions_of.setdefault(same, []).append(key[1])
+            first.setdefault(same, signal)
+    # One fact per field and change, naming every version it holds in: a field added to the three served
+    # versions of a CRD reads as one line, `(v1, v1alpha3, v1beta1)`, not three.
+    for same, signal in first.items():
+        versions = ", ".join(dict.fromkeys(versions_of[same]))
+        yield replace(signal, detail=f"{FIELD} ({versions}){signal.detail[len(FIELD) :]}")
 
 
-def _field_change(version: str, old: str, new: str) -> str:
-    return f"{FIELD} ({version}): {old} → {new}"
+def _field_change(old: str, new: str) -> str:
+    return f"{FIELD}: {old} → {new}"
 
 
 def _field_fact(field: SchemaField, kind: str, key: tuple[str, str]) -> Found:
-    return Found(
-        ("field", *key, field.path),
-        f"{kind}.{field.path}",
-        field.line,
-        f"{FIELD} ({key[1]})",
-        field.description,
-    )
+    return Found(("field", *key, field.path), f"{kind}.{field.path}", field.line, FIELD, field.description)
 
 
 class _Definition(NamedTuple):
