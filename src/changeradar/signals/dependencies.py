@@ -365,8 +365,17 @@ def _python_requirement(
     extras = re.sub(r"\s+", "", match["extras"] or "").lower()
     version = re.sub(r"\s+", "", match["version"] or "")
     marker = "; " + " ".join(match["marker"][1:].split()) if match["marker"] else ""
-    spec = extras + version + marker
-    return Found((name, extras), name, line.number, detail=spec, value=spec, traits=traits)
+    # A marker (`; python_version >= "3.9" and platform_machine == "x86_64"`) can change what is installed,
+    # so it is part of the value compared, but it is no part of what a requirement added or removed is
+    # called: thirteen CUDA wheels removed read as their names and versions.
+    return Found(
+        (name, extras),
+        name,
+        line.number,
+        detail=extras + version,
+        value=extras + version + marker,
+        traits=traits,
+    )
 
 
 def _quoted_requirements(line: SideLine, trusted: bool, traits: tuple[str, ...] = ()) -> Iterator[Found]:
