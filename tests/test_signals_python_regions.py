@@ -155,3 +155,40 @@ def test_the_binding_statements_bind_the_same_names_as_the_whole_module() -> Non
     assert "class Config" not in binding and "def serve" not in binding and "helper_1" not in binding
     assert bound_by_other_statements(binding) == bound_by_other_statements(source)
     assert bound_by_other_statements(binding) == {"Engine", "Chooser", "fast", "__all__", "VERSION"}
+
+
+def test_statements_are_found_from_the_first_line_on_and_only_where_a_line_can_open_one() -> None:
+    # The first line has no line break before it; `elsewhere` is no `else:`; a `#` or `)` at column 0
+    # opens nothing; a decorated class is a class; lines end in "\r\n" here.
+    old = module(
+        """
+        def first(a):
+            return a
+        elsewhere = 1
+        # a comment at column 0
+        @decorate(
+            "a class below"
+        )
+        class Registry:
+            def add(self, item):
+                return item
+        x = (
+            1
+        )
+        async	def fetch(url):
+            return url
+        """
+    ).replace("\n", "\r\n")
+    new = old.replace("def first(a):", "def first(a, b=2):").replace("def add(self, item):", "def add(self):")
+    changed = [line_of(old, "def first"), line_of(old, "def add")]
+    old_kept, new_kept = statements_touched(old, new, changed, changed)
+
+    assert names(public_api(new_kept, "m")) == {
+        "m.first": "(a, b=2)",
+        "m.Registry": None,
+        "m.Registry.add": "(self)",
+    }
+    assert names(public_api(old_kept, "m"))["m.Registry.add"] == "(self, item)"
+    assert "fetch" not in new_kept and "elsewhere" not in new_kept
+    bound = bound_by_other_statements(binding_statements(new))
+    assert bound is not None and {"elsewhere", "x"} <= bound and "first" not in bound

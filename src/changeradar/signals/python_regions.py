@@ -6,9 +6,11 @@ members) that a hunk overlaps on either side, matched by name so that a statemen
 on the other, and blanks every other line. The result parses in a fraction of the time, keeps its line
 numbers, and has the same public API for every name it keeps.
 
-Statements are found by indentation. A column-0 line inside a string or brackets can be mistaken for one
-only in code this module cannot split safely anyway: what is kept then fails to parse, and the caller
-parses the whole file instead.
+Statements are found by indentation, by a search of the text for a line break followed by the
+indentation and a character that can start a statement: a module's lines are looked at one by one only
+where a statement starts. A column-0 line inside a string or brackets can be mistaken for one only in code
+this module cannot split safely anyway: what is kept then fails to parse, and the caller parses the whole
+file instead.
 """
 
 from __future__ import annotations
@@ -17,13 +19,20 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import chain
 
-# First characters of a line that cannot open a statement: indentation, comment, closing bracket.
-_NOT_A_START = frozenset(("", " ", "\t", "#", ")", "]", "}"))  # "": the line ends there
-# Clauses that continue the `if`/`try` above them.
-_CONTINUATION = re.compile(r"(?:else|elif|except|finally)\b")
-# What a statement defines, when it can define API: a function, a class, or `__all__`.
-_NAME = re.compile(r"(?:async\s+)?def\s+(\w+)|class\s+(\w+)|(__all__)\b")
+# The line break before a line that can open a statement at an indentation (what follows it is no more
+# indentation, no comment, no closing bracket, and not the line's end), and what the line opens: a clause
+# that continues the `if`/`try` above it, a
+# decorator, or what the statement can define API by (a function, a class, `__all__`). One search of the
+# text finds them, so a module's lines are looked at one by one only where a statement starts.
+_STATEMENT_AT = {
+    indent: re.compile(
+        "\n" + indent + r"(?=[^ \t#)\]}\n])(?:(?P<continues>(?:else|elif|except|finally)\b)|(?P<decorator>@)"
+        r"|(?:async[^\S\n]+)?def[^\S\n]+(?P<function>\w+)|class[^\S\n]+(?P<cls>\w+)|(?P<all>__all__)\b)?"
+    )
+    for indent in ("", "    ")
+}
 _DEFINITION = re.compile(r"\s*(?:async\s+)?def\s")
 _STRINGS = re.compile(r"\"[^\"]*\"|'[^']*'")
 _MEMBER_INDENT = "    "  # classes are read one level deep, at the indentation nearly all code uses
@@ -44,17 +53,33 @@ class _Statement:
         return index < len(changed) and changed[index] < self.end
 
 
+class _Text:
+    """A module's text and its lines, and where each line a statement starts on begins in the text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = text.split("\n")
+        self.offsets: dict[int, int] = {0: 0, len(self.lines): len(text) + 1}  # line number → its start
+
+    def offset(self, number: int, near: int) -> int:
+        """Where line `number` begins, counted on from line `near`, whose start is known."""
+        if number not in self.offsets:
+            self.offsets[number] = self.offsets[near] + sum(len(line) + 1 for line in self.lines[near:number])
+        return self.offsets[number]
+
+
 class _Module:
     """One side's lines and top-level statements; a class's members are read only when asked for (most
     classes of a long module are neither touched nor named by the other side)."""
 
-    def __init__(self, lines: Sequence[str]) -> None:
-        self.lines = lines
+    def __init__(self, module: _Text) -> None:
+        self.text = module
+        self.lines = lines = module.lines
         self.statements = [
             replace(s, is_class=True)
             if lines[s.begin].startswith("class ") or _is_decorated_class(lines, s)
             else s
-            for s in _spans(lines, 0, len(lines), "")
+            for s in _spans(module, 0, len(lines), "", named_only=True)
         ]
         self._members: dict[int, tuple[_Statement, ...]] = {}
 
@@ -64,7 +89,8 @@ class _Module:
             return ()
         if statement.begin not in self._members:
             body = _body_start(self.lines, statement)
-            self._members[statement.begin] = tuple(_spans(self.lines, body, statement.end, _MEMBER_INDENT))
+            self.text.offset(body, statement.begin)
+            self._members[statement.begin] = tuple(_spans(self.text, body, statement.end, _MEMBER_INDENT))
         return self._members[statement.begin]
 
 
@@ -75,10 +101,10 @@ def statements_touched(old: str, new: str, removed: Lines, added: Lines) -> tupl
     Statements that define no function, class or `__all__` (imports, `if` blocks, other assignments) add
     nothing to the API the caller reads, so they are never kept.
     """
-    old_lines, new_lines = old.split("\n"), new.split("\n")
-    if max(len(old_lines), len(new_lines)) < WORTH_IT_LINES:
+    old_text, new_text = _Text(old), _Text(new)
+    if max(len(old_text.lines), len(new_text.lines)) < WORTH_IT_LINES:
         return None
-    old_module, new_module = _Module(old_lines), _Module(new_lines)
+    old_module, new_module = _Module(old_text), _Module(new_text)
     names = _touched_names(old_module, removed) | _touched_names(new_module, added)
     return _kept(old_module, names), _kept(new_module, names)
 
@@ -89,10 +115,10 @@ def binding_statements(source: str) -> str:
     the time. The same caveat as above holds: a mistaken split leaves text that rarely parses, and the
     caller then parses the whole module.
     """
-    lines = source.split("\n")
+    module = _Text(source)
     kept = [
-        "\n".join(lines[statement.begin : statement.end])
-        for statement in _spans(lines, 0, len(lines), "")
+        "\n".join(module.lines[statement.begin : statement.end])
+        for statement in _spans(module, 0, len(module.lines), "")
         if statement.name is None or statement.name == "__all__"
     ]
     return "\n".join(kept)
@@ -118,36 +144,40 @@ def _is_decorated_class(lines: Sequence[str], statement: _Statement) -> bool:
     return False
 
 
-def _spans(lines: Sequence[str], begin: int, end: int, indent: str) -> list[_Statement]:
-    """The statements at exactly `indent` between lines `begin` and `end`; decorators open their def's."""
+def _spans(module: _Text, begin: int, end: int, indent: str, named_only: bool = False) -> list[_Statement]:
+    """The statements at exactly `indent` between lines `begin` and `end` (whose starts `module` knows);
+    decorators open their def's. Where each begins is remembered, so a class's members can be read.
+    `named_only`: only those that define a function, a class or `__all__`, the only ones API is read from.
+    """
+    text, offsets = module.text, module.offsets
+    start, stop = offsets[begin], offsets[end]
+    pattern = _STATEMENT_AT[indent]
     starts: list[int] = []
     names: list[str | None] = []
     decorated = False
-    width = len(indent)
-    # One pass in a comprehension finds the few lines at this indentation; the loop reads only those.
-    if width:
-        candidates = [
-            number
-            for number, line in enumerate(lines[begin:end], begin)
-            if line[width : width + 1] not in _NOT_A_START and line.startswith(indent)
-        ]
-    else:
-        candidates = [
-            number for number, line in enumerate(lines[begin:end], begin) if line[:1] not in _NOT_A_START
-        ]
-    for number in candidates:
-        line = lines[number]
-        if _CONTINUATION.match(line, width):
+    number, counted = begin, start
+    first = pattern.match("\n" + module.lines[0]) if start == 0 else None  # no line break before it
+    matches = chain([first] if first else [], pattern.finditer(text, max(start - 1, 0), stop))
+    for match in matches:
+        if match is not first:
+            line_start = match.start() + 1
+            number += text.count("\n", counted, line_start)
+            counted = line_start
+        if match["continues"]:
             continue
         if not decorated:
             starts.append(number)
             names.append(None)
-        if names[-1] is None and not line.startswith("@", width):
-            named = _NAME.match(line, width)
-            names[-1] = next(filter(None, named.groups()), None) if named else None
-        decorated = line.startswith("@", width)
+            offsets[number] = counted
+        decorated = match["decorator"] is not None
+        if names[-1] is None and not decorated:
+            names[-1] = match["function"] or match["cls"] or match["all"]
     ends = [*starts[1:], end] if starts else []
-    return [_Statement(s, e, n) for s, e, n in zip(starts, ends, names, strict=True)]
+    return [
+        _Statement(s, e, n)
+        for s, e, n in zip(starts, ends, names, strict=True)
+        if n is not None or not named_only
+    ]
 
 
 def _touched_names(module: _Module, changed: Lines) -> set[str]:
@@ -215,7 +245,8 @@ def _signature_end(lines: Sequence[str], statement: _Statement) -> int | None:
         started = started or _DEFINITION.match(line) is not None
         if not started:
             continue  # a decorator
-        code = _STRINGS.sub("", line).split("#")[0]
+        code = _STRINGS.sub("", line) if '"' in line or "'" in line else line
+        code = code.split("#")[0] if "#" in code else code
         depth += code.count("(") + code.count("[") + code.count("{")  # no generator: a line of every
         depth -= code.count(")") + code.count("]") + code.count("}")  # kept signature passes here
         if depth <= 0 and code.rstrip().endswith(":"):
