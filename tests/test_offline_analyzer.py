@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -303,3 +304,31 @@ def test_the_overview_names_breaking_and_security_sensitive_commits() -> None:
         f"Breaking or reverting commits: {subject}.",
         f"Commits with security-sensitive patterns: {subject}.",
     ]
+
+
+def test_the_cache_key_changes_with_every_fact_the_analysis_is_made_from() -> None:
+    analyzer = OfflineAnalyzer(AnalyzerSettings())
+    request = request_for(0, "en")
+    signal = request.signals[0]
+    key = analyzer.cache_key(request)
+    assert key.startswith(f"offline:{VERSION}:en:") and key == analyzer.cache_key(request_for(0, "en"))
+    others = [
+        request_for(0, "zh"),
+        request_for(1, "en"),
+        replace(request, importance=Importance(Level.LOW, 0.0)),
+        replace(request, signals=request.signals[1:]),
+        *(
+            replace(request, signals=(replace(signal, **change), *request.signals[1:]))
+            for change in (
+                {"detail": signal.detail + " "},
+                {"line": (signal.line or 0) + 1},
+                {"traits": (*signal.traits, "bot")},
+                {
+                    "action": SignalAction.REMOVED
+                    if signal.action is SignalAction.ADDED
+                    else SignalAction.ADDED
+                },
+            )
+        ),
+    ]
+    assert len({key, *(analyzer.cache_key(other) for other in others)}) == len(others) + 1

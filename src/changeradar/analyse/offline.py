@@ -60,8 +60,20 @@ class OfflineAnalyzer:
         self.settings = settings
 
     def cache_key(self, request: AnalysisRequest) -> str:
-        facts = repr((request.commit.sha, request.signals, request.importance.level.value))
-        return f"offline:{VERSION}:{request.language}:{hashlib.sha256(facts.encode()).hexdigest()[:16]}"
+        # The facts as plain text, not as their repr: a year holds tens of thousands of signals, and repr
+        # goes through every enum's and dataclass's own Python-level method.
+        facts = "\n".join(
+            [
+                request.commit.sha,
+                request.importance.level,
+                *(
+                    f"{s.kind}\x1f{s.name}\x1f{s.action}\x1f{s.detail}\x1f{s.path}\x1f{s.line}\x1f{s.traits}"
+                    for s in request.signals
+                ),
+            ]
+        )
+        digest = hashlib.sha256(facts.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        return f"offline:{VERSION}:{request.language}:{digest}"
 
     def analyse(
         self, requests: Sequence[AnalysisRequest], progress: ProgressCallback
