@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from itertools import takewhile
 
-from changeradar.file_kinds import generated_kind, is_doc_path, is_source, is_test_path
+from changeradar.file_kinds import file_kind, generated_kind, is_doc_path, is_source, is_test_path
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalAction, SignalKind
 from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.dependencies import Side, side_text
@@ -64,6 +64,8 @@ def _is_rendered_manifest(file: FileChange, blobs: BlobSource | None) -> bool:
         return False
     if "helm.sh/chart" in file.patch:
         return _RENDERED_CHART_LABEL.search(file.patch) is not None
+    if file_kind(file.path) != "core":
+        return False  # a workflow, a test's or a doc's manifest: peripheral already, not worth a read
     side = Side.OLD if file.status is FileStatus.DELETED else Side.NEW
     text = side_text(file, side, blobs) if blobs is not None else None
     return text is not None and "helm.sh/chart" in text and _RENDERED_CHART_LABEL.search(text) is not None
