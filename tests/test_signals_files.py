@@ -209,6 +209,12 @@ def test_source_files_added_or_deleted_are_modules_renames_are_not():
         (".github/workflows/pr-test.yml", False, False, True),
         ("scripts/ci/ci_install_dependency.sh", False, False, True),
         ("scripts/release/bump_version.py", False, False, False),
+        ("flashinfer/moe_ep/kernel_src/moe_bf16_glu/run_mega_tests.sh", True, False, False),
+        ("tests.sh", True, False, False),
+        ("scripts/run-unit-tests.sh", True, False, False),
+        ("docker/latest.sh", False, False, False),
+        ("ci/bash.sh", False, False, True),
+        ("flashinfer/ci/utils.py", False, False, False),  # only the root's ci/ is CI
     ],
 )
 def test_path_classes(path, test, doc, ci):

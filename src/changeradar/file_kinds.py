@@ -81,6 +81,9 @@ TEST_PATTERNS: tuple[str, ...] = (
     "*.test.[jt]s",
     "*.test.[jt]sx",
     "*.spec.[jt]s",
+    "test*.sh",  # a shell script that runs tests (`run_mega_tests.sh`): its variables are its own
+    "*[_-]test.sh",
+    "*[_-]tests.sh",
 )
 DOC_PATTERNS: tuple[str, ...] = (
     "docs/",
@@ -100,6 +103,8 @@ CI_PATTERNS: tuple[str, ...] = (
     ".buildkite/",
     ".circleci/",
     "**/scripts/ci/",
+    "/ci/",  # a repository's own CI scripts at its root (flashinfer's `ci/bash.sh`)
+    "/.ci/",
     ".pre-commit-config.yaml",
     "Jenkinsfile",
     "azure-pipelines.yml",
