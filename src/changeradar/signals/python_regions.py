@@ -23,9 +23,8 @@ from itertools import chain
 
 # The line break before a line that can open a statement at an indentation (what follows it is no more
 # indentation, no comment, no closing bracket, and not the line's end), and what the line opens: a clause
-# that continues the `if`/`try` above it, a
-# decorator, or what the statement can define API by (a function, a class, `__all__`). One search of the
-# text finds them, so a module's lines are looked at one by one only where a statement starts.
+# that continues the `if`/`try` above it, a decorator, or what the statement can define API by (a
+# function, a class, `__all__`). One search of the text finds them all.
 _STATEMENT_AT = {
     indent: re.compile(
         "\n" + indent + r"(?=[^ \t#)\]}\n])(?:(?P<continues>(?:else|elif|except|finally)\b)|(?P<decorator>@)"
@@ -73,7 +72,7 @@ class _Module:
     classes of a long module are neither touched nor named by the other side)."""
 
     def __init__(self, module: _Text) -> None:
-        self.text = module
+        self.source = module
         self.lines = lines = module.lines
         self.statements = [
             replace(s, is_class=True)
@@ -89,8 +88,8 @@ class _Module:
             return ()
         if statement.begin not in self._members:
             body = _body_start(self.lines, statement)
-            self.text.offset(body, statement.begin)
-            self._members[statement.begin] = tuple(_spans(self.text, body, statement.end, _MEMBER_INDENT))
+            self.source.offset(body, near=statement.begin)  # where the search for members starts
+            self._members[statement.begin] = tuple(_spans(self.source, body, statement.end, _MEMBER_INDENT))
         return self._members[statement.begin]
 
 
