@@ -136,6 +136,20 @@ def test_run_as_a_program_it_flushes_every_byte_before_it_ends_and_keeps_its_exi
     assert refused.stderr.count("\n") == 1 and "2026-13-29" in refused.stderr
 
 
+def test_run_as_a_program_its_exit_handlers_still_run() -> None:
+    # What a coverage tool or a plugin registers with `atexit` must not be lost with the teardown.
+    program = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('handler ran', flush=True))\n"
+        "from changeradar.cli import main\n"
+        "sys.argv = ['changeradar', '--version']\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[-1] == "handler ran" and "changeradar, version" in done.stdout
+
+
 def test_an_empty_day_is_a_short_valid_report(fixture_day_repo: Path, tmp_path: Path, capsys) -> None:
     code, out = report_to_stdout(fixture_day_repo, "2026-02-14", tmp_path, capsys)
     assert code == 0

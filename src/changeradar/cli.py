@@ -6,6 +6,7 @@ input, as one line naming the bad value. No traceback reaches the user for any o
 
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
 import os
@@ -91,9 +92,10 @@ def _run(argv: Sequence[str] | None) -> int:
 
 
 def _end_process(code: int) -> NoReturn:
-    """Exit now. Every file the command wrote is closed by then (each is written in a `with`); what is left
-    is the standard streams' buffers, flushed here, and log handlers, which `logging.shutdown` flushes."""
-    logging.shutdown()
+    """Exit now, skipping only the interpreter's teardown of the heap. Every file the command wrote is
+    closed by then (each is written in a `with`); exit handlers still run (logging's flush, a coverage
+    tool's save), and the standard streams are flushed last."""
+    atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
