@@ -3,6 +3,7 @@ other packages through entry points, and deliveries recorded so that a re-run de
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import replace
@@ -431,6 +432,12 @@ def test_the_content_hash_changes_with_any_part_but_not_with_their_order() -> No
     assert content_hash({"a": "bc"}) != content_hash({"ab": "c"})  # a part's text never runs into the next
     assert content_hash({"md": "a", "json": "b"}) != content_hash({"md": "b", "json": "a"})
     assert content_hash({"md": "\udcff"}) != content_hash({"md": "\udcfe"})  # a lone surrogate, undecoded
+    # Hashed a piece at a time, a long text hashes as its whole encoding, whatever falls on a boundary.
+    long_text = "报告\udcff" * 700_000
+    whole = hashlib.sha256(long_text.encode("utf-8", "surrogatepass")).hexdigest()
+    assert (
+        content_hash({"md": long_text}) == "sha256:" + hashlib.sha256(f"md\0{whole}\n".encode()).hexdigest()
+    )
 
 
 def test_outputs_are_created_from_their_tables(tmp_path: Path) -> None:

@@ -43,6 +43,7 @@ _BUILTIN = {
 }
 _LOADED: dict[str, type[Output]] = {}
 _OUTPUT_ATTRIBUTES = ("name", "settings_model", "redelivers", "checks", "render", "deliver")
+_HASHED_PIECE = 1 << 20  # characters of a rendered text encoded and hashed at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,12 +154,15 @@ def deliver_report(
 
 def content_hash(rendered: Rendered) -> str:
     """The content's identity, whatever order its parts come in: `sha256:` and the hex digest of each part's
-    format and digest, in the formats' order. Each text is hashed as it is encoded: a year's JSON report is
-    tens of megabytes, and escaping it into one canonical document first took longer than hashing it."""
+    format and digest, in the formats' order. Each text is hashed as it is encoded, a piece at a time: a
+    year's JSON report is tens of megabytes, and escaping it into one canonical document first took longer
+    than hashing it (a piece of a `str` always encodes as that part of the whole)."""
     digest = hashlib.sha256()
     for file_format, text in sorted(rendered.items()):
-        part = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        digest.update(f"{file_format}\0{part}\n".encode("utf-8", "surrogatepass"))
+        part = hashlib.sha256()
+        for start in range(0, len(text), _HASHED_PIECE):
+            part.update(text[start : start + _HASHED_PIECE].encode("utf-8", "surrogatepass"))
+        digest.update(f"{file_format}\0{part.hexdigest()}\n".encode("utf-8", "surrogatepass"))
     return "sha256:" + digest.hexdigest()
 
 
