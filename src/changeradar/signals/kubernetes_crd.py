@@ -60,8 +60,8 @@ def compare(file: FileChange, old: list[Node], new: list[Node]) -> Iterator[Sign
     new_fields = {key: fields for definition in after for key, fields in definition.fields.items()}
     kinds = {key: definition.kind for definition in after for key in definition.fields}
     # Fields only of versions on both sides: a version that comes or goes is one fact, above.
-    versions_of: dict[tuple[str, SignalAction, str], list[str]] = {}
-    first: dict[tuple[str, SignalAction, str], Signal] = {}
+    # Each field and change, with the first signal of it and every version it holds in.
+    found: dict[tuple[str, SignalAction, str], tuple[Signal, list[str]]] = {}
     for key in sorted(new_fields.keys() & old_fields.keys()):
         kind = kinds[key]
         old_side, new_side = outermost(old_fields[key], new_fields[key])
@@ -72,14 +72,12 @@ def compare(file: FileChange, old: list[Node], new: list[Node]) -> Iterator[Sign
             [_field_fact(field, kind, key) for field in new_side],
             _field_change,
         ):
-            same = (signal.name, signal.action, signal.detail)
-            versions_of.setdefault(same, []).append(key[1])
-            first.setdefault(same, signal)
+            found.setdefault((signal.name, signal.action, signal.detail), (signal, []))[1].append(key[1])
     # One fact per field and change, naming every version it holds in: a field added to the three served
     # versions of a CRD reads as one line, `(v1, v1alpha3, v1beta1)`, not three.
-    for same, signal in first.items():
-        versions = ", ".join(dict.fromkeys(versions_of[same]))
-        yield replace(signal, detail=f"{FIELD} ({versions}){signal.detail[len(FIELD) :]}")
+    for signal, versions in found.values():
+        named = ", ".join(dict.fromkeys(versions))
+        yield replace(signal, detail=f"{FIELD} ({named}){signal.detail[len(FIELD) :]}")
 
 
 def _field_change(old: str, new: str) -> str:
