@@ -87,3 +87,26 @@ def test_the_facts_block_lists_what_users_meet_first_and_calls_a_tuning_variable
         "New internal environment variable `PKG_KDA_TILE` (`pkg/kda.py:40`)",
         "New command-line option `--iters` (`benchmarks/bench_kda.py:8`)",
     ]
+
+
+def test_a_new_module_that_copies_another_names_its_source() -> None:
+    from changeradar.model import Importance, Level, Signal, SignalAction, SignalKind
+    from day_reports import _commit, _file, commit_report
+
+    copy, source = "backends/v2/src/main.rs", "backends/v3/src/main.rs"
+    signals = (
+        Signal(SignalKind.MODULE, copy, SignalAction.ADDED, f"copy of {source}", copy),
+        Signal(SignalKind.MODULE, "backends/v2/build.rs", SignalAction.ADDED, path="backends/v2/build.rs"),
+    )
+    commit = _commit(
+        "c" * 40, "Add old V2 backend", "Ann Lee", "2026-01-29T10:00:00+08:00", [_file(copy, 9, 0)]
+    )
+    lines = {}
+    for language in ("en", "zh"):
+        report = commit_report((commit, signals, Importance(Level.MEDIUM, 4.0)), language)
+        [view] = build_view(replace(empty_report(language), commits=[report])).commits
+        lines[language] = [commonmark(fact) for fact in view.facts]
+    assert lines == {
+        "en": [f"New module `{copy}`, a copy of `{source}`", "New module `backends/v2/build.rs`"],
+        "zh": [f"新增模块 `{copy}`（复制自 `{source}`）", "新增模块 `backends/v2/build.rs`"],
+    }

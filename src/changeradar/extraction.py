@@ -14,15 +14,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain, islice
 from pathlib import Path
 
+from changeradar.commit_diffs import copied_files
 from changeradar.config import AreaRule, ImportanceSettings
 from changeradar.git import GitBlobReader, lazy_fetch, lazy_fetch_allowed, let_go_of_inherited_inputs
 from changeradar.lifetime import die_with
 from changeradar.model import AnalysisResult, Commit, Importance, Signal
 from changeradar.score import score_commit
-from changeradar.signals import extract_signals
+from changeradar.signals import CopyFinder, extract_signals
 from changeradar.signals.context import BlobSource
 
 PARALLEL_FROM = 48  # commits; below this, worker start-up outweighs the gain
@@ -63,18 +65,16 @@ def extract_facts(
     first = [] if isinstance(commits, Sized) else list(islice(stream, PARALLEL_FROM))
     count = len(commits) if isinstance(commits, Sized) else len(first)
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    every = chain(first, stream)
     if count < PARALLEL_FROM or workers < 2:
         with GitBlobReader(repo_dir) as blobs:
-            return [
-                (commit, _advancing(facts_of(commit, blobs, area_rules, importance, explain), advance))
-                for commit in chain(first, stream)
-            ]
+            setup = (blobs, area_rules, importance, explain, partial(copied_files, repo_dir))
+            return [(commit, _advancing(facts_of(commit, *setup), advance)) for commit in every]
     from concurrent.futures import ProcessPoolExecutor  # here: a day's report needs no multiprocessing
 
-    every = chain(first, stream)
     collected: list[Commit] = []
-    setup = (repo_dir, area_rules, importance, explain, lazy_fetch_allowed(), os.getpid())
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=setup) as pool:
+    start = (repo_dir, area_rules, importance, explain, lazy_fetch_allowed(), os.getpid())
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=start) as pool:
         facts = pool.map(_worker_facts, _remembering(every, collected), chunksize=CHUNK)
         return [(commit, _advancing(f, advance)) for commit, f in zip(collected, list(facts), strict=True)]
 
@@ -92,11 +92,12 @@ def facts_of(
     area_rules: Sequence[AreaRule],
     importance: ImportanceSettings,
     explain: Explain | None = None,
+    find_copies: CopyFinder | None = None,
 ) -> CommitFacts:
     if commit.missing_objects:  # asking git again would only fail again, or wait on the network
         blobs = _Without(blobs, frozenset(commit.missing_objects))
     try:
-        signals = extract_signals(commit, blobs, area_rules)
+        signals = extract_signals(commit, blobs, area_rules, find_copies)
         failure = None
     except Exception as error:  # one commit's unreadable diff must not lose the day
         signals, failure = (), f"signal extraction failed ({type(error).__name__}: {error})"
@@ -110,7 +111,9 @@ def _advancing(facts: CommitFacts, advance: Callable[[int], None]) -> CommitFact
     return facts
 
 
-_worker_state: tuple[GitBlobReader, Sequence[AreaRule], ImportanceSettings, Explain | None] | None = None
+_worker_state: (
+    tuple[GitBlobReader, Sequence[AreaRule], ImportanceSettings, Explain | None, CopyFinder] | None
+) = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +143,7 @@ def _start_worker(
     # Entered and never exited: the reader lives as long as the worker, and its git process ends when the
     # worker's end closes the pipe.
     blobs = GitBlobReader(repo_dir).__enter__()
-    _worker_state = (blobs, area_rules, importance, explain)
+    _worker_state = (blobs, area_rules, importance, explain, partial(copied_files, repo_dir))
 
 
 def _worker_facts(commit: Commit) -> CommitFacts:

@@ -48,6 +48,7 @@ from changeradar.render.summary import LEVELS, DaySummary, summarise_day
 from changeradar.signals.audience import users_first
 from changeradar.signals.dependencies import renames_module
 from changeradar.signals.families import fact_kinds, family_of
+from changeradar.signals.files import copied_source
 from changeradar.signals.interfaces import Interface, interface_of
 
 SHORT_SHA = 7
@@ -311,6 +312,8 @@ def _fact_line(signal: Signal, language: str) -> Line:
     interface = interface_of(signal)
     if interface is not None:
         what = _interface_fact(signal, *interface, name, language)
+    elif (source := copied_source(signal)) is not None:
+        what = line(language, "fact.module.copied", name=name, source=Code(source))
     else:
         what = line(language, key, name=name)
     if signal.path is None or (signal.path == signal.name and signal.line is None):

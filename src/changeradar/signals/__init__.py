@@ -3,33 +3,114 @@
 Each extractor module here finds facts through a function `extract(commit, context)`; `families.py`
 declares which kinds of fact each finds and how they are scored and shown; this module runs them all.
 Extraction is pure: the only outside data is file content, read through the `BlobSource` the caller
-passes (collect's `git cat-file` reader, or a dict in tests). Extractors import `BlobSource` and
-`SignalContext` from `signals.context`, never from this package, which imports them.
+passes (collect's `git cat-file` reader, or a dict in tests), and the copies a `CopyFinder` names.
+Extractors import `BlobSource` and `SignalContext` from `signals.context`, never from this package,
+which imports them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Protocol
 
 from changeradar.config import AreaRule
-from changeradar.model import Commit, Signal
+from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalAction, SignalKind
+from changeradar.signals.audience import reaches_users
 from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.diff import forget_parsed_patches
 from changeradar.signals.families import extractor_modules
 
-__all__ = ["BlobSource", "SignalContext", "extract_signals"]
+__all__ = ["BlobSource", "CopyFinder", "SignalContext", "extract_signals"]
+
+# A new file that adds this many options, environment variables and dependencies users meet is worth
+# asking git whether it copies one the repository has (a backend's launcher and manifest copied from
+# another backend): the question costs a git call, and a copy that adds fewer misleads little.
+COPY_CHECK_FROM = 5
+_COPIED_ENTRY_POINT_KINDS = frozenset({SignalKind.CLI_OPTION, SignalKind.ENV_VAR, SignalKind.DEPENDENCY})
+# What a copy's facts are read for against its source: what it declares, and the module it is.
+_FROM_SOURCE_KINDS = _COPIED_ENTRY_POINT_KINDS | {SignalKind.API, SignalKind.MODULE}
+
+
+class CopyFinder(Protocol):
+    """Which of the files a commit adds (`paths`) copy a file its parent had, each as the `copied` change
+    from its source (`commit_diffs.copied_files`)."""
+
+    def __call__(self, commit: Commit, paths: Sequence[str]) -> Mapping[str, FileChange]: ...
 
 
 def extract_signals(
-    commit: Commit, blobs: BlobSource | None = None, area_rules: Sequence[AreaRule] = ()
+    commit: Commit,
+    blobs: BlobSource | None = None,
+    area_rules: Sequence[AreaRule] = (),
+    find_copies: CopyFinder | None = None,
 ) -> tuple[Signal, ...]:
     """Every fact every extractor finds, without duplicates, in a stable order: the order of the families
-    (`families.FAMILIES`) whose extractors found them."""
+    (`families.FAMILIES`) whose extractors found them.
+
+    A new file that copies one the repository has (git tells, through `find_copies`) declares what its
+    source declared already: its options, variables, dependencies and API are read against its source,
+    so only what the copy adds is new; what it leaves out or declares otherwise changes nothing that was.
+    """
     context = SignalContext(blobs=blobs, area_rules=tuple(area_rules))
+    found = _found_by_module(commit, context)
+    copies = _copies(commit, found, find_copies)
+    if copies:  # read again, as copies of their sources, on their own: the rest is read already
+        as_copies = replace(commit, files=tuple(copies.values()))
+        found = [
+            [*_not_from_copies(signals, copies), *_from_copies(from_source, copies)]
+            for signals, from_source in zip(found, _found_by_module(as_copies, context), strict=True)
+        ]
+    return _unique(signal for signals in found for signal in signals)
+
+
+def _found_by_module(commit: Commit, context: SignalContext) -> list[list[Signal]]:
+    """Each extractor's facts, in the order of `extractor_modules`."""
     try:
-        return _unique(signal for module in extractor_modules() for signal in module.extract(commit, context))
+        return [list(module.extract(commit, context)) for module in extractor_modules()]
     finally:
         forget_parsed_patches()
+
+
+def _copies(
+    commit: Commit, found: list[list[Signal]], find_copies: CopyFinder | None
+) -> Mapping[str, FileChange]:
+    """The new files that copy another, asked when enough of what new files add would mislead if they
+    do: then of every new file that declares something users meet."""
+    if find_copies is None or not commit.parents:
+        return {}
+    added = {file.path for file in commit.files if file.status is FileStatus.ADDED}
+    declared = [
+        signal
+        for signals in found
+        for signal in signals
+        if signal.path in added
+        and signal.kind in _FROM_SOURCE_KINDS
+        and signal.action is SignalAction.ADDED
+        and reaches_users(signal)
+    ]
+    if sum(signal.kind in _COPIED_ENTRY_POINT_KINDS for signal in declared) < COPY_CHECK_FROM:
+        return {}
+    declaring = {signal.path for signal in declared if signal.path and signal.kind is not SignalKind.MODULE}
+    return find_copies(commit, sorted(declaring))
+
+
+def _not_from_copies(signals: Iterable[Signal], copies: Mapping[str, FileChange]) -> Iterable[Signal]:
+    return (signal for signal in signals if not _read_from_source(signal, copies))
+
+
+def _from_copies(signals: Iterable[Signal], copies: Mapping[str, FileChange]) -> Iterable[Signal]:
+    """What a copy declares that its source does not. What it leaves out, its source still has; what it
+    declares otherwise (a signature, a version) is no change to the source's."""
+    return (
+        signal
+        for signal in signals
+        if _read_from_source(signal, copies) and signal.action is SignalAction.ADDED
+    )
+
+
+def _read_from_source(signal: Signal, copies: Mapping[str, FileChange]) -> bool:
+    return signal.path in copies and signal.kind in _FROM_SOURCE_KINDS
 
 
 def _unique(signals: Iterable[Signal]) -> tuple[Signal, ...]:

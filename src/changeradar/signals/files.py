@@ -27,6 +27,7 @@ _RENDERED_CHART_LABEL = re.compile(
     r"""^[-+ ]?[ \t]*["']?helm\.sh/chart["']?:[ \t]*["']?[A-Za-z0-9][\w.-]*?-v?\d+\.\d+""", re.MULTILINE
 )
 _MANIFEST_EXTENSIONS = (".yaml", ".yml")
+_COPY_OF = "copy of "  # a module signal's detail, then the path of the file it copies
 
 _ACTION_BY_STATUS = {
     FileStatus.ADDED: SignalAction.ADDED,
@@ -46,8 +47,16 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
         if kind is not None:
             yield Signal(SignalKind.GENERATED, file.path, detail=kind, path=file.path)
         elif _is_module(file) and file.status in _ACTION_BY_STATUS:
-            # Renames are neither: the module lives on under a new name.
-            yield Signal(SignalKind.MODULE, file.path, action=action, path=file.path)
+            # Renames are neither: the module lives on under a new name. A copy names its source.
+            detail = f"{_COPY_OF}{file.old_path}" if file.status is FileStatus.COPIED else ""
+            yield Signal(SignalKind.MODULE, file.path, action=action, detail=detail, path=file.path)
+
+
+def copied_source(signal: Signal) -> str | None:
+    """The file a new module copies, as its `module` signal names it; None for a module of its own."""
+    if signal.kind is not SignalKind.MODULE or not signal.detail.startswith(_COPY_OF):
+        return None
+    return signal.detail[len(_COPY_OF) :]
 
 
 def file_generated_kind(file: FileChange, blobs: BlobSource | None = None) -> str | None:
