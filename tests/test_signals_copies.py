@@ -4,12 +4,14 @@ reads them."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Mapping, Sequence
 from functools import partial
 
 from changeradar.collect import collect_commits
 from changeradar.commit_diffs import copied_files
-from changeradar.git import GitBlobReader
+from changeradar.git import GitBlobReader, lazy_fetch
 from changeradar.model import Commit, FileChange, FileStatus, SignalAction, SignalKind
 from changeradar.signals import COPY_CHECK_FROM, extract_signals
 from changeradar.window import day_window
@@ -161,3 +163,29 @@ def test_git_pairs_a_new_file_with_the_same_named_file_it_copies_and_no_other(gi
 def test_a_root_commit_copies_nothing(git_repo: GitRepo):
     commit_files(git_repo, "Root", {"src/main.rs": launcher(OPTIONS)})
     assert copied_files(git_repo.path, newest_commit(git_repo), ["src/main.rs"]) == {}
+
+
+def test_a_partial_clone_fetches_no_source_to_tell_a_copy(git_repo: GitRepo, tmp_path):
+    """The source's content is not in the clone and its remote could serve it: it is not fetched, and
+    the new file stays new."""
+    many = (*OPTIONS, *(f"{option}-limit" for option in OPTIONS), *(f"{option}-floor" for option in OPTIONS))
+    source_text = launcher(many)
+    assert len(source_text) > 1024  # over the clone's filter: left on the remote
+    copy_text = launcher(many[:-4])
+    assert len(copy_text) < 1024
+    commit_files(git_repo, "Backend v3", {"backends/v3/src/main.rs": source_text})
+    commit_files(git_repo, "Backend v2", {"backends/v2/src/main.rs": copy_text})
+    source_blob = git_repo.blob_id("HEAD~1", "backends/v3/src/main.rs")
+    git_repo.git("config", "uploadpack.allowFilter", "true")
+    clone = GitRepo(tmp_path / "partial.git", create=False)
+    git_repo.git(
+        "clone", "--quiet", "--bare", "--filter=blob:limit=1k", f"file://{git_repo.path}", str(clone.path)
+    )
+    with lazy_fetch(False):  # the day's other commit, which adds the source, is not read whole either
+        commit = newest_commit(clone)
+
+    assert copied_files(clone.path, commit, ["backends/v2/src/main.rs"]) == {}
+    absent = subprocess.run(
+        ["git", "cat-file", "-e", source_blob], cwd=clone.path, env={**os.environ, "GIT_NO_LAZY_FETCH": "1"}
+    )
+    assert absent.returncode != 0

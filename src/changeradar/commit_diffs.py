@@ -14,7 +14,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from changeradar.git import GitError, GitLineReader, find_missing_objects, lazy_fetch_allowed, run_git
+from changeradar.git import (
+    GitError,
+    GitLineReader,
+    find_missing_objects,
+    lazy_fetch,
+    lazy_fetch_allowed,
+    run_git,
+)
 from changeradar.git_log_format import DEFAULT_MAX_PATCH_BYTES, LOG_FORMAT, parse_log
 from changeradar.model import Commit, DiffStatus, FileChange, FileStatus
 
@@ -140,30 +147,38 @@ def copied_files(
 
     A source is looked for among the parent's files of the same name, anywhere (`backends/v3/src/main.rs`
     for `backends/v2/src/main.rs`): comparing a new file with every file of the tree, as
-    `--find-copies-harder` alone would, takes a quarter of a second on a tree of 3,000 files.
+    `--find-copies-harder` alone would, takes a quarter of a second on a tree of 3,000 files. In a
+    partial clone, a source whose content is not here is not fetched for this: its copy stays new.
     """
     if not commit.parents or commit.missing_objects:
         return {}
     try:
-        listed = run_git(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit.parents[0]], repo_dir)
-        names = {path.rpartition("/")[2] for path in paths}
-        sources = [
-            path for path in listed.decode("utf-8", "replace").split("\0") if path.rpartition("/")[2] in names
-        ]
-        if not sources:
-            return {}
-        # Which files are copies first, without patches: most new files copy nothing, and a patch of
-        # theirs is the whole file.
-        (paired,) = _diff_batch(
-            repo_dir, [commit], max_patch_bytes, contents=False, paths=[*sources, *paths], copies=True
-        )
-        wanted = {file.path: file.old_path for file in paired.files if _copies_one_of(file, set(paths))}
-        if not wanted:
-            return {}
-        copied = [*sorted(set(filter(None, wanted.values()))), *wanted]
-        (diffed,) = _diff_batch(repo_dir, [commit], max_patch_bytes, paths=copied, copies=True)
+        with lazy_fetch(False):  # a refinement: never worth fetching every file of a name from a remote
+            return _copies_among_namesakes(repo_dir, commit, paths, max_patch_bytes)
     except GitError:  # an object is missing: the files stay as the commit's diff has them
         return {}
+
+
+def _copies_among_namesakes(
+    repo_dir: Path, commit: Commit, paths: Sequence[str], max_patch_bytes: int
+) -> dict[str, FileChange]:
+    listed = run_git(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit.parents[0]], repo_dir)
+    names = {path.rpartition("/")[2] for path in paths}
+    sources = [
+        path for path in listed.decode("utf-8", "replace").split("\0") if path.rpartition("/")[2] in names
+    ]
+    if not sources:
+        return {}
+    # Which files are copies first, without patches: most new files copy nothing, and a patch of theirs
+    # is the whole file.
+    (paired,) = _diff_batch(
+        repo_dir, [commit], max_patch_bytes, contents=False, paths=[*sources, *paths], copies=True
+    )
+    wanted = {file.path: file.old_path for file in paired.files if _copies_one_of(file, set(paths))}
+    if not wanted:
+        return {}
+    copied = [*sorted(set(filter(None, wanted.values()))), *wanted]
+    (diffed,) = _diff_batch(repo_dir, [commit], max_patch_bytes, paths=copied, copies=True)
     return {file.path: file for file in diffed.files if _copies_one_of(file, set(wanted))}
 
 
