@@ -114,3 +114,23 @@ def test_an_interface_that_is_not_code_is_named_with_what_it_is() -> None:
         "Breaking change: image `org/epp` ([`aaaaaaa`](#c-aaaaaaa))",
         "Removed interface: CRD field `Pool.spec.size` ([`aaaaaaa`](#c-aaaaaaa))",
     ]
+
+
+def test_what_a_file_the_commit_calls_generated_holds_is_left_out() -> None:
+    """A manifest Helm rendered (its label read from the content, not its path) declares no interface of
+    the product: its RBAC rules and images stay among the facts, out of what needs attention."""
+    rendered = "deploy/components/istio-control-plane/rbac.yaml"
+    rule = "rbac rule: ClusterRole get, list, watch"
+    signals = (
+        Signal(SignalKind.GENERATED, rendered, detail="generated", path=rendered),
+        Signal(SignalKind.API, "inferencepools.inference.networking.x-k8s.io", REMOVED, rule, rendered, 318),
+        Signal(SignalKind.API, "endpointpickers.llm-d.ai", REMOVED, rule, "deploy/rbac.yaml", 12),
+    )
+    assert _attention_text(signals) == [
+        "Removed interface: RBAC rule `endpointpickers.llm-d.ai` ([`aaaaaaa`](#c-aaaaaaa))"
+    ]
+    [view] = build_view(_day(signals)).commits
+    assert [commonmark(fact).partition(" (")[0] for fact in view.facts] == [
+        "Removed RBAC rule `endpointpickers.llm-d.ai`",
+        "Removed RBAC rule `inferencepools.inference.networking.x-k8s.io`",
+    ]

@@ -32,7 +32,7 @@ from changeradar.model import (
     SignalAction,
     SignalKind,
 )
-from changeradar.signals.audience import reaches_users
+from changeradar.signals.audience import generated_paths, reaches_users
 from changeradar.signals.dependencies import renames_module
 
 if TYPE_CHECKING:
@@ -155,7 +155,9 @@ class _Facts:
     def met_by_users(self, kind: SignalKind, action: SignalAction) -> list[str]:
         """`names`, of the signals users meet (`signals.audience`): a benchmark's option or an internal
         tuning variable is among the facts, never in the structure, the risks or the advice."""
-        return _unique(signal.name for signal in self.of(kind, action) if reaches_users(signal))
+        return _unique(
+            signal.name for signal in self.of(kind, action) if reaches_users(signal, self.generated_paths)
+        )
 
     def located(self, signals: Iterable[Signal]) -> Line:
         """Each signal as `name` (`path:line`), for facts a reader should be able to find."""
@@ -166,6 +168,10 @@ class _Facts:
     def area_list(self, areas: Iterable[str]) -> Line:
         """Areas by the names readers of the language know them by."""
         return join_items(((Text(area_label(area, self.language)),) for area in areas), self.language)
+
+    @cached_property
+    def generated_paths(self) -> frozenset[str]:
+        return generated_paths(self.of(SignalKind.GENERATED))
 
     @cached_property
     def module_renames(self) -> list[Signal]:

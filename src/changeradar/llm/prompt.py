@@ -22,7 +22,7 @@ from changeradar.i18n import message
 from changeradar.llm.budget import BudgetedDiff, budget_diff, estimate_tokens
 from changeradar.llm.schema import Depth
 from changeradar.model import AnalysisRequest, Signal
-from changeradar.signals.audience import reaches_users, users_first
+from changeradar.signals.audience import generated_paths, reaches_users, users_first
 
 PROMPT_FILES = ("system.md", "commit.md", "overview.md", "repair.md")
 MAX_FACTS = 60  # facts past this are counted, not listed: the diff needs the room more
@@ -111,9 +111,10 @@ def build_commit_prompt(
     return CommitPrompt(messages, diff.seen_share, estimate_tokens(system) + estimate_tokens(user))
 
 
-def describe_fact(signal: Signal) -> str:
+def describe_fact(signal: Signal, generated: frozenset[str]) -> str:
     """A signal as one line: kind, action and name, then its detail, where it was found, its traits
-    (`internal`, `bot`, `minor`, …) and whether users meet it, which the model must not guess."""
+    (`internal`, `bot`, `minor`, …) and whether users meet it, which the model must not guess (`generated`:
+    the commit's `audience.generated_paths`)."""
     text = f"{signal.kind.value}: {signal.action.value} `{signal.name}`"
     if signal.detail:
         text += f" ({signal.detail})"
@@ -121,7 +122,7 @@ def describe_fact(signal: Signal) -> str:
         text += f" in `{signal.path}`" + (f" line {signal.line}" if signal.line else "")
     if signal.traits:
         text += f" [{', '.join(signal.traits)}]"
-    if not reaches_users(signal):
+    if not reaches_users(signal, generated):
         text += " [not user-facing]"
     return _clip(text)
 
@@ -138,7 +139,10 @@ def _percent(share: float | None) -> str:
 
 
 def _commit_values(request: AnalysisRequest, depth: Depth, schema: dict[str, Any] | None) -> dict[str, Any]:
-    facts = [describe_fact(signal) for signal in users_first(request.signals)[:MAX_FACTS]]
+    generated = generated_paths(request.signals)
+    facts = [
+        describe_fact(signal, generated) for signal in users_first(request.signals, generated)[:MAX_FACTS]
+    ]
     if len(request.signals) > MAX_FACTS:
         facts.append(f"… and {len(request.signals) - MAX_FACTS} more")
     reasons = [_clip(f"{r.rule}: {r.subject}" if r.subject else r.rule) for r in request.importance.reasons]

@@ -17,7 +17,7 @@ from changeradar.i18n import join_items, line
 from changeradar.inline import Code, Line, Link, Text, Words
 from changeradar.model import CommitReport, Signal, SignalAction, SignalKind
 from changeradar.render.summary import LEVELS
-from changeradar.signals.audience import reaches_users
+from changeradar.signals.audience import generated_paths, reaches_users
 from changeradar.signals.dependencies import DependencyTrait, renames_module
 from changeradar.signals.dependency_versions import Step
 from changeradar.signals.interfaces import interface_of, is_breaking
@@ -51,7 +51,8 @@ def attention_items(
 
 
 def _commit_items(report: CommitReport, anchor: str, language: str) -> Iterable[AttentionItem]:
-    signals = [signal for signal in report.signals if reaches_users(signal)]
+    generated = generated_paths(report.signals)
+    signals = [signal for signal in report.signals if reaches_users(signal, generated)]
     groups: tuple[tuple[AttentionKind, list[Signal]], ...] = (
         (
             "breaking",

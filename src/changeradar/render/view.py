@@ -45,7 +45,7 @@ from changeradar.model import (
 )
 from changeradar.render.attention import AttentionItem, attention_items
 from changeradar.render.summary import LEVELS, DaySummary, summarise_day
-from changeradar.signals.audience import users_first
+from changeradar.signals.audience import generated_paths, users_first
 from changeradar.signals.dependencies import renames_module
 from changeradar.signals.families import fact_kinds, family_of
 from changeradar.signals.files import copied_source
@@ -294,7 +294,10 @@ def _facts(signals: Sequence[Signal], language: str) -> Iterable[Line]:
     """One verifiable line per notable signal, with the file and line it was found at; a long list is cut
     to its first `MAX_FACTS`, the JSON keeping them all. What users meet comes first: a new kernel's
     public functions before the tuning variables it reads and its benchmark's options."""
-    notable = users_first(signal for kind in FACT_KINDS for signal in signals if signal.kind is kind)
+    generated = generated_paths(signals)
+    notable = users_first(
+        (signal for kind in FACT_KINDS for signal in signals if signal.kind is kind), generated
+    )
     yield from (_fact_line(signal, language) for signal in notable[:MAX_FACTS])
     if len(notable) > MAX_FACTS:
         yield line(language, "fact.more", n=len(notable) - MAX_FACTS)

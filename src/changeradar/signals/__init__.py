@@ -16,7 +16,7 @@ from typing import Protocol
 
 from changeradar.config import AreaRule
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalAction, SignalKind
-from changeradar.signals.audience import reaches_users
+from changeradar.signals.audience import generated_paths, reaches_users
 from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.diff import forget_parsed_patches
 from changeradar.signals.families import extractor_modules
@@ -80,6 +80,7 @@ def _copies(
     if find_copies is None or not commit.parents:
         return {}
     added = {file.path for file in commit.files if file.status is FileStatus.ADDED}
+    generated = generated_paths(signal for signals in found for signal in signals)
     declared = [
         signal
         for signals in found
@@ -87,7 +88,7 @@ def _copies(
         if signal.path in added
         and signal.kind in _FROM_SOURCE_KINDS
         and signal.action is SignalAction.ADDED
-        and reaches_users(signal)
+        and reaches_users(signal, generated)
     ]
     if sum(signal.kind in _COPIED_ENTRY_POINT_KINDS for signal in declared) < COPY_CHECK_FROM:
         return {}

@@ -1,6 +1,7 @@
 """Whether a fact reaches the repository's users: what a team lead is told to act on.
 
-Facts found in tests, docs, CI, benchmarks, examples, dev scripts or generated files (`file_kinds.file_kind`),
+Facts found in tests, docs, CI, benchmarks, examples, dev scripts or generated files (`file_kinds.file_kind`,
+and the files a commit's own `generated` facts name: a generator's banner, a manifest Helm rendered),
 a command-line option of a benchmark or a script (its audience in its `detail`), and an environment variable
 read only deep in the code (`EnvTrait.INTERNAL`, a tuning knob no user is told of) stay among a commit's
 facts, after the others, but are never presented as what users meet: not in "Needs attention", not in the
@@ -16,13 +17,22 @@ from changeradar.model import Signal, SignalAction, SignalKind
 from changeradar.signals.env_vars import EnvTrait
 
 
-def users_first(signals: Iterable[Signal]) -> list[Signal]:
-    """The signals, those users meet first, each group in its order: a list cut short keeps them."""
-    return sorted(signals, key=lambda signal: not reaches_users(signal))
+def users_first(signals: Iterable[Signal], generated: frozenset[str]) -> list[Signal]:
+    """The signals, those users meet first, each group in its order: a list cut short keeps them.
+    `generated` holds the commit's `generated_paths`."""
+    return sorted(signals, key=lambda signal: not reaches_users(signal, generated))
 
 
-def reaches_users(signal: Signal) -> bool:
-    if signal.path is not None and file_kind(signal.path) != "core":
+def generated_paths(signals: Iterable[Signal]) -> frozenset[str]:
+    """The files a commit's facts call generated, by their content (a generator's banner, Helm's label on
+    what it rendered) as well as by their path: what is found in them no user wrote or meets as such."""
+    return frozenset(signal.name for signal in signals if signal.kind is SignalKind.GENERATED)
+
+
+def reaches_users(signal: Signal, generated: frozenset[str]) -> bool:
+    """Whether users meet the fact; `generated` holds the commit's `generated_paths`, which its path alone
+    does not tell."""
+    if signal.path is not None and (signal.path in generated or file_kind(signal.path) != "core"):
         return False
     if signal.kind is SignalKind.ENV_VAR:
         return EnvTrait.INTERNAL.value not in signal.traits
