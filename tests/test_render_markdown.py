@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from changeradar.errors import BadInput
+from changeradar.i18n import message
 from changeradar.model import AnalysisStats, RepoRef, Signal, SignalAction, SignalKind, Window
 from changeradar.render.escape import inline_code, markdown_heading, markdown_prose, markdown_text
 from changeradar.render.markdown import render_markdown
@@ -256,3 +257,15 @@ def test_a_long_facts_block_is_cut_and_points_to_the_json() -> None:
 
     assert len(facts) == MAX_FACTS + 1
     assert facts[-1].endswith("more facts in the JSON report.")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_day_s_table_has_its_heading_even_when_nothing_is_highlighted(language: str) -> None:
+    """Without the heading the table would read as part of "Needs attention" above it."""
+    report = replace(sample_report(language), highlights=[])
+    text = render_markdown(report)
+    heading = f"### {message(language, 'highlights')}"
+    table_head = f"| {message(language, 'column.time')} |"
+    assert text.index("### 🚨") < text.index(heading) < text.index(table_head) < text.index("### 📊")
+    assert text[text.index(heading) : text.index(table_head)].strip() == heading
+    assert f"  - [{message(language, 'highlights')}](#highlights)" in text
