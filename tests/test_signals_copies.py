@@ -18,7 +18,7 @@ from changeradar.window import day_window
 from gitrepo import GitRepo
 from signal_repo import commit_files
 
-ADDED = SignalAction.ADDED
+ADDED, REMOVED = SignalAction.ADDED, SignalAction.REMOVED
 OPTIONS = (
     "max-batch-size",
     "max-input-tokens",
@@ -189,3 +189,22 @@ def test_a_partial_clone_fetches_no_source_to_tell_a_copy(git_repo: GitRepo, tmp
         ["git", "cat-file", "-e", source_blob], cwd=clone.path, env={**os.environ, "GIT_NO_LAZY_FETCH": "1"}
     )
     assert absent.returncode != 0
+
+
+def test_a_variable_a_deleted_file_read_is_not_removed_while_a_copy_reads_it(git_repo: GitRepo):
+    """The v2 scheduler moves into a backend copied from v3: both read `ATTENTION`, which lives on."""
+    reads = '\nfn attention() -> String {\n    std::env::var("ATTENTION").unwrap_or_default()\n}\n'
+    commit_files(
+        git_repo,
+        "Backend v3 and the v2 scheduler",
+        {"backends/v3/src/main.rs": launcher(OPTIONS) + reads, "router/src/infer/v2/scheduler.rs": reads},
+    )
+    commit_files(
+        git_repo,
+        "chore: Add old V2 backend",
+        {"backends/v2/src/main.rs": launcher(OPTIONS) + reads, "router/src/infer/v2/scheduler.rs": None},
+    )
+    variables = [(name, action) for kind, name, action, *_ in facts(git_repo) if kind is SignalKind.ENV_VAR]
+    assert variables == []
+    unread = facts(git_repo, with_copies=False)
+    assert (SignalKind.ENV_VAR, "ATTENTION", REMOVED, "", "router/src/infer/v2/scheduler.rs") in unread

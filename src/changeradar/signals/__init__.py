@@ -50,15 +50,22 @@ def extract_signals(
 
     A new file that copies one the repository has (git tells, through `find_copies`) declares what its
     source declared already: its options, variables, dependencies and API are read against its source,
-    so only what the copy adds is new; what it leaves out or declares otherwise changes nothing that was.
+    so only what the copy adds is new; what it leaves out or declares otherwise changes nothing that was,
+    and a name another file gives up is not removed while the copy declares it.
     """
     context = SignalContext(blobs=blobs, area_rules=tuple(area_rules))
     found = _found_by_module(commit, context)
     copies = _copies(commit, found, find_copies)
     if copies:  # read again, as copies of their sources, on their own: the rest is read already
         as_copies = replace(commit, files=tuple(copies.values()))
+        declared = {
+            (signal.kind, signal.name)
+            for signals in found
+            for signal in signals
+            if _read_from_source(signal, copies) and signal.action is SignalAction.ADDED
+        }
         found = [
-            [*_not_from_copies(signals, copies), *_from_copies(from_source, copies)]
+            [*_not_from_copies(signals, copies, declared), *_from_copies(from_source, copies)]
             for signals, from_source in zip(found, _found_by_module(as_copies, context), strict=True)
         ]
     return _unique(signal for signals in found for signal in signals)
@@ -96,8 +103,17 @@ def _copies(
     return find_copies(commit, sorted(declaring))
 
 
-def _not_from_copies(signals: Iterable[Signal], copies: Mapping[str, FileChange]) -> Iterable[Signal]:
-    return (signal for signal in signals if not _read_from_source(signal, copies))
+def _not_from_copies(
+    signals: Iterable[Signal], copies: Mapping[str, FileChange], declared: set[tuple[SignalKind, str]]
+) -> Iterable[Signal]:
+    """The facts of the other files, but a name they remove that a copy still `declared`: it lives on
+    there (a scheduler deleted, its code now in a copied backend that reads the same variable)."""
+    return (
+        signal
+        for signal in signals
+        if not _read_from_source(signal, copies)
+        and not (signal.action is SignalAction.REMOVED and (signal.kind, signal.name) in declared)
+    )
 
 
 def _from_copies(signals: Iterable[Signal], copies: Mapping[str, FileChange]) -> Iterable[Signal]:
