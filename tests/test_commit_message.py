@@ -130,3 +130,41 @@ Rebind the weakref after the merge."""
     assert author_statement(body) == (
         "The penalty orchestrator does not own the requests it penalizes. It holds them through a weakref."
     )
+
+
+def test_a_list_after_a_whole_sentence_is_left_out_with_the_line_that_introduces_it() -> None:
+    bumps = """Bumps [clap](https://github.com/clap-rs/clap) from 4.4.10 to 4.4.11.
+- [Release notes](https://github.com/clap-rs/clap/releases)
+- [Changelog](https://github.com/clap-rs/clap/blob/master/CHANGELOG.md)"""
+    assert author_statement(bumps) == "Bumps [clap](https://github.com/clap-rs/clap) from 4.4.10 to 4.4.11."
+    shards = """Split the long fused MoE test into shards to stay under the CI timeout. Changes:
+- Move shared helpers into `tests/moe/utils.py`.
+- One file per routing method."""
+    assert (
+        author_statement(shards) == "Split the long fused MoE test into shards to stay under the CI timeout."
+    )
+
+
+def test_a_lead_that_only_introduces_its_list_keeps_it_and_wrapped_prose_is_no_list() -> None:
+    introduced = (
+        "This PR speeds up JIT compilation by:\n- loading modules in parallel.\n- splitting sampling.cu."
+    )
+    assert author_statement(introduced) == (
+        "This PR speeds up JIT compilation by: - loading modules in parallel. - splitting sampling.cu."
+    )
+    wrapped = """The monolithic scorer is superseded by the decomposed stack (producer + filter
++ latency-scorer). Configure the three plugins instead."""
+    assert author_statement(wrapped) == (
+        "The monolithic scorer is superseded by the decomposed stack (producer + filter + latency-scorer). "
+        "Configure the three plugins instead."
+    )
+
+
+def test_a_list_is_quoted_from_its_first_item_without_its_marker_or_a_bold_heading() -> None:
+    summary = """* **Bug Fixes**
+  * Restored valid MoE execution tactics for certain TensorRT-LLM configurations.
+  * Improved handling of workloads with fewer tokens than experts."""
+    assert author_statement(summary) == (
+        "Restored valid MoE execution tactics for certain TensorRT-LLM configurations."
+    )
+    assert author_statement("- [ x] I have installed the hooks with `pre-commit install`.") is None

@@ -15,9 +15,10 @@ from collections.abc import Iterator
 MAX_QUOTE_CHARS = 300
 _MIN_WORDS = 4
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-# Headings, checklist items, trailers and git's own notes: template and bookkeeping, not the author's words.
+# Headings (a bold bullet alone is one: "* **Bug Fixes**"), checklist items, trailers and git's own notes:
+# template and bookkeeping, not the author's words.
 _SKIPPED_LINE = re.compile(
-    r"^\s*(?:#{1,6}\s|[-*]\s+\[[ xX]\]|[A-Z][A-Za-z-]+:\s+\S+@\S+"
+    r"^\s*(?:#{1,6}\s|[-*]\s+\[\s*[xXvV✓✔]?\s*\]|[-*]\s+\*\*[^*]+\*\*:?\s*$|[A-Z][A-Za-z-]+:\s+\S+@\S+"
     r"|(?:Signed-off-by|Co-authored-by|Reviewed-by|Change-Id|Cc):|This reverts commit\b|\(cherry picked from)"
 )
 # A squashed commit's subject kept as a bullet ("* fix(git): …"): a title, not an explanation.
@@ -31,6 +32,7 @@ _TEMPLATE_WORDS = re.compile(
 _TRAILER = re.compile(r"^\s*[A-Z][A-Za-z-]*:\s+\S")
 _UNDERLINE = re.compile(r"^\s*(?:-{3,}|={3,})\s*$")  # under a Markdown heading, or a rule of its own
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_LIST_LEAD_ENDS = (".", ":", "!", "?", "。", "：")
 _SUBJECT_PR_NUMBER = re.compile(r"\s*\(#\d+\)\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 # A stop that ends an abbreviation ends no sentence: "(e.g. the default configuration) therefore …".
@@ -44,11 +46,11 @@ def author_statement(body: str, title: str = "") -> str | None:
     for paragraph in re.split(r"\n\s*\n", _HTML_COMMENT.sub("", body)):
         if all(_TRAILER.match(line) for line in paragraph.strip().splitlines()):
             continue  # "Tested: cargo test", "Confidence: high": git trailers, not prose
-        text = " ".join(line for line in _authored_lines(paragraph, restated) if line)
+        text = " ".join(line for line in _before_a_list(_authored_lines(paragraph, restated)) if line)
         if text.startswith(">") or _TEMPLATE_WORDS.search(text):  # a quoted note (lazily continued)
             continue
         if len(text.split()) >= _MIN_WORDS or (_is_wide(text) and len(text) >= 2 * _MIN_WORDS):
-            return _whole_sentences(text)
+            return _whole_sentences(_LIST_ITEM.sub("", text, count=1))
     return None
 
 
@@ -72,6 +74,27 @@ def _authored_lines(paragraph: str, restated: str) -> list[str]:
             skipping_item = False
             kept.append(line)
     return kept
+
+
+def _before_a_list(lines: list[str]) -> list[str]:
+    """The prose a list follows, when it says something on its own: the list's items joined to it would
+    run on as one sentence ("… therefore. - Bumps the version - Release notes …"). A sentence that ends
+    with a colon introduces the list and is nothing without it ("Changes:"), so it goes too; a lead that
+    is no more than that ("This PR accelerates JIT compilation by:") keeps its list, which says it all."""
+    start = next((index for index in range(1, len(lines)) if _opens_a_list(lines, index)), 0)
+    if start == 0:
+        return lines
+    sentences = [sentence for sentence in _sentences(" ".join(lines[:start])) if sentence]
+    if sentences and sentences[-1].endswith(":"):
+        sentences.pop()
+    lead = " ".join(sentences)
+    return [lead] if len(lead.split()) >= _MIN_WORDS else lines
+
+
+def _opens_a_list(lines: list[str], index: int) -> bool:
+    """Whether a list starts at `lines[index]`: an item after a line that ends a sentence or a lead-in.
+    After any other line, `- x`, `+ y` or `1) z` is more likely prose wrapped where it happened to be."""
+    return _LIST_ITEM.match(lines[index]) is not None and lines[index - 1].rstrip().endswith(_LIST_LEAD_ENDS)
 
 
 def _normalised(line: str) -> str:
