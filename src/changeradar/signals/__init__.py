@@ -23,9 +23,9 @@ from changeradar.signals.families import extractor_modules
 
 __all__ = ["BlobSource", "CopyFinder", "SignalContext", "extract_signals"]
 
-# A new file that adds this many options, environment variables and dependencies users meet is worth
-# asking git whether it copies one the repository has (a backend's launcher and manifest copied from
-# another backend): the question costs a git call, and a copy that adds fewer misleads little.
+# New files that add this many options, environment variables and dependencies users meet, together, are
+# worth asking git whether they copy files the repository has (a backend's launcher and manifest copied
+# from another backend): the question costs git calls, and copies that add fewer mislead little.
 COPY_CHECK_FROM = 5
 _COPIED_ENTRY_POINT_KINDS = frozenset({SignalKind.CLI_OPTION, SignalKind.ENV_VAR, SignalKind.DEPENDENCY})
 # What a copy's facts are read for against its source: what it declares, and the module it is.
