@@ -28,6 +28,7 @@ from changeradar.scoring_rules import (
     VARIANT_PATTERNS,
     VARIANT_VOLUME_CEILING,
 )
+from changeradar.signals.audience import generated_paths
 from changeradar.signals.families import kind_rules, surface_kinds, surface_rules, trait_rules
 from changeradar.signals.interfaces import Surface, is_breaking, surface_of
 
@@ -102,7 +103,7 @@ class _CommitFacts:
 
     @classmethod
     def gather(cls, commit: Commit, signals: Sequence[Signal]) -> _CommitFacts:
-        generated = {signal.name for signal in signals if signal.kind is SignalKind.GENERATED}
+        generated = generated_paths(signals)
         kind_of = {file.path: _file_kind(file.path, generated) for file in commit.files}
         core_lines = sum(
             file.additions + file.deletions
@@ -302,8 +303,8 @@ def _cap_rule(facts: _CommitFacts) -> tuple[str | None, str]:
     return None, ""
 
 
-def _file_kind(path: str, generated: set[str]) -> str:
-    """The path's kind, or generated when a banner in the file said so."""
+def _file_kind(path: str, generated: frozenset[str]) -> str:
+    """The path's kind, or generated when the commit's facts say so (a banner, Helm's label)."""
     return GENERATED if path in generated else file_kind(path)
 
 
