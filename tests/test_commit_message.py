@@ -168,3 +168,17 @@ def test_a_list_is_quoted_from_its_first_item_without_its_marker_or_a_bold_headi
         "Restored valid MoE execution tactics for certain TensorRT-LLM configurations."
     )
     assert author_statement("- [ x] I have installed the hooks with `pre-commit install`.") is None
+
+
+def test_a_paragraph_that_is_a_list_is_quoted_from_its_first_item() -> None:
+    bullets = "- cancel the previous build when a new commit comes\n- add task 3\n- accelerate the rope test"
+    assert author_statement(bullets) == "cancel the previous build when a new commit comes"
+    numbered = """1. Make mypy happy about the re-exports
+2. Adopt the `from .x import y as y` idiom in `__init__.py`, see PEP 484"""
+    assert author_statement(numbered) == "Make mypy happy about the re-exports"
+    wrapped = """- Add --test-path to parse_args() and honor TEST_PATH, set by the
+  pipeline's variables
+- Scope find in task_run_unit_tests.sh"""
+    assert author_statement(wrapped) == (
+        "Add --test-path to parse_args() and honor TEST_PATH, set by the pipeline's variables"
+    )

@@ -92,9 +92,22 @@ def _before_a_list(lines: list[str]) -> list[str]:
 
 
 def _opens_a_list(lines: list[str], index: int) -> bool:
-    """Whether a list starts at `lines[index]`: an item after a line that ends a sentence or a lead-in.
-    After any other line, `- x`, `+ y` or `1) z` is more likely prose wrapped where it happened to be."""
-    return _LIST_ITEM.match(lines[index]) is not None and lines[index - 1].rstrip().endswith(_LIST_LEAD_ENDS)
+    """Whether a list starts at `lines[index]`, or its next item when the paragraph opens with the list:
+    an item after a line that ends a sentence or a lead-in, or with the marker the first item has. After
+    any other line, `- x`, `+ y` or `1) z` is more likely prose wrapped where it happened to be."""
+    item = _LIST_ITEM.match(lines[index])
+    if item is None:
+        return False
+    if lines[index - 1].rstrip().endswith(_LIST_LEAD_ENDS):
+        return True
+    first = _LIST_ITEM.match(lines[0])
+    return first is not None and _marker(first) == _marker(item)
+
+
+def _marker(item: re.Match[str]) -> str:
+    """A list item's bullet (`-`, `*`, `+`), or `1.` / `1)` for any number."""
+    marker = item.group().strip()
+    return marker if not marker[0].isdigit() else "1" + marker[-1]
 
 
 def _normalised(line: str) -> str:

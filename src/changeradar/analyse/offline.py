@@ -38,7 +38,7 @@ from changeradar.signals.dependencies import renames_module
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings
 
-VERSION = 11
+VERSION = 12
 """Part of every cache key: bump it whenever a sentence or a rule here changes."""
 
 TOP_FILES = 5
