@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from pathlib import Path
 
@@ -174,15 +175,16 @@ def _copies_among_namesakes(
     (paired,) = _diff_batch(
         repo_dir, [commit], max_patch_bytes, contents=False, paths=[*sources, *paths], copies=True
     )
-    wanted = {file.path: file.old_path for file in paired.files if _copies_one_of(file, set(paths))}
+    asked = set(paths)
+    wanted = {file.path: file.old_path for file in paired.files if _copies_one_of(file, asked)}
     if not wanted:
         return {}
     copied = [*sorted(set(filter(None, wanted.values()))), *wanted]
     (diffed,) = _diff_batch(repo_dir, [commit], max_patch_bytes, paths=copied, copies=True)
-    return {file.path: file for file in diffed.files if _copies_one_of(file, set(wanted))}
+    return {file.path: file for file in diffed.files if _copies_one_of(file, wanted.keys())}
 
 
-def _copies_one_of(file: FileChange, paths: set[str]) -> bool:
+def _copies_one_of(file: FileChange, paths: AbstractSet[str]) -> bool:
     return file.status is FileStatus.COPIED and file.path in paths
 
 
