@@ -70,6 +70,12 @@ def test_every_key_the_code_asks_for_exists() -> None:
             for status in (FileStatus.ADDED, FileStatus.DELETED, FileStatus.RENAMED)
         ]
         + [f"{period}.{scope}" for period in ("stats", "empty") for scope in ("day", "range")]
+        + [
+            f"architecture.{what}_{action}"
+            for what in ("modules", "api", "schema", "deployment", "image", "cli")
+            for action in ("added", "removed")
+        ]
+        + [f"risk.{surface}_removed" for surface in ("api", "schema", "deployment", "image")]
     )
     assert set(built) - known == set()
 

@@ -170,8 +170,58 @@ def test_a_benchmarks_options_and_internal_variables_are_not_told_as_what_users_
         Signal(SignalKind.ENV_VAR, "PKG_LOG_LEVEL", SignalAction.ADDED, path="python/pkg/core.py"),
     )
     assert analyse_commit(facts_request(signals + user_facing)).recommendations == [
+        "Check whether the defaults of the new environment variable suit your deployment."
+    ]
+    launcher_option = (
+        Signal(SignalKind.CLI_OPTION, "--kda-tile", SignalAction.ADDED, path="python/pkg/core.py"),
+    )
+    assert analyse_commit(facts_request(signals + launcher_option)).recommendations == [
         "Check whether the defaults of the new option suit your deployment."
     ]
+    assert analyse_commit(facts_request(signals + user_facing + launcher_option)).recommendations == [
+        "Check whether the defaults of the new options and environment variables suit your deployment."
+    ]
+
+
+def test_interfaces_that_are_not_code_are_told_by_what_they_are_not_as_public_api() -> None:
+    """A removed workload or image breaks installs, not calling code; a renamed image breaks nothing a
+    caller compiles, but whatever pulls the old name."""
+    manifest = "deploy/sim.yaml"
+    signals = (
+        Signal(SignalKind.API, "Deployment sim", SignalAction.REMOVED, "workload: Deployment", manifest, 1),
+        Signal(
+            SignalKind.API, "ghcr.io/org/sim", SignalAction.REMOVED, "image: ghcr.io/org/sim:v1", manifest
+        ),
+        Signal(SignalKind.API, "spec.size", SignalAction.REMOVED, "crd field (v1)", "crds/lws.yaml", 9),
+        Signal(
+            SignalKind.API,
+            "ghcr.io/org/epp",
+            SignalAction.CHANGED,
+            "image: breaking, registry.k8s.io/epp:main → ghcr.io/org/epp:dev",
+            "charts/values.yaml",
+            3,
+        ),
+    )
+    files = tuple(FileChange(path, FileStatus.MODIFIED, 3, 3) for path in (manifest, "crds/lws.yaml"))
+    analysis = analyse_commit(facts_request(signals, files))
+    assert analysis.insights is not None
+    assert analysis.insights.architecture == (
+        "Structure: 1 schema item removed, 1 deployment item removed, 1 container image removed."
+    )
+    assert analysis.risks == [
+        "Schema item removed: clients, peers and stored resources that still use one will fail.",
+        "Chart values, RBAC rules or workloads removed: installs that set or rely on them will behave "
+        "differently.",
+        "Container image removed: a deployment that still pulls one by name will fail.",
+        "1 interface changed incompatibly: whatever still uses the old form must change with it.",
+    ]
+    assert analysis.recommendations[:2] == [
+        "Search your code and deployment scripts for uses of the removed names.",
+        "Update whatever still uses the old form (manifests, clients, pinned image names) before upgrading.",
+    ]
+    assert not any("public API" in text for text in every_text(analysis))
+    zh = analyse_commit(facts_request(signals, files, "zh"))
+    assert zh.risks[-1] == "1 项接口发生不兼容变更：仍使用旧形式的一方需随之修改。"
 
 
 def test_a_large_change_without_tests_is_a_risk() -> None:

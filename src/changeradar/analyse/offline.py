@@ -10,8 +10,8 @@ the contract of `model.Analysis` — by `inline.commonmark`, at this module's bo
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
-from functools import cached_property
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, ClassVar
 
 from changeradar.analyse import AnalysisRequest, AnalysisResult, ProgressCallback, register_analyzer
@@ -34,18 +34,25 @@ from changeradar.model import (
 )
 from changeradar.signals.audience import generated_paths, reaches_users
 from changeradar.signals.dependencies import renames_module
+from changeradar.signals.interfaces import Surface, is_breaking, surface_of
 
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings
 
-VERSION = 12
+VERSION = 13
 """Part of every cache key: bump it whenever a sentence or a rule here changes."""
 
 TOP_FILES = 5
 LISTED_NAMES = 5  # names a sentence lists before "… and N more"; the facts block lists them all
 LARGE_UNTESTED_LINES = 300  # changed source lines without any test touched: worth a risk line
 _REMOVED_INTERFACES = (SignalKind.API, SignalKind.CLI_OPTION, SignalKind.ENV_VAR)
-_OPTIONS = (SignalKind.CLI_OPTION, SignalKind.ENV_VAR)
+# How the structure line and the risks name each surface an `api` fact can be on (None: code API).
+_SURFACE_KEYS: dict[Surface | None, str] = {
+    None: "api",
+    Surface.SCHEMA: "schema",
+    Surface.DEPLOYMENT: "deployment",
+    Surface.IMAGE: "image",
+}
 PERFORMANCE_AREAS = frozenset({"kernel", "moe", "attention", "quantization", "speculative", "distributed"})
 
 
@@ -155,8 +162,27 @@ class _Facts:
     def met_by_users(self, kind: SignalKind, action: SignalAction) -> list[str]:
         """`names`, of the signals users meet (`signals.audience`): a benchmark's option or an internal
         tuning variable is among the facts, never in the structure, the risks or the advice."""
+        return _unique(signal.name for signal in self._users_meet(kind, action))
+
+    def interfaces(self, surface: Surface | None, action: SignalAction) -> list[str]:
+        """`met_by_users` of the `api` facts on one surface (`signals.interfaces`; None: code API): a
+        removed workload or image is no public API that calling code breaks on."""
         return _unique(
-            signal.name for signal in self.of(kind, action) if reaches_users(signal, self.generated_paths)
+            signal.name
+            for signal in self._users_meet(SignalKind.API, action)
+            if surface_of(signal) is surface
+        )
+
+    def _users_meet(self, kind: SignalKind, action: SignalAction) -> Iterator[Signal]:
+        return (s for s in self.of(kind, action) if reaches_users(s, self.generated_paths))
+
+    @cached_property
+    def broken_interfaces(self) -> list[str]:
+        """Interfaces that are not code, changed in a way their users break on (`is_breaking`)."""
+        return _unique(
+            signal.name
+            for signal in self._users_meet(SignalKind.API, SignalAction.CHANGED)
+            if is_breaking(signal)
         )
 
     def located(self, signals: Iterable[Signal]) -> Line:
@@ -265,16 +291,16 @@ def _file_line(facts: _Facts, file: FileChange) -> Line:
 
 
 def _architecture(facts: _Facts) -> Line:
-    counted = (
-        ("architecture.modules_added", SignalKind.MODULE, SignalAction.ADDED),
-        ("architecture.modules_removed", SignalKind.MODULE, SignalAction.REMOVED),
-        ("architecture.api_added", SignalKind.API, SignalAction.ADDED),
-        ("architecture.api_removed", SignalKind.API, SignalAction.REMOVED),
-        ("architecture.cli_added", SignalKind.CLI_OPTION, SignalAction.ADDED),
-        ("architecture.cli_removed", SignalKind.CLI_OPTION, SignalAction.REMOVED),
-    )
+    subjects: list[tuple[str, Callable[[SignalAction], list[str]]]] = [
+        ("modules", partial(facts.met_by_users, SignalKind.MODULE)),
+        *((key, partial(facts.interfaces, surface)) for surface, key in _SURFACE_KEYS.items()),
+        ("cli", partial(facts.met_by_users, SignalKind.CLI_OPTION)),
+    ]
     parts = [
-        facts.say(key, n=n) for key, kind, action in counted if (n := len(facts.met_by_users(kind, action)))
+        facts.say(f"architecture.{subject}_{action}", n=len(names))
+        for subject, named in subjects
+        for action in (SignalAction.ADDED, SignalAction.REMOVED)
+        if (names := named(action))
     ]
     if not parts:
         return facts.say("architecture.none")
@@ -318,9 +344,13 @@ def _risks(facts: _Facts) -> list[Line]:
     """Risks that follow from facts alone, each saying what its fact means; the names are in the facts
     block (and the importance line), not repeated here."""
     risks: list[Line] = []
-    named = (
+    named: tuple[tuple[str, Sequence[object]], ...] = (
         ("risk.breaking", facts.names(SignalKind.BREAKING)),
-        ("risk.api_removed", facts.met_by_users(SignalKind.API, SignalAction.REMOVED)),
+        *(
+            (f"risk.{key}_removed", facts.interfaces(surface, SignalAction.REMOVED))
+            for surface, key in _SURFACE_KEYS.items()
+        ),
+        ("risk.interfaces_broken", facts.broken_interfaces),
         ("risk.cli_removed", facts.met_by_users(SignalKind.CLI_OPTION, SignalAction.REMOVED)),
         ("risk.env_removed", facts.met_by_users(SignalKind.ENV_VAR, SignalAction.REMOVED)),
         ("risk.module_renamed", facts.module_renames),
@@ -350,9 +380,15 @@ def _recommendations(facts: _Facts) -> list[Line]:
     ]
     if removed:
         advice.append(facts.say("advice.removed", n=len(removed)))
-    new_options = [name for kind in _OPTIONS for name in facts.met_by_users(kind, SignalAction.ADDED)]
-    if new_options:
-        advice.append(facts.say("advice.new_options", n=len(new_options)))
+    if facts.broken_interfaces:
+        advice.append(facts.say("advice.interfaces_broken"))
+    new_options = facts.met_by_users(SignalKind.CLI_OPTION, SignalAction.ADDED)
+    new_variables = facts.met_by_users(SignalKind.ENV_VAR, SignalAction.ADDED)
+    if new_options and new_variables:
+        advice.append(facts.say("advice.new_settings"))
+    elif new_options or new_variables:
+        key = "advice.new_options" if new_options else "advice.new_variables"
+        advice.append(facts.say(key, n=len(new_options or new_variables)))
     if facts.module_renames:
         advice.append(facts.say("advice.module_renamed"))
     if facts.dependency_changes:
