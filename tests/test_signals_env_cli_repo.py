@@ -211,3 +211,57 @@ def test_a_registry_prefix_declared_far_above_the_hunk_is_read_from_the_file(git
     commit_files(git_repo, "Add top-k", {"python/minisgl/env.py": added})
 
     assert env_signals(git_repo) == [("MINISGL_SHELL_TOP_K", ADDED, "", "python/minisgl/env.py", 12)]
+
+
+def test_flags_and_variables_that_move_into_a_package_are_neither_removed_nor_added(git_repo: GitRepo):
+    """A sidecar's flags and variables move out of `main.go` into its options package (llm-d's 2078503):
+    users pass and set them as before. One that leaves a benchmark for the launcher is new to them."""
+    main_with_flags = GO_MAIN.replace(
+        "        flag.Parse()\n",
+        '        flag.Int("vllm-port", 8001, "vLLM port")\n'
+        '        _ = os.Getenv("INFERENCE_POOL")\n'
+        "        flag.Parse()\n",
+    ).replace('import "flag"', 'import (\n    "flag"\n    "os"\n)')
+    bench = GO_MAIN.replace(
+        "        flag.Parse()\n", '        flag.Int("qps", 8, "rate")\n        flag.Parse()\n'
+    )
+    commit_files(
+        git_repo, "Sidecar", {"cmd/sidecar/main.go": main_with_flags, "benchmarks/serve/main.go": bench}
+    )
+    options = """\
+        package proxy
+
+        import (
+            "flag"
+            "os"
+        )
+
+        func AddFlags() {
+            flag.Int("vllm-port", 8001, "vLLM port")
+            flag.Int("qps", 8, "rate")
+            _ = os.Getenv("INFERENCE_POOL")
+        }
+        """
+    commit_files(
+        git_repo,
+        "Move the sidecar's options into a package",
+        {
+            "cmd/sidecar/main.go": GO_MAIN,
+            "pkg/sidecar/proxy/options.go": options,
+            "benchmarks/serve/main.go": GO_MAIN,
+        },
+    )
+    commit = collect_commits(git_repo.path, "main", day_window("2026-01-29", "Asia/Shanghai"))[0]
+    with GitBlobReader(git_repo.path) as blobs:
+        signals = extract_signals(commit, blobs)
+    settings = [
+        (s.name, s.action, s.path) for s in signals if s.kind in (SignalKind.CLI_OPTION, SignalKind.ENV_VAR)
+    ]
+    assert settings == [
+        ("--qps", REMOVED, "benchmarks/serve/main.go"),
+        ("--qps", ADDED, "pkg/sidecar/proxy/options.go"),
+    ]
+    # Each file alone still tells its side: the move is the commit's, not an extractor's.
+    alone = [(name, action, path) for name, action, _, path, _ in option_signals(git_repo)]
+    assert ("--vllm-port", REMOVED, "cmd/sidecar/main.go") in alone
+    assert ("--vllm-port", ADDED, "pkg/sidecar/proxy/options.go") in alone

@@ -30,6 +30,10 @@ COPY_CHECK_FROM = 5
 _COPIED_ENTRY_POINT_KINDS = frozenset({SignalKind.CLI_OPTION, SignalKind.ENV_VAR, SignalKind.DEPENDENCY})
 # What a copy's facts are read for against its source: what it declares, and the module it is.
 _FROM_SOURCE_KINDS = _COPIED_ENTRY_POINT_KINDS | {SignalKind.API, SignalKind.MODULE}
+# Names users set whatever file declares them: one file of a commit giving one up while another takes it
+# up is a move (flags out of `main.go` into an options package), not a removal and an addition.
+_MOVABLE_KINDS = frozenset({SignalKind.CLI_OPTION, SignalKind.ENV_VAR})
+_ADDED_OR_REMOVED = frozenset({SignalAction.ADDED, SignalAction.REMOVED})
 
 
 class CopyFinder(Protocol):
@@ -51,7 +55,9 @@ def extract_signals(
     A new file that copies one the repository has (git tells, through `find_copies`) declares what its
     source declared already: its options, variables, dependencies and API are read against its source,
     so only what the copy adds is new; what it leaves out or declares otherwise changes nothing that was,
-    and a name another file gives up is not removed while the copy declares it.
+    and a name another file gives up is not removed while the copy declares it. Likewise an option or a
+    variable one file stops declaring and another starts, for the same audience, has moved: neither fact
+    is kept.
     """
     context = SignalContext(blobs=blobs, area_rules=tuple(area_rules))
     found = _found_by_module(commit, context)
@@ -68,7 +74,28 @@ def extract_signals(
             [*_not_from_copies(signals, copies, declared), *_from_copies(from_source, copies)]
             for signals, from_source in zip(found, _found_by_module(as_copies, context), strict=True)
         ]
-    return _unique(signal for signals in found for signal in signals)
+    return _without_moves(_unique(signal for signals in found for signal in signals))
+
+
+def _without_moves(signals: tuple[Signal, ...]) -> tuple[Signal, ...]:
+    """`signals` less the options and variables that moved between files: each removed from one and
+    added in another, where both reach users or neither does (`audience`): an option that leaves a
+    benchmark for the launcher is new to users."""
+    generated = generated_paths(signals)
+
+    def key(signal: Signal) -> tuple[SignalKind, str, bool] | None:
+        if signal.kind not in _MOVABLE_KINDS or signal.action not in _ADDED_OR_REMOVED:
+            return None
+        return signal.kind, signal.name, reaches_users(signal, generated)
+
+    actions: dict[tuple[SignalKind, str, bool], set[SignalAction]] = {}
+    for signal in signals:
+        if (found := key(signal)) is not None:
+            actions.setdefault(found, set()).add(signal.action)
+    moved = {found for found, both in actions.items() if both == _ADDED_OR_REMOVED}
+    if not moved:
+        return signals
+    return tuple(signal for signal in signals if key(signal) not in moved)
 
 
 def _found_by_module(commit: Commit, context: SignalContext) -> list[list[Signal]]:
