@@ -75,6 +75,25 @@ def test_facts_users_meet_come_first_and_each_says_its_traits_and_audience():
     ]
 
 
+def test_a_changed_signature_reaches_the_model_as_its_changed_parameters_not_two_long_lines():
+    """Both signatures would pass the fact's length limit and be cut; what changed fits."""
+    from dataclasses import replace
+
+    from changeradar.signals.signatures import signature_detail
+
+    many = ", ".join(f"arg_{index}=None" for index in range(12))
+    detail = signature_detail(f"(self, {many})", f"(self, {many}, *, stream=False)")
+    signal = Signal(
+        SignalKind.API, "sglang.Engine.generate", SignalAction.CHANGED, detail, "python/sglang/engine.py", 40
+    )
+    request = replace(mori_request(), signals=(signal,))
+    prompt = build_commit_prompt(load_templates(None), request, Depth.FULL, 12_000)
+    assert (
+        "- api: changed `sglang.Engine.generate` (signature: added `stream=False`) in "
+        "`python/sglang/engine.py` line 40"
+    ) in prompt.messages[1]["content"]
+
+
 @pytest.mark.parametrize(("language", "named"), [("zh", "Simplified Chinese"), ("en", "English")])
 def test_the_system_prompt_sets_the_language_and_the_grounding_rules(language, named):
     system = system_prompt(load_templates(None), language)

@@ -89,24 +89,54 @@ def test_the_facts_block_lists_what_users_meet_first_and_calls_a_tuning_variable
     ]
 
 
-def test_a_new_module_that_copies_another_names_its_source() -> None:
-    from changeradar.model import Importance, Level, Signal, SignalAction, SignalKind
+def fact_lines(subject: str, path: str, signals: tuple) -> dict[str, list[str]]:
+    """The facts block, in each language, of a medium commit of one file with these signals."""
+    from changeradar.model import Importance, Level
     from day_reports import _commit, _file, commit_report
+
+    commit = _commit("c" * 40, subject, "Ann Lee", "2026-01-29T10:00:00+08:00", [_file(path, 9, 0)])
+    lines = {}
+    for language in ("en", "zh"):
+        report = commit_report((commit, signals, Importance(Level.MEDIUM, 4.0)), language)
+        [view] = build_view(replace(empty_report(language), commits=[report])).commits
+        lines[language] = [commonmark(fact) for fact in view.facts]
+    return lines
+
+
+def test_a_new_module_that_copies_another_names_its_source() -> None:
+    from changeradar.model import Signal, SignalAction, SignalKind
 
     copy, source = "backends/v2/src/main.rs", "backends/v3/src/main.rs"
     signals = (
         Signal(SignalKind.MODULE, copy, SignalAction.ADDED, f"copy of {source}", copy),
         Signal(SignalKind.MODULE, "backends/v2/build.rs", SignalAction.ADDED, path="backends/v2/build.rs"),
     )
-    commit = _commit(
-        "c" * 40, "Add old V2 backend", "Ann Lee", "2026-01-29T10:00:00+08:00", [_file(copy, 9, 0)]
-    )
-    lines = {}
-    for language in ("en", "zh"):
-        report = commit_report((commit, signals, Importance(Level.MEDIUM, 4.0)), language)
-        [view] = build_view(replace(empty_report(language), commits=[report])).commits
-        lines[language] = [commonmark(fact) for fact in view.facts]
-    assert lines == {
+    assert fact_lines("Add old V2 backend", copy, signals) == {
         "en": [f"New module `{copy}`, a copy of `{source}`", "New module `backends/v2/build.rs`"],
         "zh": [f"新增模块 `{copy}`（复制自 `{source}`）", "新增模块 `backends/v2/build.rs`"],
+    }
+
+
+def test_a_changed_signature_says_which_parameters_changed() -> None:
+    from changeradar.model import Signal, SignalAction, SignalKind
+    from changeradar.signals.signatures import signature_detail
+
+    path = "python/pkg/norm.py"
+    detail = signature_detail("(input, weight, eps=1e-06)", "(input, weight, eps=1e-05, *, out=None)")
+    overloads = signature_detail("int(float) | int(double)", "int(float)")
+    signals = (
+        Signal(SignalKind.API, "pkg.norm.rmsnorm", SignalAction.CHANGED, detail, path, 3),
+        Signal(SignalKind.API, "pkg::norm", SignalAction.CHANGED, overloads, "include/pkg/norm.h", 9),
+    )
+    assert fact_lines("Tune eps", path, signals) == {
+        "en": [
+            "Public API `pkg.norm.rmsnorm` changed: removes `eps=1e-06`, adds `eps=1e-05`, `out=None` "
+            f"(`{path}:3`)",
+            "Public API `pkg::norm` changed (`include/pkg/norm.h:9`)",
+        ],
+        "zh": [
+            "公开 API `pkg.norm.rmsnorm` 有改动：去掉 `eps=1e-06`、新增 `eps=1e-05`、`out=None`"
+            f"（`{path}:3`）",
+            "公开 API `pkg::norm` 有改动（`include/pkg/norm.h:9`）",
+        ],
     }

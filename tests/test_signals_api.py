@@ -10,6 +10,7 @@ import pytest
 from changeradar.model import FileStatus, SignalAction, SignalKind
 from changeradar.signals import SignalContext
 from changeradar.signals.api import extract, module_name
+from changeradar.signals.signatures import signature_detail
 from diffs import make_commit, make_file
 
 ADDED, REMOVED, CHANGED = SignalAction.ADDED, SignalAction.REMOVED, SignalAction.CHANGED
@@ -104,12 +105,23 @@ def test_signature_change_new_method_and_all_are_read_from_both_sides():
     blobs = DictBlobs(old=SAMPLER_BEFORE, new=SAMPLER_AFTER)
     file = make_file(SAMPLER, SAMPLER_PATCH, old_blob="old", new_blob="new")
     assert api_signals(file, blobs=blobs) == [
-        ("sglang.srt.layers.sampler.Sampler.forward", CHANGED, "signature", SAMPLER, 7),
+        (
+            "sglang.srt.layers.sampler.Sampler.forward",
+            CHANGED,
+            signature_detail(
+                "(self, logits, sampling_info)", "(self, logits, sampling_info, *, return_logprob=False)"
+            ),
+            SAMPLER,
+            7,
+        ),
         ("sglang.srt.layers.sampler.Sampler.compute_logprobs_only", ADDED, "method", SAMPLER, 10),
         (
             "sglang.srt.layers.sampler.top_k_top_p_min_p_sampling_from_probs_torch",
             CHANGED,
-            "signature",
+            signature_detail(
+                "(probs, top_ks, top_ps, min_ps)",
+                "(probs, top_ks, top_ps, min_ps, need_min_p_sampling=False)",
+            ),
             SAMPLER,
             17,
         ),
@@ -180,7 +192,13 @@ def test_parameters_changed_below_a_multi_line_def_are_a_signature_change():
     path = "python/sglang/srt/layers/moe/fused_moe.py"
     file = make_file(path, patch, old_blob="old", new_blob="new")
     assert api_signals(file, blobs=DictBlobs(old=before, new=after)) == [
-        ("sglang.srt.layers.moe.fused_moe.fused_moe", CHANGED, "signature", path, 1)
+        (
+            "sglang.srt.layers.moe.fused_moe.fused_moe",
+            CHANGED,
+            signature_detail("(hidden_states, w1)", "(hidden_states, w1, bias=None)"),
+            path,
+            1,
+        )
     ]
 
 
@@ -199,7 +217,13 @@ def test_a_syntax_error_falls_back_to_the_declaration_lines():
     path = "python/sglang/srt/model_loader/loader.py"
     file = make_file(path, patch, old_blob="old", new_blob="new")
     assert api_signals(file, blobs=DictBlobs(old=before, new=after)) == [
-        ("sglang.srt.model_loader.loader.load", CHANGED, "signature", path, 1),
+        (
+            "sglang.srt.model_loader.loader.load",
+            CHANGED,
+            signature_detail("(path)", "(path, strict=True)"),
+            path,
+            1,
+        ),
         ("sglang.srt.model_loader.loader.save", ADDED, "function", path, 4),
     ]
 
@@ -244,7 +268,13 @@ def test_a_renamed_module_reports_only_what_it_changes_not_its_unchanged_items()
         new_blob="new",
     )
     assert api_signals(file, blobs=DictBlobs(old=before, new=after)) == [
-        ("sglang.srt.layers.moe.token_dispatcher.mori.dispatch", CHANGED, "signature", new_path, 4)
+        (
+            "sglang.srt.layers.moe.token_dispatcher.mori.dispatch",
+            CHANGED,
+            signature_detail("(x)", "(x, async_finish=False)"),
+            new_path,
+            4,
+        )
     ]
 
 
@@ -276,7 +306,13 @@ def test_new_module_honours_its_all_and_a_class_constructor_is_its_signature():
             "python/sglang/srt/layers/moe/mori_ep.py",
             3,
         ),
-        ("sglang.srt.deepep.DeepEPBuffer", CHANGED, "signature", "python/sglang/srt/deepep.py", 1),
+        (
+            "sglang.srt.deepep.DeepEPBuffer",
+            CHANGED,
+            signature_detail("(self, group, hidden_bytes)", "(self, group, hidden_bytes, num_qps=24)"),
+            "python/sglang/srt/deepep.py",
+            1,
+        ),
     ]
 
 

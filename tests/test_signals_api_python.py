@@ -7,6 +7,7 @@ from changeradar.git import GitBlobReader
 from changeradar.model import SignalAction
 from changeradar.signals import SignalContext
 from changeradar.signals.api import extract
+from changeradar.signals.signatures import signature_detail
 from changeradar.window import day_window
 from gitrepo import GitRepo
 
@@ -78,10 +79,37 @@ def test_a_signature_changed_by_a_parameter_added_removed_renamed_or_given_anoth
     git_repo.commit("Add norm", {path: before}, date="2026-01-28T10:00:00+08:00")
     git_repo.commit("Tune norm", {path: after})
     assert api_facts(git_repo) == [
-        ("flashinfer.norm.rmsnorm", CHANGED, "signature", path, 1),
-        ("flashinfer.norm.fused_add_rmsnorm", CHANGED, "signature", path, 5),
-        ("flashinfer.norm.gemma_rmsnorm", CHANGED, "signature", path, 9),
-        ("flashinfer.norm.layernorm", CHANGED, "signature", path, 13),
+        (
+            "flashinfer.norm.rmsnorm",
+            CHANGED,
+            signature_detail("(input, weight, eps=1e-06)", "(input, weight, eps=1e-05)"),
+            path,
+            1,
+        ),
+        (
+            "flashinfer.norm.fused_add_rmsnorm",
+            CHANGED,
+            signature_detail(
+                "(input, residual, weight, eps=1e-06)",
+                "(input, residual, weight, eps=1e-06, enable_pdl=None)",
+            ),
+            path,
+            5,
+        ),
+        (
+            "flashinfer.norm.gemma_rmsnorm",
+            CHANGED,
+            signature_detail("(input, weight, eps=1e-06, out=None)", "(input, weight, eps=1e-06)"),
+            path,
+            9,
+        ),
+        (
+            "flashinfer.norm.layernorm",
+            CHANGED,
+            signature_detail("(input, gamma, beta, eps=1e-06)", "(x, gamma, beta, eps=1e-06)"),
+            path,
+            13,
+        ),
     ]
 
 

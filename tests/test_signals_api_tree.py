@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from changeradar.model import SignalAction, SignalKind
 from changeradar.signals.api import extract
+from changeradar.signals.signatures import signature_detail
 from gitrepo import GitRepo
 from signal_repo import NoBlobs, commit_files, last_commit_signals
 
@@ -62,7 +63,13 @@ def test_go_exported_funcs_methods_and_interface_methods_but_not_unexported_ones
     path = "pkg/scheduler/scheduler.go"
     assert api_signals(git_repo) == [
         ("pkg.scheduler.Picker.Score", ADDED, "interface method", path, 12),
-        ("pkg.scheduler.NewScheduler", CHANGED, "signature", path, 15),
+        (
+            "pkg.scheduler.NewScheduler",
+            CHANGED,
+            signature_detail("(name string) *Scheduler", "(name string, opts ...Option) *Scheduler"),
+            path,
+            15,
+        ),
         ("pkg.scheduler.Reset", ADDED, "function", path, 27),
     ]
 
@@ -109,7 +116,13 @@ def test_go_api_types_fields_with_json_names_added_removed_and_retagged(git_repo
     commit_files(git_repo, "Ports", {"api/v1alpha2/inferencepool_types.go": after})
     path = "api/v1alpha2/inferencepool_types.go"
     assert api_signals(git_repo) == [
-        ("api.v1alpha2.InferencePoolSpec.Selector", CHANGED, "signature", path, 6),
+        (
+            "api.v1alpha2.InferencePoolSpec.Selector",
+            CHANGED,
+            signature_detail('map[string]string `json:"selector"`', 'map[string]string `json:"podSelector"`'),
+            path,
+            6,
+        ),
         ("api.v1alpha2.InferencePoolSpec.TargetPorts", ADDED, "field (json: targetPorts)", path, 7),
         (
             "api.v1alpha2.InferencePoolSpec.TargetPortNumber",
@@ -202,7 +215,15 @@ def test_rust_pub_items_fields_variants_and_signature_changes(git_repo: GitRepo)
     assert api_signals(git_repo) == [
         ("git_cliff_core::changelog::Changelog::footer", ADDED, "field", path, 6),
         ("git_cliff_core::changelog::Format::Html", ADDED, "variant", path, 12),
-        ("git_cliff_core::changelog::Changelog::new", CHANGED, "signature", path, 16),
+        (
+            "git_cliff_core::changelog::Changelog::new",
+            CHANGED,
+            signature_detail(
+                "(releases: Vec<Release>) Self", "(releases: Vec<Release>, config: &Config) Self"
+            ),
+            path,
+            16,
+        ),
     ]
 
 
@@ -253,7 +274,15 @@ def test_typescript_exports_added_removed_re_exported_and_re_signed(git_repo: Gi
     path = "ui/src/api/models.ts"
     assert api_signals(git_repo) == [
         ("api.models.ModelInfo", ADDED, "interface", path, 1),
-        ("api.models.fetchModels", CHANGED, "signature", path, 5),
+        (
+            "api.models.fetchModels",
+            CHANGED,
+            signature_detail(
+                "(baseUrl: string) : Promise<Model[]>", "(baseUrl: string, timeout = 30) : Promise<Model[]>"
+            ),
+            path,
+            5,
+        ),
         ("api.models.ModelId", ADDED, "type", path, 13),
         ("api.models.Model", REMOVED, "interface", path, 1),
     ]
@@ -269,7 +298,7 @@ def test_javascript_default_and_const_arrow_exports(git_repo: GitRepo):
         },
     )
     assert api_signals(git_repo) == [
-        ("web.client.get", CHANGED, "signature", "web/client.mjs", 1),
+        ("web.client.get", CHANGED, signature_detail("(url)", "(url, opts)"), "web/client.mjs", 1),
         ("web.client.default", ADDED, "default export", "web/client.mjs", 3),
     ]
 
@@ -343,4 +372,27 @@ def test_go_members_of_a_renamed_interface_are_not_listed_again(git_repo: GitRep
     assert api_signals(git_repo) == [
         ("pkg.datalayer.EndpointStore", ADDED, "interface", path, 3),
         ("pkg.datalayer.BackendStore", REMOVED, "interface", path, 3),
+    ]
+
+
+def test_parameters_wrapped_one_a_line_with_a_trailing_comma_are_the_same_signature(git_repo: GitRepo):
+    """gofmt's and rustfmt's wrapped parameter lists (llm-d's faa0ec2, git-cliff's 0027300) change no
+    call; a parameter added while wrapping does."""
+    commit_files(git_repo, "Scheduler", {"pkg/scheduler/scheduler.go": SCHEDULER_GO})
+    wrapped = SCHEDULER_GO.replace(
+        "func (s *Scheduler) Schedule(ctx context.Context, request string) (string, error) {",
+        "func (s *Scheduler) Schedule(\n\tctx context.Context,\n\trequest string,\n) (string, error) {",
+    ).replace(
+        "func NewScheduler(name string) *Scheduler {",
+        "func NewScheduler(\n\tname string,\n\tsize int,\n) *Scheduler {",
+    )
+    commit_files(git_repo, "Wrap the parameters", {"pkg/scheduler/scheduler.go": wrapped})
+    assert api_signals(git_repo) == [
+        (
+            "pkg.scheduler.NewScheduler",
+            CHANGED,
+            signature_detail("(name string) *Scheduler", "(name string, size int) *Scheduler"),
+            "pkg/scheduler/scheduler.go",
+            14,
+        )
     ]

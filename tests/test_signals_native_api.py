@@ -8,6 +8,7 @@ from changeradar.git import GitBlobReader
 from changeradar.model import SignalAction, SignalKind
 from changeradar.signals import SignalContext
 from changeradar.signals.native_api import extract, is_public_header
+from changeradar.signals.signatures import signature_detail
 from changeradar.window import day_window
 from gitrepo import GitRepo
 
@@ -123,7 +124,17 @@ def test_a_torch_library_op_added_and_a_schema_changed(git_repo: GitRepo) -> Non
     two_commits(git_repo, "sgl-kernel/csrc/common_extension.cc", TORCH_LIBRARY_BEFORE, after)
     path = "sgl-kernel/csrc/common_extension.cc"
     assert api_facts(git_repo) == [
-        ("sgl_kernel::fused_add_rmsnorm", CHANGED, "signature", path, 8),
+        (
+            "sgl_kernel::fused_add_rmsnorm",
+            CHANGED,
+            signature_detail(
+                "fused_add_rmsnorm(Tensor! input, Tensor! residual, Tensor weight, float eps) -> ()",
+                "fused_add_rmsnorm(Tensor! input, Tensor! residual, Tensor weight, float eps, "
+                "bool enable_pdl) -> ()",
+            ),
+            path,
+            8,
+        ),
         ("sgl_kernel::gemma_rmsnorm", ADDED, "torch op", path, 12),
     ]
 
@@ -142,7 +153,16 @@ def test_a_new_parameter_of_the_function_behind_an_export_changes_the_exports_si
     after = after.replace("TVM_FFI_DLL_EXPORT_TYPED_FUNC(plan, BatchDecodePlan);\n", "")
     two_commits(git_repo, "csrc/batch_decode_jit_binding.cu", TVM_BINDING_BEFORE, after)
     assert api_facts(git_repo) == [
-        ("run", CHANGED, "signature", "csrc/batch_decode_jit_binding.cu", 8),
+        (
+            "run",
+            CHANGED,
+            signature_detail(
+                "void(TensorView, TensorView, TensorView, int64_t)",
+                "void(TensorView, TensorView, TensorView, int64_t, bool)",
+            ),
+            "csrc/batch_decode_jit_binding.cu",
+            8,
+        ),
         ("plan", REMOVED, "TVM-FFI function", "csrc/batch_decode_jit_binding.cu", 9),
     ]
 
@@ -160,7 +180,16 @@ def test_public_header_declarations_added_removed_and_re_signed(git_repo: GitRep
     two_commits(git_repo, "include/flashinfer/norm.cuh", HEADER_BEFORE, after)
     path = "include/flashinfer/norm.cuh"
     assert api_facts(git_repo) == [
-        ("flashinfer::RMSNorm", CHANGED, "signature", path, 16),
+        (
+            "flashinfer::RMSNorm",
+            CHANGED,
+            signature_detail(
+                "cudaError_t(T*, T*, T*, uint32_t, uint32_t, float =1e-5, cudaStream_t =0)",
+                "cudaError_t(T*, T*, T*, uint32_t, uint32_t, float =1e-6, cudaStream_t =0)",
+            ),
+            path,
+            16,
+        ),
         ("flashinfer::GemmaRMSNorm", ADDED, "function", path, 22),
         ("flashinfer::NormParams::validate", REMOVED, "method", path, 25),
     ]

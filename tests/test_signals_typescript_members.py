@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from changeradar.model import SignalAction, SignalKind
 from changeradar.signals import api
+from changeradar.signals.signatures import signature_detail
 from gitrepo import GitRepo
 from signal_repo import commit_files, last_commit_signals
 
@@ -53,9 +54,17 @@ def test_public_members_of_exported_classes_and_interfaces(git_repo: GitRepo):
     commit_files(git_repo, "Abort, close and base URL", {"src/client.ts": after})
     path = "src/client.ts"
     assert last_commit_signals(git_repo, api.extract, SignalKind.API) == [
-        ("client.Client.fetch", CHANGED, "signature", path, 11),
+        (
+            "client.Client.fetch",
+            CHANGED,
+            signature_detail(
+                "(id: string) : Promise<string>", "(id: string, signal?: AbortSignal) : Promise<string>"
+            ),
+            path,
+            11,
+        ),
         ("client.Client.close", ADDED, "method", path, 17),
-        ("client.Options.timeout", CHANGED, "signature", path, 26),
+        ("client.Options.timeout", CHANGED, signature_detail(": number", ": string"), path, 26),
         ("client.Options.baseUrl", ADDED, "field", path, 27),
         ("client.Options.retry", REMOVED, "method", path, 23),
     ]

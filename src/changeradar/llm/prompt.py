@@ -21,8 +21,9 @@ from changeradar.errors import BadInput
 from changeradar.i18n import message
 from changeradar.llm.budget import BudgetedDiff, budget_diff, estimate_tokens
 from changeradar.llm.schema import Depth
-from changeradar.model import AnalysisRequest, Signal
+from changeradar.model import AnalysisRequest, Signal, SignalKind
 from changeradar.signals.audience import generated_paths, reaches_users, users_first
+from changeradar.signals.signatures import SignatureChange, signature_change
 
 PROMPT_FILES = ("system.md", "commit.md", "overview.md", "repair.md")
 MAX_FACTS = 60  # facts past this are counted, not listed: the diff needs the room more
@@ -116,7 +117,10 @@ def describe_fact(signal: Signal, generated: frozenset[str]) -> str:
     (`internal`, `bot`, `minor`, …) and whether users meet it, which the model must not guess (`generated`:
     the commit's `audience.generated_paths`)."""
     text = f"{signal.kind.value}: {signal.action.value} `{signal.name}`"
-    if signal.detail:
+    change = signature_change(signal.detail) if signal.kind is SignalKind.API else None
+    if change is not None:
+        text += f" ({_signature_summary(change)})"
+    elif signal.detail:
         text += f" ({signal.detail})"
     if signal.path and signal.path != signal.name:
         text += f" in `{signal.path}`" + (f" line {signal.line}" if signal.line else "")
@@ -125,6 +129,21 @@ def describe_fact(signal: Signal, generated: frozenset[str]) -> str:
     if not reaches_users(signal, generated):
         text += " [not user-facing]"
     return _clip(text)
+
+
+def _signature_summary(change: SignatureChange) -> str:
+    """ "signature: removed `b=1`; added `b=2`": the parts that changed, shorter than both signatures,
+    which a fact's length limit would cut."""
+    parts = [
+        f"{what} {', '.join(f'`{parameter}`' for parameter in parameters)}"
+        for what, parameters in (("removed", change.removed), ("added", change.added))
+        if parameters
+    ]
+    if change.rearranged:
+        parts.append("parameters reordered or passed otherwise")
+    if change.outside is not None:
+        parts.append(f"`{change.outside[0]}` became `{change.outside[1]}`")
+    return "signature: " + "; ".join(parts)
 
 
 def _clip(text: str) -> str:

@@ -50,10 +50,12 @@ from changeradar.signals.dependencies import renames_module
 from changeradar.signals.families import fact_kinds, family_of
 from changeradar.signals.files import copied_source
 from changeradar.signals.interfaces import Interface, interface_of
+from changeradar.signals.signatures import SignatureChange, signature_change
 
 SHORT_SHA = 7
 MAX_FACTS = 15  # per commit in the Markdown; a refactor can move a hundred API names
 TOP_AREAS = 8
+LISTED_PARAMETERS = 5  # a signature's parameters a fact names before "… and N more"
 SHOWN_REASON_ITEMS = 3  # items a reason names as code before "… and N more"
 REASON_ITEM_SEPARATOR = ", "  # between the items of a reason's subject (see `score.LIST_SEPARATOR`)
 STATS_ANCHOR = "stats"
@@ -317,12 +319,30 @@ def _fact_line(signal: Signal, language: str) -> Line:
         what = _interface_fact(signal, *interface, name, language)
     elif (source := copied_source(signal)) is not None:
         what = line(language, "fact.module.copied", name=name, source=Code(source))
+    elif signal.kind is SignalKind.API and (change := signature_change(signal.detail)) is not None:
+        what = line(language, "fact.api.signature", name=name, changes=_signature_changes(change, language))
     else:
         what = line(language, key, name=name)
     if signal.path is None or (signal.path == signal.name and signal.line is None):
         return what
     where = f"{signal.path}:{signal.line}" if signal.line is not None else signal.path
     return line(language, "at", what=what, where=Code(where))
+
+
+def _signature_changes(change: SignatureChange, language: str) -> Line:
+    """ "removes `b=1`, adds `b=2` and `c`": each part of a signature that changed, its parameters listed
+    as far as `LISTED_PARAMETERS`."""
+    parts = [
+        line(language, key, items=join_items(((Code(p),) for p in parameters), language, LISTED_PARAMETERS))
+        for key, parameters in (("signature.removed", change.removed), ("signature.added", change.added))
+        if parameters
+    ]
+    if change.rearranged:
+        parts.append(line(language, "signature.rearranged"))
+    if change.outside is not None:
+        old, new = change.outside
+        parts.append(line(language, "signature.outside", old=Code(old), new=Code(new)))
+    return join_items(parts, language)
 
 
 def _interface_fact(signal: Signal, interface: Interface, rest: str, name: Line, language: str) -> Line:

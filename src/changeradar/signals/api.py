@@ -37,6 +37,7 @@ from changeradar.signals.hunk_scope import SourceShape, only_bodies_change
 from changeradar.signals.python_api import bound_by_other_statements, public_api, signature
 from changeradar.signals.python_packages import import_path
 from changeradar.signals.python_regions import binding_statements, statements_touched
+from changeradar.signals.signatures import signature_detail
 from changeradar.signals.syntax_tree import Declaration, DeclarationReader, without_moves
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def _file_signals(commit: Commit, context: SignalContext) -> Iterator[Signal]:
                 and tree_language.in_library(file.path, commit.sha, context.blobs)
             ):
                 sides = syntax_tree.file_sides(file, context.blobs, tree_language.grammar, tree_language.read)
-                yield from compare_found(SignalKind.API, file, *sides, lambda _old, _new: "signature")
+                yield from compare_found(SignalKind.API, file, *sides, signature_detail)
             continue
         syntax = _SYNTAXES.get(extension)
         if syntax is None or file.binary or not _is_api_source(file.path, extension):
@@ -83,7 +84,7 @@ def _file_signals(commit: Commit, context: SignalContext) -> Iterator[Signal]:
             continue  # parsing both sides costs more than everything else here; spare it when it is moot
         parsed = _parsed_python_sides(file, context.blobs) if syntax is _PYTHON else None
         before, after = parsed or [list(_declarations(file, side, syntax)) for side in Side]
-        signals = compare_found(SignalKind.API, file, before, after, lambda _old, _new: "signature")
+        signals = compare_found(SignalKind.API, file, before, after, signature_detail)
         yield from (
             _by_import_path(list(signals), file, commit, context.blobs) if syntax is _PYTHON else signals
         )

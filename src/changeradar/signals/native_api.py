@@ -35,6 +35,7 @@ from changeradar.signals.context import SignalContext
 from changeradar.signals.dependencies import Found, Side, compare_found, hunk_runs, side_text
 from changeradar.signals.diff import diff_lines
 from changeradar.signals.native_regions import without_function_bodies
+from changeradar.signals.signatures import signature_detail
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -78,7 +79,7 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
             continue  # a pure rename or mode change: keys do not depend on the path, nothing changed
         public_header = suffix in HEADER_SUFFIXES and is_public_header(file.path)
         before, after = _interface_sides(file, context, public_header)
-        yield from compare_found(SignalKind.API, file, before, after, lambda _old, _new: "signature")
+        yield from compare_found(SignalKind.API, file, before, after, signature_detail)
 
 
 def is_public_header(path: str) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import importlib
+import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
@@ -99,9 +100,15 @@ def text(node: Node | None) -> str:
 
 
 def squeezed(*nodes: Node | None) -> str:
-    """The nodes' text, joined by a space, with every run of whitespace made one space: a signature
-    reads the same however it is wrapped."""
-    return " ".join(" ".join(text(node).split()) for node in nodes if node is not None)
+    """The nodes' text, joined by a space, with every run of whitespace made one space, none inside a
+    bracket's edges and no comma before a closing one: a signature reads the same however it is wrapped
+    (gofmt's one parameter a line, with its trailing comma, is the one-line list it was)."""
+    joined = " ".join(" ".join(text(node).split()) for node in nodes if node is not None)
+    return _INSIDE_EDGES.sub("", joined) if "( " in joined or ", )" in joined or ",)" in joined else joined
+
+
+# Space after an opening parenthesis, and a comma or space before a closing one.
+_INSIDE_EDGES = re.compile(r"(?<=\()\s+|,?\s*(?=\))")
 
 
 def children_of_type(node: Node | None, *types: str) -> Iterator[Node]:
