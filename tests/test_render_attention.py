@@ -134,3 +134,25 @@ def test_what_a_file_the_commit_calls_generated_holds_is_left_out() -> None:
         "Removed RBAC rule `endpointpickers.llm-d.ai`",
         "Removed RBAC rule `inferencepools.inference.networking.x-k8s.io`",
     ]
+
+
+def test_a_removed_class_is_named_once_with_the_count_of_the_members_it_took() -> None:
+    """flashinfer's 94f6ae8 renamed a kernel class: its three methods went with it."""
+    module = "flashinfer.gemm.dense_gemm_blackwell"
+    kernel = f"{module}.BlackwellDenseGemmKernel"
+    path = "flashinfer/gemm/dense_gemm_blackwell.py"
+    signals = (
+        Signal(SignalKind.API, kernel, REMOVED, "class", path, 128),
+        *(
+            Signal(SignalKind.API, f"{kernel}.{method}", REMOVED, "method", path, line)
+            for method, line in (("kernel", 503), ("wrapper", 531), ("can_implement", 600))
+        ),
+        Signal(SignalKind.API, f"{module}.make_ptr", REMOVED, "function", path, 30),
+        Signal(SignalKind.API, "gemm::Runner::run", REMOVED, "method", "include/gemm.h", 9),
+    )
+    assert _attention_text(signals) == [
+        f"Removed interfaces: `{kernel}` with 3 members, `{module}.make_ptr`, `gemm::Runner::run` "
+        "([`aaaaaaa`](#c-aaaaaaa))"
+    ]
+    [item] = build_view(_day(signals)).attention
+    assert len(item.names) == 6  # the JSON still names every one

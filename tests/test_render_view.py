@@ -140,3 +140,18 @@ def test_a_changed_signature_says_which_parameters_changed() -> None:
             "公开 API `pkg::norm` 有改动（`include/pkg/norm.h:9`）",
         ],
     }
+
+
+def test_a_reason_names_a_new_class_once_with_its_members() -> None:
+    from changeradar.model import Reason
+    from changeradar.render.view import describe_reason
+
+    kernel = "pkg.gemm.Sm100Kernel"
+    subject = ", ".join([kernel, f"{kernel}.wrapper", f"{kernel}.kernel", "pkg.gemm.fmin", "pkg.gemm.fmax"])
+    reason = Reason("api_added", 1.5, subject)
+    assert describe_reason(reason, "en") == (
+        f"adds public API `{kernel}` with 2 members, `pkg.gemm.fmin`, `pkg.gemm.fmax`"
+    )
+    assert describe_reason(reason, "zh") == (
+        f"新增公开接口 `{kernel}`（含 2 个成员）、`pkg.gemm.fmin`、`pkg.gemm.fmax`"
+    )

@@ -16,6 +16,7 @@ from typing import Literal
 from changeradar.i18n import join_items, line
 from changeradar.inline import Code, Line, Link, Text, Words
 from changeradar.model import CommitReport, Signal, SignalAction, SignalKind
+from changeradar.render.members import with_member_counts, with_members
 from changeradar.render.summary import LEVELS
 from changeradar.signals.audience import generated_paths, reaches_users
 from changeradar.signals.dependencies import DependencyTrait, renames_module
@@ -80,7 +81,15 @@ def _commit_items(report: CommitReport, anchor: str, language: str) -> Iterable[
     for kind, found in groups:
         if not found:
             continue
-        named = list(dict.fromkeys(_named(signal, language) for signal in found if not _is_marker(signal)))
+        listed = [signal for signal in found if not _is_marker(signal)]
+        members = dict(with_member_counts(signal.name for signal in listed))  # a removed class, once
+        named = list(
+            dict.fromkeys(
+                with_members(_named(signal, language), members[signal.name], language)
+                for signal in listed
+                if signal.name in members
+            )
+        )
         if any(_is_marker(signal) for signal in found):  # `!:` or a footer says nothing; the subject does
             named.insert(0, (Text(report.commit.subject),))
         what = line(

@@ -44,6 +44,7 @@ from changeradar.model import (
     SignalKind,
 )
 from changeradar.render.attention import AttentionItem, attention_items
+from changeradar.render.members import with_member_counts, with_members
 from changeradar.render.summary import LEVELS, DaySummary, summarise_day
 from changeradar.signals.audience import generated_paths, users_first
 from changeradar.signals.dependencies import renames_module
@@ -194,8 +195,12 @@ def reason_line(reason: Reason, language: str) -> Line:
     key = f"reason.{reason.rule}"
     if not has_message(key):  # a rule from a newer version, say: no words for it, only its name
         return (Prose(f"{reason.rule}: {reason.subject}" if reason.subject else reason.rule),)
-    items = [item for item in reason.subject.split(REASON_ITEM_SEPARATOR) if item]
-    code = join_items(((Code(item),) for item in items), language, SHOWN_REASON_ITEMS)
+    items = with_member_counts(item for item in reason.subject.split(REASON_ITEM_SEPARATOR) if item)
+    code = join_items(
+        (with_members((Code(item),), members, language) for item, members in items),
+        language,
+        SHOWN_REASON_ITEMS,
+    )
     subject = Prose(evidence_in(language, reason.subject))
     count = reason.subject.replace(",", "")
     counted = {"n": int(count)} if count.isdigit() else {}  # "1 line" / "44 lines"
