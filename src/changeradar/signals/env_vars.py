@@ -7,9 +7,10 @@ the system's (`PATH`, `HOME`, `CC`, `BASH_SOURCE`, …), a distributed runtime's
 when a changed line of a file names it only on the new side, removed when only on the old side. A
 registry's entry is named as users set it: with the prefix the registry puts before it at run time.
 
-A variable read deep inside the code (not in a settings module, an entry point, a clap option, an image
-or a launcher script) and named neither by the commit's message nor by the docs it changes is a tuning
-knob more often than the product's interface: it carries the trait `EnvTrait.INTERNAL`, which scores lower.
+A variable read deep inside the code (not in a settings module, an entry point, a clap option or a
+launcher script) or set by a Dockerfile's `ENV`, and named neither by the commit's message nor by the docs
+it changes, is a tuning knob more often than the product's interface: it carries the trait
+`EnvTrait.INTERNAL`, which scores lower. A Dockerfile's `ARG` is a build argument, no variable at all.
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ _SYSTEM = frozenset(
         *("SECONDS",),
         *("BASH_SOURCE", "BASH_REMATCH", "BASH_VERSION", "LINENO", "FUNCNAME", "OSTYPE", "PPID", "UID"),
         *("CC", "CXX", "CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "LD_LIBRARY_PATH", "LD_PRELOAD"),
-        *("PYTHONPATH", "VIRTUAL_ENV", "CI"),
+        *("PYTHONPATH", "VIRTUAL_ENV", "CI", "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PYTHONUSERBASE"),
+        *("DEBIAN_FRONTEND", "PKG_CONFIG_PATH", "CPATH", "LIBRARY_PATH"),
     }
 )
 _SYSTEM_PREFIXES = ("LC_", "XDG_")
@@ -94,6 +96,7 @@ _RUNTIME = frozenset(
         *("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "NODE_RANK", "GROUP_RANK", "ROLE_RANK"),
         *("MASTER_ADDR", "MASTER_PORT", "OMP_NUM_THREADS"),
         *("CUDA_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES"),
+        *("CUDA_HOME", "CUDA_PATH", "ROCM_HOME", "ROCM_PATH"),  # where the toolkit is, for every build
         # The platform arguments BuildKit gives every Dockerfile stage that declares them (`ARG TARGETOS`).
         *("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"),
         *("BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"),
@@ -137,7 +140,6 @@ _SHELL_LOOP_OR_READ = re.compile(rf"\b(?:for|read(?:\s+-\w+)*)\s+({_ANY_NAME})\b
 _SHELL_READ = re.compile(rf"\$\{{?({_UPPER_NAME})")
 
 _DOCKER_ENV = re.compile(r"^\s*ENV\s+(.*)", re.IGNORECASE)
-_DOCKER_ARG = re.compile(rf"^\s*ARG\s+({_ANY_NAME})", re.IGNORECASE)
 _DOCKER_PAIR = re.compile(rf"(?:^|\s)({_ANY_NAME})=")
 _DOCKER_LEGACY_ENV = re.compile(rf"({_ANY_NAME})\s")  # the old form `ENV NAME value`
 _DOCKERFILES = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile")
@@ -204,10 +206,15 @@ def _documented_text(commit: Commit) -> str:
 
 
 def _reads_internally(path: str) -> bool:
-    """A code file that is neither a settings module nor an entry point (see `_SETTINGS_STEMS`)."""
+    """Where a variable is a tuning knob unless the docs or the message offer it: a code file that is
+    neither a settings module nor an entry point (see `_SETTINGS_STEMS`), or a Dockerfile, whose `ENV`
+    lines configure the image's own build and tools (`NVSHMEM_DIR`, `TRITON_PTXAS_PATH`) far more often
+    than they offer a user anything; what the product reads is found where it reads it."""
+    if matches_any(_DOCKERFILES, path):
+        return True
     file = PurePosixPath(path)
     if file.suffix[1:] not in _CODE_EXTENSIONS:
-        return False  # images and launcher scripts set or read what their users pass
+        return False  # launcher scripts read what their users pass
     stem = file.stem.lower()
     return not (
         stem in _SETTINGS_STEMS
@@ -341,7 +348,8 @@ def _shell_sides(file: FileChange, blobs: BlobSource | None) -> tuple[list[Found
 
 
 def _read_dockerfile(run: Run) -> Iterator[Found]:
-    """`ENV A=1 B=2`, `ENV A 1`, their `\\`-continued lines, and `ARG A`."""
+    """`ENV A=1 B=2`, `ENV A 1` and their `\\`-continued lines; not `ARG A`, a build argument (a pin such as
+    `MORI_COMMIT`), which the image's processes never see unless an `ENV` passes it on."""
     continues_env = False
     for line in run:
         env = _DOCKER_ENV.match(line.text)
@@ -358,8 +366,6 @@ def _dockerfile_names(text: str, env: re.Match[str] | None, continues_env: bool)
         yield from pairs or ([legacy[1]] if legacy else [])
     elif continues_env:
         yield from _DOCKER_PAIR.findall(text)
-    elif arg := _DOCKER_ARG.match(text):
-        yield arg[1]
 
 
 def _go_sides(file: FileChange, blobs: BlobSource | None) -> tuple[list[Found], list[Found]]:
@@ -389,4 +395,4 @@ _RUST_CALLS = _line_reader(("env",), _matching(_RUST))
 _PYTHON_READER = _line_reader(("env", "Env"), _python_names)
 _REGISTRY_CHANGE = re.compile("^[-+]" + _REGISTRY_ENTRY.format(name=_UPPER_NAME), re.MULTILINE)
 _READERS_BY_EXTENSION = {"py": _PYTHON_READER}
-_DOCKERFILE = RunReader(("ENV", "ARG", "env", "arg"), _read_dockerfile)
+_DOCKERFILE = RunReader(("ENV", "env"), _read_dockerfile)
