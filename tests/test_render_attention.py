@@ -156,3 +156,12 @@ def test_a_removed_class_is_named_once_with_the_count_of_the_members_it_took() -
     ]
     [item] = build_view(_day(signals)).attention
     assert len(item.names) == 6  # the JSON still names every one
+
+
+def test_a_raised_language_floor_is_named_as_one_not_as_a_package() -> None:
+    floor = Signal(
+        SignalKind.DEPENDENCY, "rust-version", CHANGED, "1.85.1 → 1.87.0", "Cargo.toml", 12, ("floor",)
+    )
+    assert _attention_text((floor,)) == [
+        "Dependency change: language floor `rust-version` `1.85.1 → 1.87.0` ([`aaaaaaa`](#c-aaaaaaa))"
+    ]

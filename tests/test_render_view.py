@@ -155,3 +155,21 @@ def test_a_reason_names_a_new_class_once_with_its_members() -> None:
     assert describe_reason(reason, "zh") == (
         f"新增公开接口 `{kernel}`（含 2 个成员）、`pkg.gemm.fmin`、`pkg.gemm.fmax`"
     )
+
+
+def test_a_language_floor_has_its_own_fact_line() -> None:
+    from changeradar.model import Signal, SignalAction, SignalKind
+
+    floor = Signal(
+        SignalKind.DEPENDENCY,
+        "requires-python",
+        SignalAction.CHANGED,
+        ">=3.9 → >=3.10",
+        "pyproject.toml",
+        7,
+        ("floor",),
+    )
+    assert fact_lines("Drop Python 3.9", "pyproject.toml", (floor,)) == {
+        "en": ["Language floor changed: `requires-python` `>=3.9 → >=3.10` (`pyproject.toml:7`)"],
+        "zh": ["最低语言版本变更：`requires-python` `>=3.9 → >=3.10`（`pyproject.toml:7`）"],
+    }

@@ -132,6 +132,8 @@ def _named(signal: Signal, language: str) -> Line:
     name: Line = (
         (Code(signal.name), Words(" "), Code(signal.detail)) if signal.detail else (Code(signal.name),)
     )
+    if DependencyTrait.FLOOR.value in signal.traits:  # `rust-version`, `go`, `requires-python`
+        name = line(language, "dependency.floor", name=name)
     if signal.action in (SignalAction.ADDED, SignalAction.REMOVED):
         return line(language, f"dependency.{signal.action.value}", name=name)
     return name

@@ -169,7 +169,7 @@ FAMILIES: tuple[Family, ...] = (
         ),
         fact_place=2,
         fact_actions=_ADDED_REMOVED,
-        fact_traits=(DependencyTrait.MODULE,),
+        fact_traits=(DependencyTrait.MODULE, DependencyTrait.FLOOR),
     ),
     Family(
         SignalKind.ENV_VAR,
