@@ -165,3 +165,18 @@ def test_a_raised_language_floor_is_named_as_one_not_as_a_package() -> None:
     assert _attention_text((floor,)) == [
         "Dependency change: language floor `rust-version` `1.85.1 → 1.87.0` ([`aaaaaaa`](#c-aaaaaaa))"
     ]
+
+
+def test_a_removed_environment_variable_says_what_its_bare_name_is() -> None:
+    """Among a refactor's removed workloads, `LOG_LEVEL` alone could be anything (llm-d's 64dfc62)."""
+    manifest = "deploy/components/vllm-sim/deployments.yaml"
+    signals = (
+        Signal(SignalKind.API, "Deployment vllm-sim", REMOVED, "workload: Deployment", manifest, 1),
+        Signal(SignalKind.ENV_VAR, "LOG_LEVEL", REMOVED, "", manifest, 26),
+        Signal(SignalKind.ENV_VAR, "PROBE_PORT", ADDED, "", manifest, 28),
+    )
+    assert _attention_text(signals) == [
+        "Removed interfaces: workload `Deployment vllm-sim`, environment variable `LOG_LEVEL` "
+        "([`aaaaaaa`](#c-aaaaaaa))",
+        "New environment variable: `PROBE_PORT` ([`aaaaaaa`](#c-aaaaaaa))",
+    ]

@@ -85,7 +85,7 @@ def _commit_items(report: CommitReport, anchor: str, language: str) -> Iterable[
         members = dict(with_member_counts(signal.name for signal in listed))  # a removed class, once
         named = list(
             dict.fromkeys(
-                with_members(_named(signal, language), members[signal.name], language)
+                with_members(_named(signal, language, kind), members[signal.name], language)
                 for signal in listed
                 if signal.name in members
             )
@@ -119,12 +119,15 @@ def _is_notable(signal: Signal) -> bool:
     return not (DependencyTrait.BOT.value in traits and traits & _ROUTINE_BOT_STEPS)
 
 
-def _named(signal: Signal, language: str) -> Line:
-    """The name as code; an interface that is not code with what it is ("image `org/epp`"); a dependency
+def _named(signal: Signal, language: str, kind: AttentionKind) -> Line:
+    """The name as code; an interface that is not code with what it is ("image `org/epp`"), as is an
+    environment variable among removed interfaces (`LOG_LEVEL` alone could be anything); a dependency
     with its versions ("`torch` `2.6 → 2.7`") and whether it came or went."""
     interface = interface_of(signal)
     if interface is not None:  # "image `org/epp`", "CRD field `spec.size`": what the name is
         return (*line(language, f"interface.{interface[0].name.lower()}"), Words(" "), Code(signal.name))
+    if signal.kind is SignalKind.ENV_VAR and kind == "removed":
+        return line(language, "attention.env_var", name=Code(signal.name))
     if signal.kind is not SignalKind.DEPENDENCY:
         return (Code(signal.name),)
     if renames_module(signal):  # every importer's import paths break
