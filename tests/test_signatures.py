@@ -75,6 +75,18 @@ def change(old: str, new: str) -> SignatureChange | None:
             id="a typescript union is no overload",
         ),
         pytest.param(
+            "(x: number) : string | null",
+            "(x: number, y?: number) : string | null",
+            SignatureChange((), ("y?: number",), False, None),
+            id="a typescript union in the return type",
+        ),
+        pytest.param(
+            "(&'a self, name: &'a str) -> &'a str",
+            "(&'a self, name: &'a str, strict: bool) -> &'a str",
+            SignatureChange((), ("strict: bool",), False, None),
+            id="rust lifetimes are no quotes",
+        ),
+        pytest.param(
             'map[string]string `json:"selector"`',
             'map[string]string `json:"podSelector"`',
             SignatureChange(

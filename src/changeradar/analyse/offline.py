@@ -167,23 +167,24 @@ class _Facts:
     def interfaces(self, surface: Surface | None, action: SignalAction) -> list[str]:
         """`met_by_users` of the `api` facts on one surface (`signals.interfaces`; None: code API): a
         removed workload or image is no public API that calling code breaks on."""
-        return _unique(
-            signal.name
-            for signal in self._users_meet(SignalKind.API, action)
-            if surface_of(signal) is surface
-        )
-
-    def _users_meet(self, kind: SignalKind, action: SignalAction) -> Iterator[Signal]:
-        return (s for s in self.of(kind, action) if reaches_users(s, self.generated_paths))
+        return _unique(s.name for s in self._api_met_by_users.get(action, ()) if surface_of(s) is surface)
 
     @cached_property
     def broken_interfaces(self) -> list[str]:
         """Interfaces that are not code, changed in a way their users break on (`is_breaking`)."""
-        return _unique(
-            signal.name
-            for signal in self._users_meet(SignalKind.API, SignalAction.CHANGED)
-            if is_breaking(signal)
-        )
+        changed = self._api_met_by_users.get(SignalAction.CHANGED, ())
+        return _unique(signal.name for signal in changed if is_breaking(signal))
+
+    @cached_property
+    def _api_met_by_users(self) -> dict[SignalAction, list[Signal]]:
+        """The `api` facts users meet, by action: asked for once per surface and action."""
+        met: dict[SignalAction, list[Signal]] = {}
+        for signal in self._users_meet(SignalKind.API, None):
+            met.setdefault(signal.action, []).append(signal)
+        return met
+
+    def _users_meet(self, kind: SignalKind, action: SignalAction | None) -> Iterator[Signal]:
+        return (s for s in self.of(kind, action) if reaches_users(s, self.generated_paths))
 
     def located(self, signals: Iterable[Signal]) -> Line:
         """Each signal as `name` (`path:line`), for facts a reader should be able to find."""

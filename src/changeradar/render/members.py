@@ -19,6 +19,8 @@ def with_member_counts(names: Iterable[str]) -> list[tuple[str, int]]:
     """Each of `names` that is no member of another, in order, with how many of the others are its members
     (its own and its members' members)."""
     listed = list(dict.fromkeys(names))
+    if len(listed) < 2:  # most sentences name one thing or a count
+        return [(name, 0) for name in listed]
     known = set(listed)
     counts = dict.fromkeys(listed, 0)
     tops = []

@@ -11,14 +11,18 @@ has no parameter list: when short, it is told whole, old and new.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 SIGNATURE = "signature"
 _ARROW = " → "
-_OVERLOADS = " | "  # how a native fact joins the signatures of a name's overloads
 MAX_WHOLE = 120  # characters of a value without a parameter list that a fact shows whole
 _MARKERS = frozenset({"*", "/"})
+_MARKS = re.compile(r"""[][(){}<>"',|]""")
+_LIFETIME = re.compile(r"'[A-Za-z_]\w*+(?!')")
 _OPENING = {"(": ")", "[": "]", "{": "}", "<": ">"}
 _CLOSING = frozenset(_OPENING.values())
 
@@ -85,54 +89,46 @@ def _split(signature: str) -> tuple[list[str], str] | None:
     """The parameters of the first parameter list, and the rest of the signature with `…` in its place;
     without a list, no parameters and all of it, if short enough to read (not a type's whole shape);
     None with overloads."""
-    if _OVERLOADS in signature and sum("(" in part for part in _top_level_parts(signature, _OVERLOADS)) > 1:
-        return None  # a native name's overloads, not a union type (`Options | string[]`)
-    opened = _first_parameter_list(signature)
+    opened = closed = None
+    commas: list[int] = []
+    after_bar = False  # past a top-level ` | `: a second parameter list there is an overload's
+    for index, character, depth in _marks(signature):
+        if depth == 0 and character == "(":
+            if after_bar:
+                return None  # a native name's overloads (`int(float) | int(double)`), no union type
+            opened = index if opened is None else opened
+        elif opened is not None and closed is None and depth == 1:
+            if character == ",":
+                commas.append(index)
+            elif character in _CLOSING and _step(signature, index) < 0:
+                closed = index
+        elif character == "|" and depth == 0 and signature[index - 1 : index + 2] == " | ":
+            after_bar = True
     if opened is None:  # a field's type and tag (`int32 `json:"size"``), a property's annotation
         return ([], signature.strip()) if len(signature) <= MAX_WHOLE else None
-    closed = _closing(signature, opened)
     if closed is None:
         return None
-    inside = signature[opened + 1 : closed]
-    parameters = [part.strip() for part in _top_level_parts(inside, ",")]
+    cuts = [opened, *commas, closed]
+    parameters = [signature[start + 1 : end].strip() for start, end in itertools.pairwise(cuts)]
     outside = f"{signature[:opened]}(…){signature[closed + 1 :]}".strip()
     return [parameter for parameter in parameters if parameter], outside
 
 
-def _first_parameter_list(signature: str) -> int | None:
-    """Where the first `(` outside brackets opens (after Go's `[T any]` or a C++ return type)."""
+def _marks(text: str) -> Iterator[tuple[int, str, int]]:
+    """Each bracket, comma and bar outside quotes, with the depth of brackets it is at (before it, for a
+    bracket). One step per such character, not per character: signatures run to hundreds of them."""
     depth = 0
-    for index, character in enumerate(signature):
-        if character == "(" and depth == 0:
-            return index
-        depth += _step(signature, index)
-    return None
-
-
-def _closing(signature: str, opened: int) -> int | None:
-    depth = 0
-    for index in range(opened, len(signature)):
-        depth += _step(signature, index)
-        if depth == 0:
-            return index
-    return None
-
-
-def _top_level_parts(text: str, separator: str) -> list[str]:
-    """`text` cut at each `separator` outside brackets and quotes."""
-    parts, start, depth, quote = [], 0, 0, ""
-    for index, character in enumerate(text):
+    quote = ""
+    for match in _MARKS.finditer(text):
+        index = match.start()
+        character = text[index]
         if quote:
             quote = "" if character == quote and text[index - 1] != "\\" else quote
         elif character in "\"'":
-            quote = character
-        elif depth == 0 and text.startswith(separator, index):
-            parts.append(text[start:index])
-            start = index + len(separator)
+            quote = "" if _LIFETIME.match(text, index) else character  # Rust's `'a` opens nothing
         else:
+            yield index, character, depth
             depth += _step(text, index)
-    parts.append(text[start:])
-    return parts
 
 
 def _step(text: str, index: int) -> int:
