@@ -152,14 +152,22 @@ def test_security_signal_raises_the_level():
     assert "security_sensitive" in rules_of(with_security.reasons)
 
 
-def test_security_signal_lifts_the_tests_only_cap():
+def test_a_secret_lifts_the_tests_only_cap_but_a_tests_exec_does_not():
+    """A key committed in a test leaks all the same; a test that `exec`s what it generated harms no one
+    (flashinfer's 4a3b075, a test fix, ranked high on it)."""
     commit = make_commit("Add fixture key", [added_lines("tests/test_tls.py", 10)])
-    secret = Signal(SignalKind.SECURITY, "private-key", SignalAction.ADDED, path="tests/test_tls.py")
+    secret = Signal(
+        SignalKind.SECURITY, "private-key", SignalAction.ADDED, path="tests/test_tls.py", traits=("secret",)
+    )
+    code = Signal(SignalKind.SECURITY, "eval", SignalAction.ADDED, path="tests/test_tls.py")
 
     importance = score_commit(commit, [secret], DEFAULTS)
-
     assert importance.level is Level.MEDIUM
     assert "tests_only" not in rules_of(importance.reasons)
+
+    importance = score_commit(commit, [code], DEFAULTS)
+    assert importance.level is Level.LOW
+    assert rules_of(importance.reasons) == ["tests_only"]
 
 
 def test_capped_score_stays_below_medium_and_equals_the_sum_of_its_reasons():

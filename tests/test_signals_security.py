@@ -215,3 +215,14 @@ def test_secrets_never_reach_the_signal():
     shown = repr(signals)
     for secret in secrets:
         assert secret[4:12] not in shown
+
+
+def test_a_secret_is_marked_as_one_and_code_that_runs_a_shell_is_not():
+    """A secret matters wherever it is committed (`signals.audience`); a shell call only in the product."""
+    key = make_file("tests/fixtures/server.key", added("-----BEGIN RSA PRIVATE KEY-----"))
+    shell = make_file("tests/test_launch.py", added("subprocess.run(cmd, shell=True)"))
+    signals = extract(make_commit("Add things", [key, shell]), SignalContext())
+    assert [(signal.name, signal.traits) for signal in signals] == [
+        ("private-key", ("secret",)),
+        ("subprocess-shell", ()),
+    ]

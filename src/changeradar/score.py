@@ -31,6 +31,7 @@ from changeradar.scoring_rules import (
 from changeradar.signals.audience import generated_paths
 from changeradar.signals.families import kind_rules, surface_kinds, surface_rules, trait_rules
 from changeradar.signals.interfaces import Surface, is_breaking, surface_of
+from changeradar.signals.security import SecurityTrait
 
 __all__ = ["check_weights", "default_weights", "dependency_rule", "score_commit"]
 
@@ -183,7 +184,11 @@ class _CommitFacts:
         )
 
     def _peripheral(self, signal: Signal) -> bool:
-        return signal.kind in SURFACE_KINDS and signal.path in self.peripheral_paths
+        if signal.path not in self.peripheral_paths:
+            return False
+        if signal.kind is SignalKind.SECURITY:  # a secret leaks from a test too; a test's `exec` harms no one
+            return SecurityTrait.SECRET.value not in signal.traits
+        return signal.kind in SURFACE_KINDS
 
 
 ReasonSource = Callable[[_CommitFacts, dict[str, float]], Iterable[Reason]]
@@ -279,7 +284,8 @@ def _volume_ceiling(facts: _CommitFacts, reasons: Sequence[Reason]) -> Iterable[
 def _cap(facts: _CommitFacts, score: float, settings: ImportanceSettings) -> Reason | None:
     """A reason that holds the score below medium, or None when nothing caps the commit.
 
-    Breaking and security facts lift every cap: they matter wherever they are found.
+    Breaking facts lift every cap, and security facts that count (a secret anywhere; code that runs a
+    shell or loads a pickle only outside tests, docs, CI and tooling): they matter wherever they are found.
     """
     if facts.named(SignalKind.BREAKING) or facts.named(SignalKind.SECURITY):
         return None

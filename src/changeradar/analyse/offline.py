@@ -39,7 +39,7 @@ from changeradar.signals.interfaces import Surface, is_breaking, surface_of
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings
 
-VERSION = 13
+VERSION = 14
 """Part of every cache key: bump it whenever a sentence or a rule here changes."""
 
 TOP_FILES = 5
@@ -174,6 +174,12 @@ class _Facts:
         """Interfaces that are not code, changed in a way their users break on (`is_breaking`)."""
         changed = self._api_met_by_users.get(SignalAction.CHANGED, ())
         return _unique(signal.name for signal in changed if is_breaking(signal))
+
+    @cached_property
+    def security_met_by_users(self) -> list[Signal]:
+        """Security findings a reviewer of the product should read: a secret anywhere, code that runs a
+        shell only in the product (a test's `exec` is listed among the insights, not a risk)."""
+        return list(self._users_meet(SignalKind.SECURITY, None))
 
     @cached_property
     def _api_met_by_users(self) -> dict[SignalAction, list[Signal]]:
@@ -362,7 +368,7 @@ def _risks(facts: _Facts) -> list[Line]:
     if _is_large_and_untested(facts):
         additions, deletions = facts.source_lines
         risks.append(facts.say("risk.untested", additions=additions, deletions=deletions))
-    security = facts.of(SignalKind.SECURITY)
+    security = facts.security_met_by_users
     if security:
         risks.append(facts.say("risk.security", n=len(security)))
     generated = facts.names(SignalKind.GENERATED)
@@ -398,7 +404,7 @@ def _recommendations(facts: _Facts) -> list[Line]:
         advice.append(facts.say("advice.revert"))
     if _is_large_and_untested(facts):
         advice.append(facts.say("advice.untested"))
-    security = facts.of(SignalKind.SECURITY)
+    security = facts.security_met_by_users
     if security:
         locations = join_items(((Code(_where(signal)),) for signal in security), facts.language)
         advice.append(facts.say("advice.security", items=locations))
@@ -443,7 +449,10 @@ def _is_breaking_or_revert(report: CommitReport) -> bool:
 
 
 def _has_security_signal(report: CommitReport) -> bool:
-    return any(signal.kind is SignalKind.SECURITY for signal in report.signals)
+    generated = generated_paths(report.signals)
+    return any(
+        signal.kind is SignalKind.SECURITY and reaches_users(signal, generated) for signal in report.signals
+    )
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -2,8 +2,9 @@
 
 Facts found in tests, docs, CI, benchmarks, examples, dev scripts or generated files (`file_kinds.file_kind`,
 and the files a commit's own `generated` facts name: a generator's banner, a manifest Helm rendered),
-a command-line option of a benchmark or a script (its audience in its `detail`), and an environment variable
-read only deep in the code (`EnvTrait.INTERNAL`, a tuning knob no user is told of) stay among a commit's
+a command-line option of a benchmark or a script (its audience in its `detail`), an environment variable
+read only deep in the code (`EnvTrait.INTERNAL`, a tuning knob no user is told of) and code a test or a CI
+script runs through a shell or `exec` (but not a secret committed there) stay among a commit's
 facts, after the others, but are never presented as what users meet: not in "Needs attention", not in the
 offline analysis's structure, risks or recommendations, and the LLM reads them marked as such.
 """
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 from changeradar.file_kinds import file_kind
 from changeradar.model import Signal, SignalAction, SignalKind
 from changeradar.signals.env_vars import EnvTrait
+from changeradar.signals.security import SecurityTrait
 
 
 def users_first(signals: Iterable[Signal], generated: frozenset[str]) -> list[Signal]:
@@ -31,7 +33,9 @@ def generated_paths(signals: Iterable[Signal]) -> frozenset[str]:
 
 def reaches_users(signal: Signal, generated: frozenset[str]) -> bool:
     """Whether users meet the fact; `generated` holds the commit's `generated_paths`, which its path alone
-    does not tell."""
+    does not tell. A committed secret reaches them wherever it lies."""
+    if signal.kind is SignalKind.SECURITY and SecurityTrait.SECRET.value in signal.traits:
+        return True
     if signal.path is not None and (signal.path in generated or file_kind(signal.path) != "core"):
         return False
     if signal.kind is SignalKind.ENV_VAR:

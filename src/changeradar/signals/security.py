@@ -4,6 +4,9 @@ One signal per (pattern, file), at the first line it occurs, with a fixed descri
 quotes the line, so a secret found is never copied into a report, cache or log. A pattern the file's
 removed lines hold as often as its added lines is no finding: the code moved or was reformatted.
 Lock, vendored and generated files are skipped; code patterns ignore comments and docs, secrets do not.
+A secret carries the trait `SecurityTrait.SECRET`: leaked, it matters wherever it was committed, while
+code that runs a shell or loads a pickle in a test, a benchmark or a CI script puts no user at risk
+(`signals.audience`).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 
 from changeradar.file_kinds import DOCKERFILE_PATTERNS, is_doc_path, matches_any
@@ -20,6 +24,10 @@ from changeradar.signals.diff import added_lines, removed_lines
 from changeradar.signals.files import file_generated_kind
 
 MAX_CALL_LINES = 10  # how far a call is followed over the contiguous changed lines below or above it
+
+
+class SecurityTrait(StrEnum):
+    SECRET = "secret"  # a credential or key: a leak wherever it is, a test's as much as the product's
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +234,7 @@ def _file_findings(file: FileChange, rules: Sequence[SecurityRule]) -> Iterator[
             detail=rule.description + count,
             path=file.path,
             line=numbers[0],
+            traits=(SecurityTrait.SECRET.value,) if rule.in_comments else (),
         )
 
 
