@@ -154,7 +154,7 @@ def test_a_new_parameter_of_the_function_behind_an_export_changes_the_exports_si
     two_commits(git_repo, "csrc/batch_decode_jit_binding.cu", TVM_BINDING_BEFORE, after)
     assert api_facts(git_repo) == [
         (
-            "run",
+            "batch_decode_jit_binding.run",  # each JIT binding exports `run`: its file says which
             CHANGED,
             signature_detail(
                 "void(TensorView, TensorView, TensorView, int64_t)",
@@ -163,7 +163,7 @@ def test_a_new_parameter_of_the_function_behind_an_export_changes_the_exports_si
             "csrc/batch_decode_jit_binding.cu",
             8,
         ),
-        ("plan", REMOVED, "TVM-FFI function", "csrc/batch_decode_jit_binding.cu", 9),
+        ("batch_decode_jit_binding.plan", REMOVED, "TVM-FFI function", "csrc/batch_decode_jit_binding.cu", 9),
     ]
 
 
@@ -226,3 +226,15 @@ def test_an_unreadable_side_is_read_from_the_hunks_alone() -> None:
     file = make_file("sgl-kernel/include/ops.h", patch, old_blob="gone", new_blob="gone too")
     signals = list(extract(make_commit("Add op", [file]), SignalContext(blobs=None)))
     assert [(s.name, s.action, s.line) for s in signals] == [("fused_add_rmsnorm", ADDED, 40)]
+
+
+def test_a_renamed_binding_file_with_an_unrelated_edit_changes_no_export(
+    git_repo: GitRepo,
+) -> None:
+    old, new = "csrc/batch_decode_jit_binding.cu", "csrc/decode_jit_binding.cu"
+    git_repo.commit("Binding", {old: TVM_BINDING_BEFORE}, date="2026-01-28T10:00:00+08:00")
+    git_repo.commit(
+        "Rename the binding",
+        {old: None, new: TVM_BINDING_BEFORE + "static int helper(int x) { return x; }\n"},
+    )
+    assert api_facts(git_repo) == []

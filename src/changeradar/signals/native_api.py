@@ -44,6 +44,7 @@ _PRIVATE_FOLDERS = frozenset(("src", "csrc", "source", "sources", "detail", "det
 _PRIVATE_NAMESPACES = frozenset(("detail", "details", "internal", "impl"))
 
 _TVM_EXPORTS = frozenset(("TVM_FFI_DLL_EXPORT_TYPED_FUNC",))
+_TVM_KIND = "TVM-FFI function"
 _TORCH_BLOCKS = frozenset(("TORCH_LIBRARY", "TORCH_LIBRARY_FRAGMENT", "TORCH_LIBRARY_EXPAND"))
 _PYTHON_MODULE_BLOCKS = {"PYBIND11_MODULE": "pybind11", "NB_MODULE": "nanobind"}
 _MODULE_BLOCKS = tuple(_TORCH_BLOCKS | _PYTHON_MODULE_BLOCKS.keys())
@@ -130,7 +131,7 @@ def _interface_sides(
     if not any(_outside_bodies(side, lines) for side, lines in zip(reduced, changed, strict=True)):
         return [], []  # every change is inside function bodies: no interface can have changed
     entries = [[entry for offset, text in side for entry in _entries(text, offset)] for side in reduced]
-    return _found(entries, changed, public_header)
+    return _found(entries, changed, public_header, _stem(file.path))
 
 
 def _may_declare(line: str) -> bool:
@@ -167,7 +168,7 @@ def _outside_bodies(pieces: Sequence[tuple[int, tuple[str, ...]]], changed: Sequ
 
 
 def _found(
-    entries: Sequence[Sequence[_Entry]], changed: Sequence[Sequence[int]], public_header: bool
+    entries: Sequence[Sequence[_Entry]], changed: Sequence[Sequence[int]], public_header: bool, stem: str
 ) -> tuple[list[Found], list[Found]]:
     """Exports on both sides (few, and their signature may change away from their line), and the
     declarations a changed line touches on either side with their namesakes on the other."""
@@ -186,8 +187,13 @@ def _found(
         for entry in side_entries:
             if entry.key[0] == "export" or (public_header and entry.key in touched):
                 grouped.setdefault(entry.key, []).append(entry)
-        sides.append([_found_one(group, functions) for group in grouped.values()])
+        sides.append([_found_one(group, functions, stem) for group in grouped.values()])
     return sides[0], sides[1]
+
+
+def _stem(path: str) -> str:
+    """`csrc/batch_decode_jit_binding.cu` → `batch_decode_jit_binding`."""
+    return path.rpartition("/")[2].partition(".")[0]
 
 
 def _holds_any(lines: Sequence[int], begin: int, end: int) -> bool:
@@ -196,8 +202,11 @@ def _holds_any(lines: Sequence[int], begin: int, end: int) -> bool:
     return index < len(lines) and lines[index] <= end
 
 
-def _found_one(group: Sequence[_Entry], functions: dict[str, _Entry]) -> Found:
-    """One fact for all entries of a name (overloads, a declaration and its definition)."""
+def _found_one(group: Sequence[_Entry], functions: dict[str, _Entry], stem: str) -> Found:
+    """One fact for all entries of a name (overloads, a declaration and its definition). A TVM-FFI export
+    is shown as its file's (`batch_decode_jit_binding.run`): flashinfer's JIT bindings all export `run`
+    and `plan`, each into the module built from its file, and `run` alone names none of them. Both sides
+    take the file's new name, and the key stays the exported name: a renamed file changes no interface."""
     first = group[0]
     signatures: set[str] = set()
     for entry in group:
@@ -209,7 +218,7 @@ def _found_one(group: Sequence[_Entry], functions: dict[str, _Entry]) -> Found:
         value = None  # a type's shape is its members', each its own fact
     else:
         value = " | ".join(sorted(signatures)) if signatures else None
-    name = first.key[1]
+    name = f"{stem}.{first.key[1]}" if first.kind == _TVM_KIND else first.key[1]
     return Found(first.key, name, first.begin, first.kind, value)
 
 
@@ -445,7 +454,7 @@ def _tvm_export(statement: Node, offset: int) -> Iterator[_Entry]:
         return
     name, target = arguments.named_children[:2]
     line, end = call.start_point[0] + 1 + offset, call.end_point[0] + 1 + offset
-    yield _Entry(("export", _text(name)), "TVM-FFI function", line, end, target=_text(target))
+    yield _Entry(("export", _text(name)), _TVM_KIND, line, end, target=_text(target))
 
 
 def _function_reference(arguments: Sequence[Node]) -> str | None:
