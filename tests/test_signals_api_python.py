@@ -182,3 +182,56 @@ def test_a_module_deleted_with_its_package_is_named_from_the_parent_commit(git_r
     git_repo.commit("Add tgi", files, date="2026-01-28T10:00:00+08:00")
     git_repo.commit("Drop the old package", {path: None for path in files})
     assert [name for name, *_ in api_facts(git_repo)] == ["tgi.old.legacy"]
+
+
+RUNNERS = """\
+class MoERunner:
+    def run(self, x):
+        return x
+
+
+class CuteDslRunner(MoERunner):
+    def run(self, x):
+        return x
+
+    def get_cache_key_extras(self):
+        return ("cute",)
+
+
+class TrtllmRunner(MoERunner):
+    def warmup(self):
+        pass
+
+    def stop(self):
+        pass
+"""
+PULLED_UP = """\
+class MoERunner:
+    def run(self, x):
+        return x
+
+    def get_cache_key_extras(self):
+        return ()
+
+
+class CuteDslRunner(MoERunner):
+    def run(self, x):
+        return x
+
+
+class TrtllmRunner(MoERunner):
+    def stop(self):
+        pass
+"""
+
+
+def test_a_method_a_class_still_gets_from_its_base_is_neither_removed_nor_added(git_repo: GitRepo):
+    """flashinfer's 27b8a80 pulled `get_cache_key_extras` up into the base class: every runner still has
+    it. A method the class loses for good (`warmup`) is removed."""
+    path = "flashinfer/fused_moe/runners.py"
+    git_repo.commit("Runners", {path: RUNNERS}, date="2026-01-28T10:00:00+08:00")
+    git_repo.commit("Pull the cache key up", {path: PULLED_UP})
+    assert [(name, action) for name, action, *_ in api_facts(git_repo)] == [
+        ("flashinfer.fused_moe.runners.MoERunner.get_cache_key_extras", ADDED),
+        ("flashinfer.fused_moe.runners.TrtllmRunner.warmup", REMOVED),
+    ]

@@ -34,7 +34,13 @@ from changeradar.signals.dependencies import (
 )
 from changeradar.signals.diff import added_lines, removed_lines
 from changeradar.signals.hunk_scope import SourceShape, only_bodies_change
-from changeradar.signals.python_api import bound_by_other_statements, public_api, signature
+from changeradar.signals.python_api import (
+    bound_by_other_statements,
+    class_members,
+    inherits,
+    public_api,
+    signature,
+)
 from changeradar.signals.python_packages import import_path
 from changeradar.signals.python_regions import binding_statements, statements_touched
 from changeradar.signals.signatures import signature_detail
@@ -182,7 +188,8 @@ def _parsed_python_sides(file: FileChange, blobs: BlobSource | None) -> list[Seq
         sides = [public_api(text, module) for text, module in zip(texts, modules, strict=True)]
     if sides[0] is None or sides[1] is None:
         return None
-    return _without_reexports(sides[0], sides[1], texts[0], texts[1])
+    before, after = _without_reexports(sides[0], sides[1], *texts)
+    return _without_inherited(before, after, *texts)
 
 
 def _without_reexports(
@@ -204,6 +211,27 @@ def _without_reexports(
         if bound is None:  # the split went wrong: read the whole module
             bound = bound_by_other_statements(other_text) or frozenset()
         sides[side] = [f for f in sides[side] if f.key in keys or _top_level(f.key) not in bound]
+    return sides
+
+
+def _without_inherited(
+    before: Sequence[Found], after: Sequence[Found], old_text: str, new_text: str
+) -> list[Sequence[Found]]:
+    """Both sides without the methods that a class still gets from a base class of the module: an
+    override dropped once the base defines the method (flashinfer's 27b8a80 moved
+    `get_cache_key_extras` up into `MoERunner`) is no removed API, nor is a new override an added one."""
+    sides: list[Sequence[Found]] = [list(before), list(after)]
+    for side, other, other_text in ((0, 1, new_text), (1, 0, old_text)):
+        keys = {found.key for found in sides[other]}
+        lone = [f for f in sides[side] if f.key not in keys and "." in str(f.key)]
+        lone = [f for f in lone if _top_level(f.key) in keys]  # its class is on both sides
+        if not lone:
+            continue
+        members = class_members(other_text) or {}
+        inherited = {
+            f.key for f in lone if inherits(members, _top_level(f.key), str(f.key).rpartition(".")[2])
+        }
+        sides[side] = [f for f in sides[side] if f.key not in inherited]
     return sides
 
 

@@ -65,6 +65,40 @@ def bound_by_other_statements(source: str) -> frozenset[str] | None:
     return frozenset(names)
 
 
+@lru_cache(maxsize=8)
+def class_members(source: str) -> dict[str, tuple[tuple[str, ...], frozenset[str]]] | None:
+    """Each top-level class's bases (as written: `Base`, `mod.Base`) and the methods it defines itself;
+    None if unparsable."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    return {
+        node.name: (
+            tuple(ast.unparse(base) for base in node.bases),
+            frozenset(item.name for item in node.body if isinstance(item, _Function)),
+        )
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+    }
+
+
+def inherits(members: dict[str, tuple[tuple[str, ...], frozenset[str]]], owner: str, method: str) -> bool:
+    """Whether class `owner` gets `method` from a base class of the same module (at any depth), so that
+    `owner.method` still resolves without a `def` of its own."""
+    pending, seen = list(members.get(owner, ((), frozenset()))[0]), {owner}
+    while pending:
+        base = pending.pop()
+        if base in seen or base not in members:
+            continue
+        seen.add(base)
+        bases, methods = members[base]
+        if method in methods:
+            return True
+        pending.extend(bases)
+    return False
+
+
 def signature(arguments: ast.arguments) -> str:
     """`(a, b=1, /, c, *args, d, e=None, **kwargs)`: what a call must match, without annotations."""
     positional = [*arguments.posonlyargs, *arguments.args]
