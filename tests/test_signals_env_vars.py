@@ -212,6 +212,20 @@ def test_a_distributed_runtime_variable_is_not_the_products():
     assert "LOCAL_RANK" not in names and "SEQ_LEN_EXPONENT_BASE" in names
 
 
+def test_an_accelerator_runtime_s_or_a_toolchain_s_variable_is_not_the_products():
+    """text-generation-inference's 83634dc read Intel's device mask, as others read CUDA's."""
+    patch = """\
+@@ -1,1 +1,4 @@
+ import os
++devices = os.getenv("ZE_AFFINITY_MASK", "0")
++home = os.environ.get("CUDA_HOME")
++debug = os.environ.get("TGI_XPU_DEBUG")
+"""
+    assert list(traits_of(make_file("server/text_generation_server/utils/dist.py", patch))) == [
+        "TGI_XPU_DEBUG"
+    ]
+
+
 def test_a_variable_read_deep_in_the_code_is_internal_unless_declared_or_documented():
     internal = traits_of(make_file("backends/gaudi/server/models/causal_lm.py", READS_A_KNOB))
     assert internal["SEQ_LEN_EXPONENT_BASE"] == (EnvTrait.INTERNAL,)

@@ -96,6 +96,7 @@ _RUNTIME = frozenset(
         *("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "NODE_RANK", "GROUP_RANK", "ROLE_RANK"),
         *("MASTER_ADDR", "MASTER_PORT", "OMP_NUM_THREADS"),
         *("CUDA_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES"),
+        *("ZE_AFFINITY_MASK", "HABANA_VISIBLE_DEVICES", "ASCEND_RT_VISIBLE_DEVICES"),  # Intel, Gaudi, Ascend
         *("CUDA_HOME", "CUDA_PATH", "ROCM_HOME", "ROCM_PATH"),  # where the toolkit is, for every build
         # The platform arguments BuildKit gives every Dockerfile stage that declares them (`ARG TARGETOS`).
         *("TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"),
