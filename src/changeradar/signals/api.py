@@ -224,8 +224,14 @@ def _without_inherited(
     for side, other, other_text in ((0, 1, new_text), (1, 0, old_text)):
         keys = {found.key for found in sides[other]}
         lone = [f for f in sides[side] if f.key not in keys and "." in str(f.key)]
-        lone = [f for f in lone if _top_level(f.key) in keys]  # its class is on both sides
-        if not lone:
+        lone = [  # its class is on both sides, with a base class of this module that may define it
+            f
+            for f in lone
+            if _top_level(f.key) in keys
+            and f"def {str(f.key).rpartition('.')[2]}(" in other_text
+            and _has_base_here(other_text, _top_level(f.key))
+        ]
+        if not lone:  # the cheap tests spare parsing the whole module, which most commits would cost
             continue
         members = class_members(other_text) or {}
         inherited = {
@@ -233,6 +239,14 @@ def _without_inherited(
         }
         sides[side] = [f for f in sides[side] if f.key not in inherited]
     return sides
+
+
+def _has_base_here(text: str, class_name: str) -> bool:
+    """Whether `class_name` names, on its `class` line, a base class that `text` itself defines (not
+    `nn.Module`): only then can it inherit a method from this module."""
+    line = re.search(rf"^class {re.escape(class_name)}\s*\(([^)]*)\)", text, re.MULTILINE)
+    bases = [base.strip() for base in line[1].split(",")] if line else []
+    return any(base.isidentifier() and re.search(rf"^class {base}\b", text, re.MULTILINE) for base in bases)
 
 
 def _top_level(key: Hashable) -> str:
