@@ -265,3 +265,31 @@ def test_flags_and_variables_that_move_into_a_package_are_neither_removed_nor_ad
     alone = [(name, action, path) for name, action, _, path, _ in option_signals(git_repo)]
     assert ("--vllm-port", REMOVED, "cmd/sidecar/main.go") in alone
     assert ("--vllm-port", ADDED, "pkg/sidecar/proxy/options.go") in alone
+
+
+CLICK_CLI = """\
+    import click
+
+
+    @click.command()
+    @click.option("--since", help="Start.")
+    @click.option("--config", help="Config file.")
+    def report(since, config):
+        pass
+    """
+
+
+def test_an_option_declared_through_a_helper_instead_is_not_removed(git_repo: GitRepo):
+    """changeradar's own 99cff95 wrapped its options (`_text_option("--since", …)`): the command takes
+    them as before. An option the file no longer names is removed."""
+    commit_files(git_repo, "CLI", {"src/tool/cli.py": CLICK_CLI})
+    wrapped = CLICK_CLI.replace(
+        "    import click\n",
+        "    import click\n\n\n    def _text_option(*names, **kwargs):\n"
+        "        return click.option(*names, type=str, **kwargs)\n",
+    ).replace(
+        '    @click.option("--since", help="Start.")\n    @click.option("--config", help="Config file.")\n',
+        '    @_text_option("--since", help="Start.")\n',
+    )
+    commit_files(git_repo, "Refuse empty values", {"src/tool/cli.py": wrapped})
+    assert [(name, action) for name, action, *_ in option_signals(git_repo)] == [("--config", REMOVED)]

@@ -33,6 +33,7 @@ from changeradar.signals.dependencies import (
     RunReader,
     bracket_depth,
     compare_found,
+    named_on_one_side_only,
     quoted_strings,
     read_sides,
 )
@@ -61,12 +62,28 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
             continue
         audience = not_user_facing(file.path)
         sides = _TREE_SIDES[extension](file, context.blobs) if extension in _TREE_SIDES else None
-        for signal in compare_found(SignalKind.CLI_OPTION, file, *(sides or read_sides(file, reader))):
+        if sides is None:
+            sides = _options_still_named(file, context.blobs, *read_sides(file, reader))
+        for signal in compare_found(SignalKind.CLI_OPTION, file, *sides):
             is_choice = not signal.name.startswith("-")  # named after its `*_CHOICES` constant
             if is_choice:
                 yield _as_choice_change(signal)
             else:
                 yield Signal(signal.kind, signal.name, signal.action, audience, signal.path, signal.line)
+
+
+def _options_still_named(
+    file: FileChange, blobs: BlobSource | None, old: list[Found], new: list[Found]
+) -> tuple[list[Found], list[Found]]:
+    """The old side's options less those the new file still names as a string: an option declared
+    through a helper instead (`_text_option("--since", …)` for `click.option("--since", …)`) is taken
+    as before. Not the other way round: a new subcommand's `--output` is new though another had one."""
+    on_new_side = {found.key for found in new}
+    gone = [f for f in old if f.name.startswith("-") and f.key not in on_new_side]  # not `*_CHOICES`
+    if not gone:
+        return old, new
+    kept, _ = named_on_one_side_only(file, blobs, gone, [])
+    return [found for found in old if found not in gone or found in kept], new
 
 
 def _is_source(path: str) -> bool:

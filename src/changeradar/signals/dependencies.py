@@ -138,6 +138,26 @@ def side_text(file: FileChange, side: Side, blobs: BlobSource | None) -> str | N
     return content.decode("utf-8", errors="replace") if content is not None else None
 
 
+def named_on_one_side_only(
+    file: FileChange, blobs: BlobSource | None, old: list[Found], new: list[Found]
+) -> tuple[list[Found], list[Found]]:
+    """The changed lines' names, less those the other side's whole file still names as a string: a read
+    re-wrapped by a formatter (`environ.get(` on one line, the name on the next), or an option declared
+    through a helper instead (`_text_option("--since", …)` for `click.option("--since", …)`), shows on
+    one side's changed lines only, yet the file named it before and still does."""
+    if not old and not new:
+        return old, new
+    old_text, new_text = side_text(file, Side.OLD, blobs), side_text(file, Side.NEW, blobs)
+    return [item for item in old if not _quotes(new_text, item.name)], [
+        item for item in new if not _quotes(old_text, item.name)
+    ]
+
+
+def _quotes(text: str | None, name: str) -> bool:
+    """Whether a side that could be read holds the name as a string (`"NAME"` or `'NAME'`)."""
+    return text is not None and (f'"{name}"' in text or f"'{name}'" in text)
+
+
 _QUOTED = re.compile(r""""([^"]*)"|'([^']*)'""")
 _KEY_END = re.compile(r"\s*:")
 

@@ -32,6 +32,7 @@ from changeradar.signals.dependencies import (
     Side,
     compare_found,
     hunk_runs,
+    named_on_one_side_only,
     read_sides,
     side_text,
 )
@@ -159,7 +160,7 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
         elif (tree_sides := _TREE_SIDES.get(file.path.rpartition(".")[2])) is not None:
             old, new = tree_sides(file, context.blobs)
         elif (reader := _reader_for(file.path)) is not None and reader.may_find(file.patch):
-            old, new = _named_on_one_side_only(file, context.blobs, *read_sides(file, reader))
+            old, new = named_on_one_side_only(file, context.blobs, *read_sides(file, reader))
             if reader is _PYTHON_READER and _REGISTRY_CHANGE.search(file.patch):
                 old = _as_users_set_them(old, file, Side.OLD, context.blobs)
                 new = _as_users_set_them(new, file, Side.NEW, context.blobs)
@@ -179,25 +180,6 @@ def is_system_variable(name: str) -> bool:
     """Whether the variable belongs to the system, the shell or a distributed runtime rather than to any
     one program."""
     return name in _SYSTEM or name in _RUNTIME or name.startswith(_SYSTEM_PREFIXES + _RUNTIME_PREFIXES)
-
-
-def _named_on_one_side_only(
-    file: FileChange, blobs: BlobSource | None, old: list[Found], new: list[Found]
-) -> tuple[list[Found], list[Found]]:
-    """The changed lines' reads, less those the other side's whole file still names: a read re-wrapped
-    by a formatter (`environ.get(` on one line, the name on the next) shows on one side's changed lines
-    only, yet the file read the variable before and still does."""
-    if not old and not new:
-        return old, new
-    old_text, new_text = side_text(file, Side.OLD, blobs), side_text(file, Side.NEW, blobs)
-    return [item for item in old if not _names(new_text, item.name)], [
-        item for item in new if not _names(old_text, item.name)
-    ]
-
-
-def _names(text: str | None, name: str) -> bool:
-    """Whether a side that could be read names the variable as a string (`"NAME"` or `'NAME'`)."""
-    return text is not None and (f'"{name}"' in text or f"'{name}'" in text)
 
 
 def _documented_text(commit: Commit) -> str:
