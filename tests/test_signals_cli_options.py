@@ -165,3 +165,19 @@ def test_options_in_tests_and_docs_are_not_the_tool_s_options():
         make_file("docs/advanced/server_arguments.md", patch),
     ]
     assert option_signals(*files) == []
+
+
+def test_a_call_quoted_in_a_comment_or_a_docstring_declares_no_option():
+    patch = """\
+@@ -1,2 +1,7 @@
+ import click
++# Declared as `click.option("--legacy")` before.
++def helper():
++    \"\"\"Wraps `click.option("--since", …)` so that empty values are refused.\"\"\"
++
++@click.option("--until", help="End.")
+ def report(): pass
+"""
+    assert option_signals(make_file("src/tool/cli.py", patch)) == [
+        ("--until", ADDED, "", "src/tool/cli.py", 6)
+    ]

@@ -128,6 +128,9 @@ def _python_option_calls(run: Run) -> Iterator[Found]:
     text = "\n".join(texts)
     line_starts = list(accumulate(map(len, texts[:-1]), lambda start, length: start + length + 1, initial=0))
     for call in _PYTHON_OPTION_CALL.finditer(text):
+        before = text[text.rfind("\n", 0, call.start()) + 1 : call.start()]
+        if "#" in before or before.count("`") % 2:
+            continue  # a comment or a docstring quoting a call (`click.option("--since", …)`): no option
         arguments = _LEADING_ARGUMENTS.match(text, call.end())  # always matches, if only ""
         end = arguments.end() if arguments is not None else call.end()
         options = _OPTION_STRING.finditer(text, call.end(), end)
