@@ -180,3 +180,24 @@ def test_a_removed_environment_variable_says_what_its_bare_name_is() -> None:
         "([`aaaaaaa`](#c-aaaaaaa))",
         "New environment variable: `PROBE_PORT` ([`aaaaaaa`](#c-aaaaaaa))",
     ]
+
+
+def test_an_interface_a_later_commit_of_the_window_undoes_says_so() -> None:
+    """mini-sglang's 2025-12-05: a variable added by e242a1c and removed again by 972302a the same day."""
+    path = "python/minisgl/env.py"
+    added = Signal(SignalKind.ENV_VAR, "MINISGL_SKIP_CHECK", ADDED, "", path, 3)
+    reports = []
+    for sha, subject, time, signal in (
+        ("a" * 40, "refactor: clean up benchmark code", "2025-12-05T10:00:00+08:00", added),
+        ("b" * 40, "misc: enhance shell", "2025-12-05T17:00:00+08:00", replace(added, action=REMOVED)),
+    ):
+        commit = _commit(sha, subject, "Ann Lee", time, [_file(path, 3, 1)])
+        reports.append(commit_report((commit, (signal,), Importance(Level.MEDIUM, 3.0)), "en"))
+    day = replace(empty_report("en"), commits=reports)
+    assert [commonmark(item.line) for item in build_view(day).attention] == [
+        "New environment variable: `MINISGL_SKIP_CHECK` (removed again in [`bbbbbbb`](#c-bbbbbbb)) "
+        "([`aaaaaaa`](#c-aaaaaaa))",
+        "Removed interface: environment variable `MINISGL_SKIP_CHECK` ([`bbbbbbb`](#c-bbbbbbb))",
+    ]
+    zh = replace(day, language="zh", commits=[replace(r) for r in day.commits])
+    assert "（随后在 [`bbbbbbb`](#c-bbbbbbb) 中移除）" in commonmark(build_view(zh).attention[0].line)

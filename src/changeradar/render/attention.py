@@ -26,6 +26,7 @@ from changeradar.signals.interfaces import interface_of, is_breaking
 LISTED_NAMES = 5  # names an item lists before "… and N more"; the commit's facts block has them all
 _INTERFACES = (SignalKind.API, SignalKind.CLI_OPTION, SignalKind.ENV_VAR)
 _ROUTINE_BOT_STEPS = frozenset({Step.MINOR.value, Step.PATCH.value})
+_ADDED_OR_REMOVED = frozenset({SignalAction.ADDED, SignalAction.REMOVED})
 
 
 AttentionKind = Literal["breaking", "removed", "dependencies", "cli_added", "env_added"]
@@ -46,12 +47,43 @@ def attention_items(
 ) -> tuple[AttentionItem, ...]:
     """The items of every commit, the most important commits first, in the report's order within a level."""
     ranked = sorted(reports, key=lambda report: LEVELS.index(report.importance.level))
+    undone = _undone_later(reports, anchors)
     return tuple(
-        item for report in ranked for item in _commit_items(report, anchors[report.commit.sha], language)
+        item
+        for report in ranked
+        for item in _commit_items(report, anchors[report.commit.sha], language, undone)
     )
 
 
-def _commit_items(report: CommitReport, anchor: str, language: str) -> Iterable[AttentionItem]:
+# (sha, kind, name, action) of an interface a commit adds or removes → a link to the later commit of the
+# window that does the opposite.
+_Undone = Mapping[tuple[str, SignalKind, str, SignalAction], Link]
+
+
+def _undone_later(reports: Sequence[CommitReport], anchors: Mapping[str, str]) -> _Undone:
+    """Each interface one commit adds (or removes) that a later commit of the window removes (or adds
+    back): the day's net change is none, which two items far apart in the block do not tell."""
+    last_seen: dict[tuple[SignalKind, str], tuple[str, SignalAction]] = {}
+    undone: dict[tuple[str, SignalKind, str, SignalAction], Link] = {}
+    for report in sorted(reports, key=lambda report: report.commit.committed_at):
+        generated = generated_paths(report.signals)
+        for signal in report.signals:
+            if signal.kind not in _INTERFACES or signal.action not in _ADDED_OR_REMOVED:
+                continue
+            if not reaches_users(signal, generated):
+                continue
+            earlier = last_seen.get((signal.kind, signal.name))
+            if earlier is not None and earlier[1] is not signal.action and earlier[0] != report.commit.sha:
+                sha = report.commit.sha
+                later = Link((Code(report.commit.short_sha),), f"#{anchors[sha]}")
+                undone[(earlier[0], signal.kind, signal.name, earlier[1])] = later
+            last_seen[(signal.kind, signal.name)] = (report.commit.sha, signal.action)
+    return undone
+
+
+def _commit_items(
+    report: CommitReport, anchor: str, language: str, undone: _Undone
+) -> Iterable[AttentionItem]:
     generated = generated_paths(report.signals)
     signals = [signal for signal in report.signals if reaches_users(signal, generated)]
     groups: tuple[tuple[AttentionKind, list[Signal]], ...] = (
@@ -85,7 +117,12 @@ def _commit_items(report: CommitReport, anchor: str, language: str) -> Iterable[
         members = dict(with_member_counts(signal.name for signal in listed))  # a removed class, once
         named = list(
             dict.fromkeys(
-                with_members(_named(signal, language, kind), members[signal.name], language)
+                _with_later_undoing(
+                    with_members(_named(signal, language, kind), members[signal.name], language),
+                    undone.get((report.commit.sha, signal.kind, signal.name, signal.action)),
+                    signal.action,
+                    language,
+                )
                 for signal in listed
                 if signal.name in members
             )
@@ -104,6 +141,14 @@ def _commit_items(report: CommitReport, anchor: str, language: str) -> Iterable[
             ),
             line=line(language, "attention.item", what=what, commit=commit_link),
         )
+
+
+def _with_later_undoing(named: Line, later: Link | None, action: SignalAction, language: str) -> Line:
+    """ "`X` (removed again in `abc1234`)", "`Y` (added back in `abc1234`)"; the name alone otherwise."""
+    if later is None:
+        return named
+    key = "attention.removed_again" if action is SignalAction.ADDED else "attention.added_back"
+    return line(language, key, name=named, commit=later)
 
 
 def _is_marker(signal: Signal) -> bool:
