@@ -31,9 +31,10 @@ from changeradar.signals.dependencies import (
     Found,
     Run,
     RunReader,
+    Side,
     bracket_depth,
     compare_found,
-    named_on_one_side_only,
+    not_named_on,
     quoted_strings,
     read_sides,
 )
@@ -82,7 +83,7 @@ def _options_still_named(
     gone = [f for f in old if f.name.startswith("-") and f.key not in on_new_side]  # not `*_CHOICES`
     if not gone:
         return old, new
-    kept, _ = named_on_one_side_only(file, blobs, gone, [])
+    kept = not_named_on(file, Side.NEW, blobs, gone)
     return [found for found in old if found not in gone or found in kept], new
 
 

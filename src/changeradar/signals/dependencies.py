@@ -142,15 +142,18 @@ def named_on_one_side_only(
     file: FileChange, blobs: BlobSource | None, old: list[Found], new: list[Found]
 ) -> tuple[list[Found], list[Found]]:
     """The changed lines' names, less those the other side's whole file still names as a string: a read
-    re-wrapped by a formatter (`environ.get(` on one line, the name on the next), or an option declared
-    through a helper instead (`_text_option("--since", …)` for `click.option("--since", …)`), shows on
-    one side's changed lines only, yet the file named it before and still does."""
-    if not old and not new:
-        return old, new
-    old_text, new_text = side_text(file, Side.OLD, blobs), side_text(file, Side.NEW, blobs)
-    return [item for item in old if not _quotes(new_text, item.name)], [
-        item for item in new if not _quotes(old_text, item.name)
-    ]
+    re-wrapped by a formatter (`environ.get(` on one line, the name on the next) shows on one side's
+    changed lines only, yet the file read the variable before and still does."""
+    return not_named_on(file, Side.NEW, blobs, old), not_named_on(file, Side.OLD, blobs, new)
+
+
+def not_named_on(file: FileChange, side: Side, blobs: BlobSource | None, found: list[Found]) -> list[Found]:
+    """`found` less what `side`'s whole file names as a string (`"NAME"` or `'NAME'`); that side is read
+    only when there is something to look for."""
+    if not found:
+        return found
+    text = side_text(file, side, blobs)
+    return [item for item in found if not _quotes(text, item.name)]
 
 
 def _quotes(text: str | None, name: str) -> bool:
