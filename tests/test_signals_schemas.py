@@ -451,6 +451,45 @@ def test_a_kustomize_patch_of_a_deployment_is_no_new_workload(git_repo: GitRepo)
     assert found == []
 
 
+def test_the_outline_reads_a_kustomize_inline_patch_as_the_yaml_it_holds() -> None:
+    (document,) = read_yaml(
+        "patches:\n- target:\n    kind: Deployment\n  patch: |\n    - op: add\n      value:\n"
+        "        env:\n        - name: LOG_LEVEL\n  other: |\n    env: not read\n"
+    )
+    (item,) = document.get("patches").items
+    (operation,) = item.get("patch").items
+    (entry,) = operation.get("value", "env").items
+    assert (entry.scalar("name"), entry.line) == ("LOG_LEVEL", 8)
+    assert item.get("other").keys == {}  # any other block scalar is prose, left unread
+
+
+def test_env_entries_an_overlay_patches_into_a_container_are_variables(git_repo: GitRepo) -> None:
+    overlay = """\
+    apiVersion: kustomize.config.k8s.io/v1alpha1
+    kind: Component
+    patches:
+    - target:
+        kind: Deployment
+        name: vllm-d
+      patch: |
+        - op: add
+          path: /spec/template/spec/initContainers/0
+          value:
+            name: uds-tokenizer
+            image: ghcr.io/llm-d/uds-tokenizer:v0.1
+            env:
+            - name: TOKENIZER_LOG_LEVEL
+              value: "DEBUG"
+    """
+    found = facts(
+        git_repo,
+        {"deploy/components/overlays/simulator/kustomization.yaml": "patches: []\n"},
+        {"deploy/components/overlays/simulator/kustomization.yaml": overlay},
+    )
+    place = "deploy/components/overlays/simulator/kustomization.yaml:14"
+    assert ("env_var", ADDED, "TOKENIZER_LOG_LEVEL", "", place) in found
+
+
 def test_a_value_added_to_a_crd_field_enum_changes_the_field(git_repo: GitRepo) -> None:
     before = CRD_BEFORE.replace(
         "                  restartPolicy:\n                    type: string\n",
