@@ -201,3 +201,31 @@ def test_an_interface_a_later_commit_of_the_window_undoes_says_so() -> None:
     ]
     zh = replace(day, language="zh", commits=[replace(r) for r in day.commits])
     assert "（随后在 [`bbbbbbb`](#c-bbbbbbb) 中移除）" in commonmark(build_view(zh).attention[0].line)
+
+
+def test_a_change_a_later_commit_takes_back_says_so_and_another_change_does_not() -> None:
+    """llm-d's 2026-04-30: f2e86e1 moved the chart's image to another registry, and cac6afc moved it back."""
+    path = "config/charts/inferencepool/values.yaml"
+    upstream, ours = "k8s.gcr/epp:main", "ghcr.io/llm-d/scheduler:dev"
+    detail = f"image: breaking, {upstream} → {ours}"
+    moved = Signal(SignalKind.API, "ghcr.io/llm-d/scheduler", CHANGED, detail, path, 3)
+    back = replace(moved, name="k8s.gcr/epp", detail=f"image: breaking, {ours} → {upstream}")
+    elsewhere = replace(back, detail=f"image: breaking, {ours} → k8s.gcr/other:main")
+    reports = []
+    for sha, time, signal in (
+        ("a" * 40, "2026-04-30T16:17:24-07:00", moved),
+        ("b" * 40, "2026-04-30T16:34:28-07:00", back),
+        ("c" * 40, "2026-04-30T17:00:00-07:00", elsewhere),
+    ):
+        commit = _commit(sha, "deploy: images", "Ann Lee", time, [_file(path, 1, 1)])
+        reports.append(commit_report((commit, (signal,), Importance(Level.HIGH, 5.0)), "en"))
+    day = replace(empty_report("en"), commits=reports)
+    texts = {item.sha[0]: commonmark(item.line) for item in build_view(day).attention}
+    assert texts["a"] == (
+        "Breaking change: image `ghcr.io/llm-d/scheduler` (changed back in [`bbbbbbb`](#c-bbbbbbb)) "
+        "([`aaaaaaa`](#c-aaaaaaa))"
+    )
+    assert texts["b"] == "Breaking change: image `k8s.gcr/epp` ([`bbbbbbb`](#c-bbbbbbb))"  # then elsewhere
+    zh = replace(day, language="zh", commits=[replace(r) for r in day.commits])
+    (first,) = [item for item in build_view(zh).attention if item.sha[0] == "a"]
+    assert "（随后在 [`bbbbbbb`](#c-bbbbbbb) 中改回）" in commonmark(first.line)

@@ -55,30 +55,53 @@ def attention_items(
     )
 
 
-# (sha, kind, name, action) of an interface a commit adds or removes → a link to the later commit of the
-# window that does the opposite.
+# (sha, kind, name, action) of an interface a commit adds, removes or changes → a link to the later commit
+# of the window that undoes it.
 _Undone = Mapping[tuple[str, SignalKind, str, SignalAction], Link]
+# Kinds whose change a later one can take back: an image moved to another registry and back, a pin bumped
+# and reverted.
+_CHANGED_BACK_KINDS = frozenset({*_INTERFACES, SignalKind.DEPENDENCY})
 
 
 def _undone_later(reports: Sequence[CommitReport], anchors: Mapping[str, str]) -> _Undone:
     """Each interface one commit adds (or removes) that a later commit of the window removes (or adds
-    back): the day's net change is none, which two items far apart in the block do not tell."""
+    back), and each change a later one reverses: the day's net change is none, which two items far apart
+    in the block do not tell."""
     last_seen: dict[tuple[SignalKind, str], tuple[str, SignalAction]] = {}
+    changes: dict[tuple[SignalKind, str | None], list[tuple[str, Signal]]] = {}
     undone: dict[tuple[str, SignalKind, str, SignalAction], Link] = {}
     for report in sorted(reports, key=lambda report: report.commit.committed_at):
         generated = generated_paths(report.signals)
+        sha = report.commit.sha
+        later = Link((Code(report.commit.short_sha),), f"#{anchors[sha]}")
         for signal in report.signals:
-            if signal.kind not in _INTERFACES or signal.action not in _ADDED_OR_REMOVED:
-                continue
             if not reaches_users(signal, generated):
                 continue
-            earlier = last_seen.get((signal.kind, signal.name))
-            if earlier is not None and earlier[1] is not signal.action and earlier[0] != report.commit.sha:
-                sha = report.commit.sha
-                later = Link((Code(report.commit.short_sha),), f"#{anchors[sha]}")
-                undone[(earlier[0], signal.kind, signal.name, earlier[1])] = later
-            last_seen[(signal.kind, signal.name)] = (report.commit.sha, signal.action)
+            if signal.action is SignalAction.CHANGED and signal.kind in _CHANGED_BACK_KINDS:
+                earlier_changes = changes.setdefault((signal.kind, signal.path), [])
+                for earlier_sha, earlier in earlier_changes:
+                    if earlier_sha != sha and _reverses(signal.detail, earlier.detail):
+                        undone[(earlier_sha, earlier.kind, earlier.name, earlier.action)] = later
+                earlier_changes.append((sha, signal))
+            if signal.kind not in _INTERFACES or signal.action not in _ADDED_OR_REMOVED:
+                continue
+            earlier_seen = last_seen.get((signal.kind, signal.name))
+            if earlier_seen is not None and earlier_seen[1] is not signal.action and earlier_seen[0] != sha:
+                undone[(earlier_seen[0], signal.kind, signal.name, earlier_seen[1])] = later
+            last_seen[(signal.kind, signal.name)] = (sha, signal.action)
     return undone
+
+
+def _reverses(detail: str, earlier: str) -> bool:
+    """Whether a change ("image: B → A") takes an earlier one ("image: A → B") back: the same words before
+    the values, the values swapped."""
+    before, arrow, after = earlier.rpartition(" → ")
+    back_before, back_arrow, back_after = detail.rpartition(" → ")
+    if not (arrow and back_arrow and after and back_after and after != back_after):
+        return False
+    if not (before.endswith(back_after) and back_before.endswith(after)):
+        return False
+    return before[: len(before) - len(back_after)] == back_before[: len(back_before) - len(after)]
 
 
 def _commit_items(
@@ -144,11 +167,18 @@ def _commit_items(
 
 
 def _with_later_undoing(named: Line, later: Link | None, action: SignalAction, language: str) -> Line:
-    """ "`X` (removed again in `abc1234`)", "`Y` (added back in `abc1234`)"; the name alone otherwise."""
+    """ "`X` (removed again in `abc1234`)", "`Y` (added back in `abc1234`)", "`Z` (changed back in
+    `abc1234`)"; the name alone otherwise."""
     if later is None:
         return named
-    key = "attention.removed_again" if action is SignalAction.ADDED else "attention.added_back"
-    return line(language, key, name=named, commit=later)
+    return line(language, _TAKEN_BACK[action], name=named, commit=later)
+
+
+_TAKEN_BACK = {
+    SignalAction.ADDED: "attention.removed_again",
+    SignalAction.REMOVED: "attention.added_back",
+    SignalAction.CHANGED: "attention.changed_back",
+}
 
 
 def _is_marker(signal: Signal) -> bool:
