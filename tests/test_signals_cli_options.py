@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from changeradar.model import SignalAction, SignalKind
+from changeradar.model import FileStatus, SignalAction, SignalKind
 from changeradar.signals import SignalContext
 from changeradar.signals.cli_options import extract
 from diffs import make_commit, make_file
@@ -180,4 +180,54 @@ def test_a_call_quoted_in_a_comment_or_a_docstring_declares_no_option():
 """
     assert option_signals(make_file("src/tool/cli.py", patch)) == [
         ("--until", ADDED, "", "src/tool/cli.py", 6)
+    ]
+
+
+def test_options_a_package_module_parses_under_its_main_guard_are_its_own_harness_s():
+    """flashinfer's kernels (`cute_dsl/attention/gqa_decode_paged.py`) end in an argparse block to be run
+    by hand; the package's command line is its `__main__.py`, the functions entry points name, or a tool
+    that shows its `-m` command."""
+    kernel = """\
+@@ -0,0 +1,11 @@
++import argparse
++def run(batch):
++    return batch
++
++if __name__ == "__main__":
++    parser = argparse.ArgumentParser()
++    parser.add_argument(
++        "--batch-size",
++    )
++    run(parser.parse_args().batch_size)
++    # parser.add_argument("--quoted") stays a comment
+"""
+    tool = """\
+@@ -0,0 +1,7 @@
++import argparse
++def parse(argv):
++    parser = argparse.ArgumentParser(prog="python -m flashinfer.moe_ep.tune")
++    parser.add_argument("--hidden", type=int)
++    return parser.parse_args(argv)
++if __name__ == "__main__":
++    parse(None)
+"""
+    documented = """\
+@@ -0,0 +1,5 @@
++\"\"\"Usage: python3 -m sgl_jax.profiler --url http://localhost:30000\"\"\"
++from argparse import ArgumentParser
++if __name__ == "__main__":
++    parser = ArgumentParser()
++    parser.add_argument("--url")
+"""
+    files = [
+        make_file("flashinfer/cute_dsl/attention/gqa_decode_paged.py", kernel, FileStatus.ADDED),
+        make_file("flashinfer/moe_ep/tune.py", tool, FileStatus.ADDED),
+        make_file("flashinfer/__main__.py", kernel, FileStatus.ADDED),
+        make_file("python/sgl_jax/profiler.py", documented, FileStatus.ADDED),
+    ]
+    assert option_signals(*files) == [
+        ("--batch-size", ADDED, "script", "flashinfer/cute_dsl/attention/gqa_decode_paged.py", 8),
+        ("--hidden", ADDED, "", "flashinfer/moe_ep/tune.py", 4),
+        ("--batch-size", ADDED, "", "flashinfer/__main__.py", 8),
+        ("--url", ADDED, "", "python/sgl_jax/profiler.py", 5),
     ]

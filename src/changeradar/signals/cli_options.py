@@ -4,7 +4,10 @@ choices added to or removed from `*_CHOICES` lists, which change what an existin
 An option counts when its option string sits on a changed line; the call around it may span lines. Options
 of tests and docs are no options; those of benchmarks, examples, CI and dev scripts are listed with who
 meets them as their detail ("benchmark", "example", "ci", "script"), so that no reader or score takes them
-for the product's own.
+for the product's own. So are those a package module declares in its `if __name__ == "__main__":` block
+without telling how to run it as a module (`python -m sgl_jax.profiler`): a kernel's way to run itself
+by hand, not the package's command line (its `__main__.py`, a function an entry point names, a tool
+whose docstring shows its `-m` command).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from changeradar.signals.dependencies import (
     not_named_on,
     quoted_strings,
     read_sides,
+    readable_side,
 )
 from changeradar.signals.syntax_tree import file_sides
 
@@ -52,6 +56,10 @@ _OPTION_STRING = re.compile(r"""["'](-{1,2}[A-Za-z0-9][\w-]*)""")
 _CHOICES_START = re.compile(r"\s*([A-Z][A-Z0-9_]*_CHOICES)\s*(?::[^=]+)?=\s*")
 
 _CLAP_BUILDER_LONG = re.compile(r"""\.long\(\s*"([\w-]+)"\s*\)""")
+
+_MAIN_GUARD = re.compile(r"""if\s+__name__\s*==\s*["']__main__["']\s*:""")
+_SELF_RUN = "script"  # the audience of a module's own `__main__` block
+_NOT_OPENING = ("", " ", "\t", "#", ")", "]", "}")  # first characters of lines that open no block
 
 
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
@@ -69,8 +77,10 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
             is_choice = not signal.name.startswith("-")  # named after its `*_CHOICES` constant
             if is_choice:
                 yield _as_choice_change(signal)
-            else:
-                yield Signal(signal.kind, signal.name, signal.action, audience, signal.path, signal.line)
+                continue
+            by_hand = not audience and extension == "py" and _run_by_hand(file, signal, context.blobs)
+            detail = _SELF_RUN if by_hand else audience
+            yield Signal(signal.kind, signal.name, signal.action, detail, signal.path, signal.line)
 
 
 def _options_still_named(
@@ -85,6 +95,25 @@ def _options_still_named(
         return old, new
     kept = not_named_on(file, Side.NEW, blobs, gone)
     return [found for found in old if found not in gone or found in kept], new
+
+
+def _run_by_hand(file: FileChange, signal: Signal, blobs: BlobSource | None) -> bool:
+    """Whether the option's line lies in the module's top-level `if __name__ == "__main__":` block (read
+    from its side of the file), in a module that is not a package's `__main__.py` and names no `-m`
+    command of its own."""
+    if file.path.endswith("__main__.py") or signal.line is None:
+        return False
+    side = Side.OLD if signal.action is SignalAction.REMOVED else Side.NEW
+    text = readable_side(file, side, blobs)
+    if text is None or "__main__" not in text:
+        return False
+    lines = text.split("\n")[: signal.line - 1]
+    # The nearest line above at column 0 that is code opens the block the option is in.
+    opener = next((line for line in reversed(lines) if line[:1] not in _NOT_OPENING), "")
+    if _MAIN_GUARD.match(opener) is None:
+        return False
+    stem = file.path.rpartition("/")[2].removesuffix(".py")
+    return re.search(rf"-m\s+(?:[\w.]+\.)?{re.escape(stem)}\b", text) is None
 
 
 def _is_source(path: str) -> bool:

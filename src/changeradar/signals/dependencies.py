@@ -138,6 +138,27 @@ def side_text(file: FileChange, side: Side, blobs: BlobSource | None) -> str | N
     return content.decode("utf-8", errors="replace") if content is not None else None
 
 
+def readable_side(file: FileChange, side: Side, blobs: BlobSource | None) -> str | None:
+    """One side's content as `side_text` reads it; a file that comes or goes is all in its patch, which
+    stands in when its blob cannot be read."""
+    text = side_text(file, side, blobs)
+    if text is None and file.status is (FileStatus.ADDED if side is Side.NEW else FileStatus.DELETED):
+        text = _from_patch(file, "+" if side is Side.NEW else "-")
+    return text
+
+
+def whole_sides(file: FileChange, blobs: BlobSource | None) -> tuple[str, str] | None:
+    """Both sides' whole content ("" where the file does not exist); None when one cannot be had."""
+    old, new = (readable_side(file, side, blobs) for side in Side)
+    return (old, new) if old is not None and new is not None else None
+
+
+def _from_patch(file: FileChange, sign: str) -> str | None:
+    if file.patch_truncated:
+        return None
+    return "\n".join(line[1:] for line in file.patch.splitlines() if line.startswith(sign))
+
+
 def named_on_one_side_only(
     file: FileChange, blobs: BlobSource | None, old: list[Found], new: list[Found]
 ) -> tuple[list[Found], list[Found]]:

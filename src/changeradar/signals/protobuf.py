@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from changeradar.file_kinds import file_kind
 from changeradar.model import Commit, FileChange, Signal, SignalAction, SignalKind
 from changeradar.signals.context import SignalContext
-from changeradar.signals.dependencies import Found, compare_found
+from changeradar.signals.dependencies import Found, compare_found, whole_sides
 from changeradar.signals.interfaces import BREAKING, Interface
-from changeradar.signals.schemas import whole_sides
 
 MESSAGE = Interface.PROTO_MESSAGE
 FIELD = Interface.PROTO_FIELD

@@ -14,8 +14,8 @@ from functools import lru_cache
 from changeradar.file_kinds import file_kind, matches_any
 from changeradar.model import Commit, FileChange, FileStatus, Signal
 from changeradar.signals import helm, images, kubernetes_crd, manifest_env, openapi
-from changeradar.signals.context import BlobSource, SignalContext
-from changeradar.signals.dependencies import Side, hunk_runs, side_text
+from changeradar.signals.context import SignalContext
+from changeradar.signals.dependencies import Side, hunk_runs, whole_sides
 from changeradar.signals.outline import Hunk, Node, read_json, read_yaml
 
 Family = Callable[[FileChange, list[Node], list[Node]], Iterator[Signal]]
@@ -101,22 +101,3 @@ def _hunks(file: FileChange) -> dict[Side, list[Hunk]]:
 
 def _indentation(text: str) -> int:
     return len(text) - len(text.lstrip(" "))
-
-
-def whole_sides(file: FileChange, blobs: BlobSource | None) -> tuple[str, str] | None:
-    """Both sides' whole content ("" where the file does not exist); None when one cannot be had.
-
-    A file that comes or goes is all in its patch, which stands in when its blob cannot be read.
-    """
-    old, new = (side_text(file, side, blobs) for side in Side)
-    if file.status is FileStatus.ADDED and new is None:
-        new = _from_patch(file, "+")
-    if file.status is FileStatus.DELETED and old is None:
-        old = _from_patch(file, "-")
-    return (old, new) if old is not None and new is not None else None
-
-
-def _from_patch(file: FileChange, sign: str) -> str | None:
-    if file.patch_truncated:
-        return None
-    return "\n".join(line[1:] for line in file.patch.splitlines() if line.startswith(sign))
