@@ -299,20 +299,6 @@ def test_describe_reason_rejects_an_unknown_language():
         describe_reason(Reason("docs_only", 0.0), "fr")
 
 
-def test_a_name_added_and_removed_in_one_commit_moved_and_counts_as_neither():
-    commit = make_commit("Read the memory reserve where it is used", [added_lines("pkg/memory.py", 10)])
-    signals = [
-        Signal(SignalKind.ENV_VAR, "RESERVED_MEM", SignalAction.REMOVED, path="pkg/memory.py"),
-        Signal(SignalKind.ENV_VAR, "RESERVED_MEM", SignalAction.ADDED, path="pkg/memory.py"),
-        Signal(SignalKind.ENV_VAR, "GRAPH_RATIO", SignalAction.ADDED, path="pkg/memory.py"),
-    ]
-
-    importance = score_commit(commit, signals, DEFAULTS)
-
-    assert Reason("env_var_added", 1.5, "GRAPH_RATIO") in importance.reasons
-    assert "env_var_removed" not in rules_of(importance.reasons)
-
-
 def test_an_internal_variable_counts_under_its_own_lower_rule_and_a_declared_one_in_full():
     commit = make_commit("Tune warmup", [added_lines("pkg/warmup.py", 10), added_lines("pkg/envs.py", 2)])
     signals = [

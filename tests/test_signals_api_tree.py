@@ -3,9 +3,17 @@ repositories."""
 
 from __future__ import annotations
 
+import textwrap
+
+from changeradar.collect import collect_commits
+from changeradar.config import ImportanceSettings
+from changeradar.git import GitBlobReader
 from changeradar.model import SignalAction, SignalKind
+from changeradar.score import score_commit
+from changeradar.signals import SignalContext, extract_signals, native_api
 from changeradar.signals.api import extract
 from changeradar.signals.signatures import signature_detail
+from changeradar.window import day_window
 from gitrepo import GitRepo
 from signal_repo import NoBlobs, commit_files, last_commit_signals
 
@@ -14,6 +22,14 @@ ADDED, REMOVED, CHANGED = SignalAction.ADDED, SignalAction.REMOVED, SignalAction
 
 def api_signals(repo: GitRepo, **kwargs) -> list[tuple]:
     return last_commit_signals(repo, extract, SignalKind.API, **kwargs)
+
+
+def commit_api_facts(repo: GitRepo) -> list[tuple]:
+    """The API facts of the newest commit as the pipeline keeps them: moves between files left out."""
+    commit = collect_commits(repo.path, "main", day_window("2026-01-29", "Asia/Shanghai"))[0]
+    with GitBlobReader(repo.path) as blobs:
+        signals = extract_signals(commit, blobs)
+    return [(s.name, s.action, s.detail, s.path, s.line) for s in signals if s.kind is SignalKind.API]
 
 
 SCHEDULER_GO = """\
@@ -355,7 +371,7 @@ def test_go_names_moved_or_aliased_to_another_file_of_the_package_still_resolve(
             "pkg/other/other.go": "package other\n\nfunc Drop() {}\n",  # another package: not the same name
         },
     )
-    assert api_signals(git_repo) == [
+    assert commit_api_facts(git_repo) == [
         ("pkg.other.Drop", ADDED, "function", "pkg/other/other.go", 3),
         ("pkg.plugins.Drop", REMOVED, "function", "pkg/plugins/handle.go", 7),
     ]
@@ -396,3 +412,45 @@ def test_parameters_wrapped_one_a_line_with_a_trailing_comma_are_the_same_signat
             14,
         )
     ]
+
+
+def test_a_declaration_moved_to_another_file_of_its_package_is_neither_removed_nor_added(
+    git_repo: GitRepo,
+) -> None:
+    """flashinfer's 15f11e95 moved a function's declaration from one public header to another, and a Go
+    function moved between files of its package keeps its name: importers see no change. Each file alone
+    still tells its side; the move is the commit's, so neither reaches "Needs attention" nor the score."""
+    commit_files(
+        git_repo,
+        "Scheduler",
+        {
+            "pkg/scheduler/scheduler.go": SCHEDULER_GO,
+            "include/lib/mamba.h": "namespace lib {\nvoid invokeUpdate(int batch);\n}\n",
+            "include/lib/ssu.h": "namespace lib {\nvoid launch(int batch);\n}\n",
+        },
+    )
+    moved = "func NewScheduler(name string) *Scheduler {\n    return &Scheduler{name: name}\n}\n"
+    commit_files(
+        git_repo,
+        "Move the constructor and the update next to their callers",
+        {
+            "pkg/scheduler/scheduler.go": textwrap.dedent(SCHEDULER_GO).replace(moved, ""),
+            "pkg/scheduler/new.go": "package scheduler\n\n" + moved,
+            "include/lib/mamba.h": "namespace lib {\n}\n",
+            "include/lib/ssu.h": "namespace lib {\nvoid launch(int);\nvoid invokeUpdate(int batch);\n}\n",
+        },
+    )
+    assert commit_api_facts(git_repo) == []
+    commit = collect_commits(git_repo.path, "main", day_window("2026-01-29", "Asia/Shanghai"))[0]
+    with GitBlobReader(git_repo.path) as blobs:
+        context = SignalContext(blobs=blobs)
+        alone = [*extract(commit, context), *native_api.extract(commit, context)]
+        signals = extract_signals(commit, blobs)
+    assert {(s.name, s.action) for s in alone} == {
+        ("pkg.scheduler.NewScheduler", REMOVED),
+        ("pkg.scheduler.NewScheduler", ADDED),
+        ("lib::invokeUpdate", REMOVED),
+        ("lib::invokeUpdate", ADDED),
+    }
+    rules = {reason.rule for reason in score_commit(commit, signals, ImportanceSettings()).reasons}
+    assert rules.isdisjoint({"api_added", "api_removed", "api_changed"}), rules

@@ -123,29 +123,21 @@ class _CommitFacts:
 
     def named(self, kind: SignalKind, action: SignalAction | None = None) -> list[str]:
         """What the signals of this kind (and action) name, in order, once each; surface facts only where
-        users meet them, and interface facts only by their own rules.
-
-        A name both added and removed in one commit moved (an environment variable read in another
-        file, a function moved between classes of one module): it is neither new nor gone.
-        """
-        moved = self._moved(kind) if action in (SignalAction.ADDED, SignalAction.REMOVED) else set()
+        users meet them, and interface facts only by their own rules. (A name that moved between files
+        is no fact: `signals.extract_signals` leaves it out.)"""
         return _unique(
-            label
+            _signal_label(signal)
             for signal in self._counted(kind)
-            if (action is None or signal.action is action) and (label := _signal_label(signal)) not in moved
+            if action is None or signal.action is action
         )
 
     def by_rule(
         self, kind: SignalKind, rules: Sequence[tuple[str, SignalAction | None, frozenset[str]]]
     ) -> dict[str, list[str]]:
         """What each of these rules of the kind names, once each: a fact counts under the first rule
-        whose action and traits it has; surface facts only where users meet them; moved names not."""
-        moved = self._moved(kind)
+        whose action and traits it has; surface facts only where users meet them."""
         names: dict[str, list[str]] = {}
         for signal in self._counted(kind):
-            label = _signal_label(signal)
-            if signal.action in (SignalAction.ADDED, SignalAction.REMOVED) and label in moved:
-                continue
             rule = next(
                 (
                     rule
@@ -155,7 +147,7 @@ class _CommitFacts:
                 None,
             )
             if rule is not None:
-                names.setdefault(rule, []).append(label)
+                names.setdefault(rule, []).append(_signal_label(signal))
         return {rule: _unique(labels) for rule, labels in names.items()}
 
     def _counted(self, kind: SignalKind) -> Iterable[Signal]:
@@ -164,13 +156,6 @@ class _CommitFacts:
             for signal in self.signals
             if signal.kind is kind and not self._peripheral(signal) and surface_of(signal) is None
         )
-
-    def _moved(self, kind: SignalKind) -> set[str]:
-        by_action: dict[SignalAction, set[str]] = {SignalAction.ADDED: set(), SignalAction.REMOVED: set()}
-        for signal in self._counted(kind):
-            if signal.action in by_action:
-                by_action[signal.action].add(_signal_label(signal))
-        return by_action[SignalAction.ADDED] & by_action[SignalAction.REMOVED]
 
     def interfaces(self, surface: Surface, action: SignalAction, breaking: bool) -> list[str]:
         """What the interface facts of this surface and action name, once each, where users meet them."""

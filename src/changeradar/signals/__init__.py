@@ -20,6 +20,7 @@ from changeradar.signals.audience import generated_paths, reaches_users
 from changeradar.signals.context import BlobSource, SignalContext
 from changeradar.signals.diff import forget_parsed_patches
 from changeradar.signals.families import extractor_modules
+from changeradar.signals.interfaces import surface_of
 
 __all__ = ["BlobSource", "CopyFinder", "SignalContext", "extract_signals"]
 
@@ -30,9 +31,13 @@ COPY_CHECK_FROM = 5
 _COPIED_ENTRY_POINT_KINDS = frozenset({SignalKind.CLI_OPTION, SignalKind.ENV_VAR, SignalKind.DEPENDENCY})
 # What a copy's facts are read for against its source: what it declares, and the module it is.
 _FROM_SOURCE_KINDS = _COPIED_ENTRY_POINT_KINDS | {SignalKind.API, SignalKind.MODULE}
-# Names users set whatever file declares them: one file of a commit giving one up while another takes it
-# up is a move (flags out of `main.go` into an options package), not a removal and an addition.
-_MOVABLE_KINDS = frozenset({SignalKind.CLI_OPTION, SignalKind.ENV_VAR})
+# Names users meet whatever file declares them: one file of a commit giving one up while another takes it
+# up is a move (flags out of `main.go` into an options package), not a removal and an addition. So is code
+# API declared again under the same qualified name (a Go function into another file of its package, a
+# declaration into another header), or aliased or re-exported there; not an interface that is no code,
+# whose names its file scopes (a protobuf message of `generate.v2` and its copy in `generate.v3`).
+_MOVABLE_KINDS = frozenset({SignalKind.CLI_OPTION, SignalKind.ENV_VAR, SignalKind.API})
+_RESOLVING_KINDS = frozenset({"type alias", "re-export"})  # an added API detail that keeps a name resolving
 _ADDED_OR_REMOVED = frozenset({SignalAction.ADDED, SignalAction.REMOVED})
 
 
@@ -78,24 +83,35 @@ def extract_signals(
 
 
 def _without_moves(signals: tuple[Signal, ...]) -> tuple[Signal, ...]:
-    """`signals` less the options and variables that moved between files: each removed from one and
-    added in another, where both reach users or neither does (`audience`): an option that leaves a
-    benchmark for the launcher is new to users."""
+    """`signals` less the options, variables and code API that moved between files: each removed from one
+    and added in another, where both reach users or neither does (`audience`): an option that leaves a
+    benchmark for the launcher is new to users. Code API moves as the same kind of declaration."""
     generated = generated_paths(signals)
 
     def key(signal: Signal) -> tuple[SignalKind, str, bool] | None:
         if signal.kind not in _MOVABLE_KINDS or signal.action not in _ADDED_OR_REMOVED:
             return None
+        if signal.kind is SignalKind.API and surface_of(signal) is not None:
+            return None
         return signal.kind, signal.name, reaches_users(signal, generated)
 
-    actions: dict[tuple[SignalKind, str, bool], set[SignalAction]] = {}
+    details: dict[tuple[SignalKind, str, bool], dict[SignalAction, set[str]]] = {}
     for signal in signals:
         if (found := key(signal)) is not None:
-            actions.setdefault(found, set()).add(signal.action)
-    moved = {found for found, both in actions.items() if both == _ADDED_OR_REMOVED}
+            details.setdefault(found, {}).setdefault(signal.action, set()).add(signal.detail)
+    moved = {found for found, by_action in details.items() if _declared_again(found[0], by_action)}
     if not moved:
         return signals
     return tuple(signal for signal in signals if key(signal) not in moved)
+
+
+def _declared_again(kind: SignalKind, details: Mapping[SignalAction, set[str]]) -> bool:
+    """Whether a name one file gave up another took up: any option or variable; code API as the same
+    kind of declaration (a function is no class), or as an alias or a re-export that still resolves."""
+    added, removed = details.get(SignalAction.ADDED), details.get(SignalAction.REMOVED)
+    if not added or not removed:
+        return False
+    return kind is not SignalKind.API or not added.isdisjoint(removed | _RESOLVING_KINDS)
 
 
 def _found_by_module(commit: Commit, context: SignalContext) -> list[list[Signal]]:

@@ -44,7 +44,7 @@ from changeradar.signals.python_api import (
 from changeradar.signals.python_packages import import_path
 from changeradar.signals.python_regions import binding_statements, statements_touched
 from changeradar.signals.signatures import signature_detail
-from changeradar.signals.syntax_tree import Declaration, DeclarationReader, without_moves
+from changeradar.signals.syntax_tree import Declaration, DeclarationReader
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -64,11 +64,9 @@ _CONTEXT_PUBLIC_DEFINITION = re.compile(r"^ (?:" + _PUBLIC_DEFINITION.pattern + 
 
 
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
-    """Public functions, classes, methods and types added or removed, and Python signatures changed."""
-    yield from without_moves(list(_file_signals(commit, context)))
-
-
-def _file_signals(commit: Commit, context: SignalContext) -> Iterator[Signal]:
+    """Public functions, classes, methods and types added or removed, and signatures changed. (One
+    removed from a file and declared again in another, or aliased there, still resolves:
+    `signals.extract_signals` leaves such moves out.)"""
     for file in commit.files:
         extension = file.path.rpartition(".")[2]
         tree_language = _TREE_LANGUAGES.get(extension)

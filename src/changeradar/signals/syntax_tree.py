@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from changeradar.model import FileChange, FileStatus, Signal, SignalAction
+from changeradar.model import FileChange, FileStatus
 from changeradar.signals.context import BlobSource
 from changeradar.signals.dependencies import Found, Side, hunk_runs, side_text
 
@@ -224,30 +224,3 @@ def _from_hunks(
         for item in touched(read(tree.root_node, _side_path(file, side)), changed):
             found.append(replace(item, line=item.line + offset))
     return found
-
-
-_RESOLVING_KINDS = ("type alias", "re-export")
-
-
-def without_moves(signals: list[Signal]) -> list[Signal]:
-    """The commit's API signals but a name removed from one file and declared again in another file of
-    the same module or package (a Go type moved between its package's files, or aliased in another of
-    them: `type Handle = framework.Handle`): it still resolves, so it is neither removed nor new. (A
-    signature changed in the same move goes unseen: the two files are compared one by one.)"""
-    added: dict[str, list[Signal]] = {}
-    for signal in signals:
-        if signal.action is SignalAction.ADDED:
-            added.setdefault(signal.name, []).append(signal)
-    moved: set[Signal] = set()
-    for signal in signals:
-        if signal.action is SignalAction.REMOVED:
-            twin = next(
-                (other for other in added.get(signal.name, ()) if _declares_again(signal, other)), None
-            )
-            if twin is not None and twin not in moved:
-                moved.update((signal, twin))
-    return [signal for signal in signals if signal not in moved]
-
-
-def _declares_again(removed: Signal, added: Signal) -> bool:
-    return added.path != removed.path and added.detail in (removed.detail, *_RESOLVING_KINDS)
