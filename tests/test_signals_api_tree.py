@@ -454,3 +454,26 @@ def test_a_declaration_moved_to_another_file_of_its_package_is_neither_removed_n
     }
     rules = {reason.rule for reason in score_commit(commit, signals, ImportanceSettings()).reasons}
     assert rules.isdisjoint({"api_added", "api_removed", "api_changed"}), rules
+
+
+def test_a_clap_field_of_a_library_crate_is_its_option_not_also_an_api(git_repo: GitRepo) -> None:
+    """git-cliff's 7437023 added `--body-file` as a field of `git_cliff::args::Opt`, which its library
+    crate exports: users meet the option; the field is no second interface beside it."""
+    library = {"cliff/src/lib.rs": "pub mod args;\n"}
+    args = "#[derive(Parser)]\npub struct Opt {\n    #[arg(long)]\n    pub tag: Option<String>,\n}\n"
+    commit_files(git_repo, "Arguments", {**library, "cliff/src/args.rs": args})
+    field = '    #[arg(long, env = "CLIFF_BODY_FILE")]\n    pub body_file: Option<String>,\n'
+    added = args.replace("}\n", field + "}\n\npub fn read() {}\n")
+    commit_files(git_repo, "Add --body-file", {"cliff/src/args.rs": added})
+    commit = collect_commits(git_repo.path, "main", day_window("2026-01-29", "Asia/Shanghai"))[0]
+    with GitBlobReader(git_repo.path) as blobs:
+        signals = extract_signals(commit, blobs)
+    kinds = (SignalKind.API, SignalKind.CLI_OPTION)
+    assert [(s.kind, s.name, s.line) for s in signals if s.kind in kinds] == [
+        (SignalKind.CLI_OPTION, "--body-file", 6),
+        (SignalKind.API, "cliff::args::read", 9),
+    ]
+    assert [(name, line) for name, action, _, _, line in api_signals(git_repo)] == [
+        ("cliff::args::Opt::body_file", 6),
+        ("cliff::args::read", 9),
+    ]

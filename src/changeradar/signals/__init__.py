@@ -79,7 +79,7 @@ def extract_signals(
             [*_not_from_copies(signals, copies, declared), *_from_copies(from_source, copies)]
             for signals, from_source in zip(found, _found_by_module(as_copies, context), strict=True)
         ]
-    return _without_moves(_unique(signal for signals in found for signal in signals))
+    return _without_option_fields(_without_moves(_unique(signal for signals in found for signal in signals)))
 
 
 def _without_moves(signals: tuple[Signal, ...]) -> tuple[Signal, ...]:
@@ -112,6 +112,24 @@ def _declared_again(kind: SignalKind, details: Mapping[SignalAction, set[str]]) 
     if not added or not removed:
         return False
     return kind is not SignalKind.API or not added.isdisjoint(removed | _RESOLVING_KINDS)
+
+
+def _without_option_fields(signals: tuple[Signal, ...]) -> tuple[Signal, ...]:
+    """`signals` less the API facts that declare a command-line option found on the same line: a clap
+    derive's field (`pub body_file: Option<PathBuf>` under `#[arg(long)]`) is the `--body-file` option,
+    which users meet, not a second interface beside it."""
+    options = {
+        (signal.path, signal.line, signal.action)
+        for signal in signals
+        if signal.kind is SignalKind.CLI_OPTION
+    }
+    if not options:
+        return signals
+    return tuple(
+        signal
+        for signal in signals
+        if signal.kind is not SignalKind.API or (signal.path, signal.line, signal.action) not in options
+    )
 
 
 def _found_by_module(commit: Commit, context: SignalContext) -> list[list[Signal]]:
