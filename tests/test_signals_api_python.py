@@ -235,3 +235,54 @@ def test_a_method_a_class_still_gets_from_its_base_is_neither_removed_nor_added(
         ("flashinfer.fused_moe.runners.MoERunner.get_cache_key_extras", ADDED),
         ("flashinfer.fused_moe.runners.TrtllmRunner.warmup", REMOVED),
     ]
+
+
+EXCHANGER = """\
+from abc import ABC, abstractmethod
+
+
+class HandleExchanger(ABC):
+    def __init__(self, comm, rank):
+        self.comm = comm
+
+    @property
+    @abstractmethod
+    def handle_type(self):
+        ...
+
+    @property
+    def group(self):
+        return self.comm
+
+    @abstractmethod
+    def allgather(self, local_handle):
+        ...
+"""
+
+EXCHANGER_DATACLASS = """\
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class HandleExchanger:
+    comm: object
+    rank: int
+    handle_type: int
+
+
+def handle_allgather(exchanger, local_handle):
+    return [local_handle]
+"""
+
+
+def test_a_property_the_class_now_holds_as_an_attribute_still_resolves(git_repo: GitRepo):
+    """flashinfer's 6104afe turned the `HandleExchanger` ABC into a dataclass: `exchanger.handle_type`
+    still reads, as a field; `group` and the `allgather` method are gone."""
+    path = "flashinfer/comm/mnnvl.py"
+    git_repo.commit("Exchanger", {path: EXCHANGER}, date="2026-01-28T10:00:00+08:00")
+    git_repo.commit("Make the exchanger a dataclass", {path: EXCHANGER_DATACLASS})
+    assert sorted((name, action, detail) for name, action, detail, *_ in api_facts(git_repo)) == [
+        ("flashinfer.comm.mnnvl.HandleExchanger.allgather", REMOVED, "method"),
+        ("flashinfer.comm.mnnvl.HandleExchanger.group", REMOVED, "property"),
+        ("flashinfer.comm.mnnvl.handle_allgather", ADDED, "function"),
+    ]

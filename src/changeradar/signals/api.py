@@ -35,6 +35,7 @@ from changeradar.signals.dependencies import (
 from changeradar.signals.diff import added_lines, removed_lines
 from changeradar.signals.hunk_scope import SourceShape, only_bodies_change
 from changeradar.signals.python_api import (
+    ClassMembers,
     bound_by_other_statements,
     class_members,
     inherits,
@@ -215,28 +216,38 @@ def _without_reexports(
 def _without_inherited(
     before: Sequence[Found], after: Sequence[Found], old_text: str, new_text: str
 ) -> list[Sequence[Found]]:
-    """Both sides without the methods that a class still gets from a base class of the module: an
-    override dropped once the base defines the method (flashinfer's 27b8a80 moved
-    `get_cache_key_extras` up into `MoERunner`) is no removed API, nor is a new override an added one."""
+    """Both sides without the members that still resolve on the other side's class: a method the class
+    gets from a base class of the module (flashinfer's 27b8a80 moved `get_cache_key_extras` up into
+    `MoERunner`), and a property the class now holds as an attribute (6104afe turned `HandleExchanger`
+    into a dataclass whose field is `handle_type`). Neither is a removed API, nor the reverse an added one."""
     sides: list[Sequence[Found]] = [list(before), list(after)]
     for side, other, other_text in ((0, 1, new_text), (1, 0, old_text)):
         keys = {found.key for found in sides[other]}
         lone = [f for f in sides[side] if f.key not in keys and "." in str(f.key)]
-        lone = [  # its class is on both sides, with a base class of this module that may define it
-            f
-            for f in lone
-            if _top_level(f.key) in keys
-            and f"def {str(f.key).rpartition('.')[2]}(" in other_text
-            and _has_base_here(other_text, _top_level(f.key))
+        lone = [  # its class is on both sides, with a base class of this module or the name bound otherwise
+            f for f in lone if _top_level(f.key) in keys and _may_still_resolve(f, other_text)
         ]
         if not lone:  # the cheap tests spare parsing the whole module, which most commits would cost
             continue
         members = class_members(other_text) or {}
-        inherited = {
-            f.key for f in lone if inherits(members, _top_level(f.key), str(f.key).rpartition(".")[2])
-        }
-        sides[side] = [f for f in sides[side] if f.key not in inherited]
+        resolving = {f.key for f in lone if _still_resolves(f, members)}
+        sides[side] = [f for f in sides[side] if f.key not in resolving]
     return sides
+
+
+def _may_still_resolve(found: Found, other_text: str) -> bool:
+    """Whether the other side's text may still resolve the member, by a look that needs no parse."""
+    name = str(found.key).rpartition(".")[2]
+    if found.detail == "property" and re.search(rf"^\s+{re.escape(name)}\s*[:=]", other_text, re.MULTILINE):
+        return True
+    return f"def {name}(" in other_text and _has_base_here(other_text, _top_level(found.key))
+
+
+def _still_resolves(found: Found, members: dict[str, ClassMembers]) -> bool:
+    owner, name = _top_level(found.key), str(found.key).rpartition(".")[2]
+    if found.detail == "property" and owner in members and name in members[owner].attributes:
+        return True
+    return inherits(members, owner, name)
 
 
 def _has_base_here(text: str, class_name: str) -> bool:

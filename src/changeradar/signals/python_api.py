@@ -11,10 +11,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 from changeradar.signals.dependencies import Found
 
 _Function = ast.FunctionDef | ast.AsyncFunctionDef
+_PROPERTY_DECORATORS = frozenset(("property", "cached_property"))
 
 
 @lru_cache(maxsize=32)  # a day's commits often edit one module in turn: one's new side is the next's old
@@ -53,10 +55,7 @@ def bound_by_other_statements(source: str) -> frozenset[str] | None:
         if isinstance(node, ast.Import | ast.ImportFrom):
             names.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
         elif isinstance(node, ast.Assign | ast.AnnAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names.update(
-                name.id for target in targets for name in ast.walk(target) if isinstance(name, ast.Name)
-            )
+            names.update(_assigned_names(node))
         elif isinstance(node, ast.If | ast.Try):
             pending.extend([*node.body, *node.orelse, *getattr(node, "finalbody", [])])
             pending.extend(
@@ -65,37 +64,53 @@ def bound_by_other_statements(source: str) -> frozenset[str] | None:
     return frozenset(names)
 
 
+class ClassMembers(NamedTuple):
+    bases: tuple[str, ...]  # as written: `Base`, `mod.Base`
+    methods: frozenset[str]  # the functions the class defines itself
+    attributes: frozenset[str]  # the names its body binds otherwise (`size: int`, `kind = "x"`)
+
+
 @lru_cache(maxsize=8)
-def class_members(source: str) -> dict[str, tuple[tuple[str, ...], frozenset[str]]] | None:
-    """Each top-level class's bases (as written: `Base`, `mod.Base`) and the methods it defines itself;
-    None if unparsable."""
+def class_members(source: str) -> dict[str, ClassMembers] | None:
+    """Each top-level class's bases, methods and attributes; None if unparsable."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError):
         return None
     return {
-        node.name: (
+        node.name: ClassMembers(
             tuple(ast.unparse(base) for base in node.bases),
             frozenset(item.name for item in node.body if isinstance(item, _Function)),
+            frozenset(name for item in node.body for name in _assigned_names(item)),
         )
         for node in tree.body
         if isinstance(node, ast.ClassDef)
     }
 
 
-def inherits(members: dict[str, tuple[tuple[str, ...], frozenset[str]]], owner: str, method: str) -> bool:
+def _assigned_names(node: ast.stmt) -> Iterator[str]:
+    """The names an assignment binds (`a = b = 1`, `x, y = …`, `size: int`); none for other statements."""
+    if isinstance(node, ast.Assign):
+        targets = node.targets
+    elif isinstance(node, ast.AnnAssign):
+        targets = [node.target]
+    else:
+        return iter(())
+    return (name.id for target in targets for name in ast.walk(target) if isinstance(name, ast.Name))
+
+
+def inherits(members: dict[str, ClassMembers], owner: str, method: str) -> bool:
     """Whether class `owner` gets `method` from a base class of the same module (at any depth), so that
     `owner.method` still resolves without a `def` of its own."""
-    pending, seen = list(members.get(owner, ((), frozenset()))[0]), {owner}
+    pending, seen = list(members[owner].bases if owner in members else ()), {owner}
     while pending:
         base = pending.pop()
         if base in seen or base not in members:
             continue
         seen.add(base)
-        bases, methods = members[base]
-        if method in methods:
+        if method in members[base].methods:
             return True
-        pending.extend(bases)
+        pending.extend(members[base].bases)
     return False
 
 
@@ -122,10 +137,18 @@ def _parameter(name: str, default: ast.expr | None) -> str:
 
 
 def _public_methods(cls: ast.ClassDef, qualified_class: str) -> Iterator[Found]:
+    """The class's public methods; a property's kind is "property", as callers read it like an attribute."""
     for node in cls.body:
         if isinstance(node, _Function) and not node.name.startswith("_"):
             name = f"{qualified_class}.{node.name}"
-            yield Found(f"{cls.name}.{node.name}", name, node.lineno, "method", signature(node.args))
+            kind = "property" if any(map(_is_property, node.decorator_list)) else "method"
+            yield Found(f"{cls.name}.{node.name}", name, node.lineno, kind, signature(node.args))
+
+
+def _is_property(decorator: ast.expr) -> bool:
+    """`@property`, `@functools.cached_property`, `@cached_property`."""
+    name = decorator.attr if isinstance(decorator, ast.Attribute) else getattr(decorator, "id", None)
+    return name in _PROPERTY_DECORATORS
 
 
 def _constructor_signature(cls: ast.ClassDef) -> str | None:
