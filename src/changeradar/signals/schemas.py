@@ -28,10 +28,10 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     """Facts of every interface family each YAML or JSON file of the commit may hold.
 
     A CRD changed alike in two copies (`config/crd/bases/` and a chart's `crds/`) is read once: its facts
-    are the first copy's.
+    are the source's, the copy a chart ships read after any other.
     """
     crd_changes_seen: set[Hashable] = set()
-    for file in commit.files:
+    for file in sorted(commit.files, key=_is_chart_crd):  # stable: the commit's order otherwise
         families = _families(file)
         if not families:
             continue
@@ -50,6 +50,10 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
             old, new = (read_yaml(text, hunks[side]) for side, text in zip(Side, sides, strict=True))
         for family in families:
             yield from family(file, old, new)
+
+
+def _is_chart_crd(file: FileChange) -> bool:
+    return "/crds/" in file.path
 
 
 def _families(file: FileChange) -> list[Family]:
