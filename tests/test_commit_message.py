@@ -182,3 +182,27 @@ def test_a_paragraph_that_is_a_list_is_quoted_from_its_first_item() -> None:
     assert author_statement(wrapped) == (
         "Add --test-path to parse_args() and honor TEST_PATH, set by the pipeline's variables"
     )
+
+
+def test_a_body_of_squashed_commits_is_quoted_from_the_one_the_title_is_about() -> None:
+    """sglang-jax's cddbf6f: the branch carried the earlier pull request's commit, whose text comes first;
+    the fix the title names is the last squashed commit. Without such a subject, the first text is quoted."""
+    body = """* feat(dsa): fused sparse-MLA prefill for DeepSeek Sparse Attention (opt-in)
+Add an opt-in sparse prefill path for the DeepSeek Sparse Attention backend on TPU.
+
+* fix(dsa): require explicit sm_scale in sparse_mla_attention
+
+sparse_mla_attention now requires an explicit sm_scale and raises if None.
+
+* fix(dsa): run skip_offset "full" layers sparse, not dense
+The dense short-circuit gated on `layer_id < self.skip_offset`, forcing the first layers through MLA.
+Drop the skip_offset gate."""
+    title = 'fix(dsa): route skip_offset "full" layers sparse in decode + prefill (#1512)'
+    assert author_statement(body, title) == (
+        "The dense short-circuit gated on `layer_id < self.skip_offset`, forcing the first layers through "
+        "MLA. Drop the skip_offset gate."
+    )
+    assert (
+        author_statement(body, "Bump the version")
+        == "sparse_mla_attention now requires an explicit sm_scale and raises if None."
+    )

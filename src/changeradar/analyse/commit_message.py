@@ -4,7 +4,9 @@ Squash-merged pull requests carry their description in the body ("## Motivation"
 checklist, trailers), often inside a pull-request template, a quoted note ("> Note: this PR is a rebased
 version of …") or the squashed commits' own subjects as bullets. The offline analyser quotes the first
 paragraph the author wrote, whole sentences only, so the report says why a change was made when its
-author said so, without inventing it and without quoting the template.
+author said so, without inventing it and without quoting the template. A body that is the squashed commits
+one after another, each a subject bullet with its own text, is quoted from the commit the title is about:
+a branch that carried an earlier pull request's commits starts with that one's text.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Iterator
 
 MAX_QUOTE_CHARS = 300
 _MIN_WORDS = 4
+_MIN_SHARED_WORDS = 2  # between a title and a squashed commit's subject, for that commit to be the one
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # Headings (a bold bullet alone is one: "* **Bug Fixes**"), checklist items, trailers and git's own notes:
 # template and bookkeeping, not the author's words.
@@ -42,8 +45,36 @@ _ABBREVIATION_END = re.compile(r"(?:^|[\s(\[])(?:e\.g|i\.e|etc|vs|cf|approx|incl
 def author_statement(body: str, title: str = "") -> str | None:
     """The first paragraph of `body` in the author's words, as whole sentences within `MAX_QUOTE_CHARS`,
     or None. Template paragraphs, quotes and lines that restate `title` (the subject) are passed over."""
+    body = _HTML_COMMENT.sub("", body)
+    section = _squashed_commit_about(body, title)
+    quoted = _first_statement(section, title) if section is not None else None
+    return quoted or _first_statement(body, title)
+
+
+def _squashed_commit_about(body: str, title: str) -> str | None:
+    """The text of the squashed commit whose subject shares the most words with `title`, without that
+    subject; None when the body does not open with squashed commits or none is plainly the one."""
+    lines = body.strip().splitlines()
+    starts = [index for index, line in enumerate(lines) if _SQUASHED_SUBJECT.match(line)]
+    if len(starts) < 2 or starts[0] != 0:
+        return None
+    wanted = _words(title)
+    overlaps = [len(_words(lines[start]) & wanted) for start in starts]
+    best = max(overlaps)
+    if best < _MIN_SHARED_WORDS or overlaps.count(best) > 1:
+        return None
+    start = starts[overlaps.index(best)]
+    end = next((index for index in starts if index > start), len(lines))
+    return "\n".join(lines[start + 1 : end]).strip()
+
+
+def _words(line: str) -> set[str]:
+    return {word for word in re.findall(r"[a-z0-9_]+", line.lower()) if len(word) > 2}
+
+
+def _first_statement(body: str, title: str) -> str | None:
     restated = _normalised(_SUBJECT_PR_NUMBER.sub("", title))
-    for paragraph in re.split(r"\n\s*\n", _HTML_COMMENT.sub("", body)):
+    for paragraph in re.split(r"\n\s*\n", body):
         if all(_TRAILER.match(line) for line in paragraph.strip().splitlines()):
             continue  # "Tested: cargo test", "Confidence: high": git trailers, not prose
         text = " ".join(line for line in _before_a_list(_authored_lines(paragraph, restated)) if line)
