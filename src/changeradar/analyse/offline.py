@@ -39,7 +39,7 @@ from changeradar.signals.interfaces import Surface, is_breaking, surface_of
 if TYPE_CHECKING:
     from changeradar.config import AnalyzerSettings
 
-VERSION = 14
+VERSION = 15
 """Part of every cache key: bump it whenever a sentence or a rule here changes."""
 
 TOP_FILES = 5
@@ -302,6 +302,7 @@ def _architecture(facts: _Facts) -> Line:
         ("modules", partial(facts.met_by_users, SignalKind.MODULE)),
         *((key, partial(facts.interfaces, surface)) for surface, key in _SURFACE_KEYS.items()),
         ("cli", partial(facts.met_by_users, SignalKind.CLI_OPTION)),
+        ("env", partial(facts.met_by_users, SignalKind.ENV_VAR)),
     ]
     parts = [
         facts.say(f"architecture.{subject}_{action}", n=len(names))
