@@ -356,6 +356,17 @@ def test_the_overview_names_breaking_and_security_sensitive_commits() -> None:
     ]
 
 
+def test_a_revert_that_changes_only_tests_is_no_headline() -> None:
+    """llm-d's 2026-05-05 imported a project's test history: "Healthcheck fix" squashes reverts of
+    commits that the imported files only show in a test manifest."""
+    report = sample_report("en").commits[0]
+    revert = Signal(SignalKind.REVERT, "a305927da234c48e89f917313fdf48daba81827e")
+    in_tests = replace(report.commit, files=(replace(report.commit.files[0], path="test/testdata/pool.yaml"),))
+    assert day_overview([replace(report, commit=in_tests, signals=(revert,))], "en") == []
+    bullets = day_overview([replace(report, signals=(revert,))], "en")
+    assert [bullet.split(":")[0] for bullet in bullets] == ["Breaking or reverting commits"]
+
+
 def test_the_cache_key_changes_with_every_fact_the_analysis_is_made_from() -> None:
     analyzer = OfflineAnalyzer(AnalyzerSettings())
     request = request_for(0, "en")

@@ -446,7 +446,11 @@ def _is_high(report: CommitReport) -> bool:
 
 
 def _is_breaking_or_revert(report: CommitReport) -> bool:
-    return any(signal.kind in (SignalKind.BREAKING, SignalKind.REVERT) for signal in report.signals)
+    """A breaking or reverting commit that changes what users run: a revert of a test helper (llm-d's
+    2026-05-05 imported a project's test history, squashed reverts and all) is no headline."""
+    return any(signal.kind in (SignalKind.BREAKING, SignalKind.REVERT) for signal in report.signals) and any(
+        file_kind(file.path) == "core" for file in report.commit.files
+    )
 
 
 def _has_security_signal(report: CommitReport) -> bool:
