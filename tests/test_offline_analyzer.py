@@ -361,7 +361,8 @@ def test_a_revert_that_changes_only_tests_is_no_headline() -> None:
     commits that the imported files only show in a test manifest."""
     report = sample_report("en").commits[0]
     revert = Signal(SignalKind.REVERT, "a305927da234c48e89f917313fdf48daba81827e")
-    in_tests = replace(report.commit, files=(replace(report.commit.files[0], path="test/testdata/pool.yaml"),))
+    manifest = replace(report.commit.files[0], path="test/testdata/pool.yaml")
+    in_tests = replace(report.commit, files=(manifest,))
     assert day_overview([replace(report, commit=in_tests, signals=(revert,))], "en") == []
     bullets = day_overview([replace(report, signals=(revert,))], "en")
     assert [bullet.split(":")[0] for bullet in bullets] == ["Breaking or reverting commits"]
