@@ -23,6 +23,8 @@ module github.com/acme/scheduler
 
 go {go}
 
+toolchain go{toolchain}
+
 require (
 \tgithub.com/prometheus/client_golang {prometheus}
 \tk8s.io/client-go {client_go}
@@ -34,7 +36,13 @@ require (
 \tgolang.org/x/net {net} // indirect
 )
 """
-GO_VERSIONS = {"go": "1.22", "prometheus": "v1.20.5", "client_go": "v0.31.2", "net": "v0.30.0"}
+GO_VERSIONS = {
+    "go": "1.22",
+    "toolchain": "1.22.5",
+    "prometheus": "v1.20.5",
+    "client_go": "v0.31.2",
+    "net": "v0.30.0",
+}
 
 
 def day_commit(repo: GitRepo) -> tuple[Commit, tuple[Signal, ...]]:
@@ -107,6 +115,23 @@ def test_an_indirect_go_requirement_counts_little_and_the_go_directive_is_a_floo
         reason.rule: reason.weight for reason in score_commit(commit, signals, ImportanceSettings()).reasons
     }
     assert reasons == {"dependency_floor_changed": 2.5, "dependency_indirect": 0.25}
+
+
+def test_the_toolchain_the_repository_builds_with_is_a_development_dependency_not_a_floor(tmp_path):
+    """llm-d's d70b91f moved `toolchain` to go1.25.9: a module that requires this one ignores the line,
+    so it is no language floor, and no user has to act on it."""
+    repo = go_repo(
+        tmp_path / "repo", "ci: harden the build", "Alice Zhang <alice@example.com>", toolchain="1.22.9"
+    )
+    commit, signals = day_commit(repo)
+
+    assert dependencies(signals) == [
+        ("toolchain", SignalAction.CHANGED, "1.22.5 → 1.22.9", ("development", "patch"))
+    ]
+    importance = score_commit(commit, signals, ImportanceSettings())
+    assert [reason.rule for reason in importance.reasons if reason.rule.startswith("dependency")] == [
+        "dependency_development"
+    ]
 
 
 def test_an_indirect_only_change_is_low(tmp_path):

@@ -7,9 +7,11 @@ starts mid-file starts in an unknown place, where only entries that carry a vers
 
 Each signal carries `traits` that say how much it matters (`DependencyTrait`): the step of a version
 change, a go.mod `// indirect` or development-only requirement, a bot's bump, and the language floor
-(`go`, `toolchain`, `rust-version`, `requires-python`), which is a fact of its own, as is the path go.mod
-gives the project's own module: renamed, every importer's imports break. A requirement that
-moves between manifests of one project (requirements.txt → pyproject.toml) is neither added nor removed.
+(`go`, `rust-version`, `requires-python`), which is a fact of its own, as is the path go.mod gives
+the project's own module: renamed, every importer's imports break. go.mod's `toolchain` is the Go
+release the repository builds itself with, which a module that requires it ignores: a development-only
+dependency. A requirement that moves between manifests of one project (requirements.txt →
+pyproject.toml) is neither added nor removed.
 
 The run and comparison helpers at the top are shared with the env_vars, cli_options and api extractors.
 """
@@ -652,12 +654,15 @@ _MODULE = (DependencyTrait.MODULE.value,)
 
 def _read_go_mod(run: Run) -> Iterator[Found]:
     """`require x v1.2.3` and the lines of `require ( … )`; in an unknown block, lines of that shape;
-    the `go` and `toolchain` floors and the `module` path outside blocks."""
+    the `go` floor, the `toolchain` and the `module` path outside blocks."""
     block: str | None = "" if starts_at_top(run) else None
     for line in run:
         text, _, comment = (part.strip() for part in line.text.partition("//"))
         if line.changed and block != "require" and (floor := _GO_FLOOR.fullmatch(text)):
-            yield _floor(floor[1], line, floor[2])
+            if floor[1] == "toolchain":
+                yield Found("toolchain", "toolchain", line.number, floor[2], floor[2], traits=_DEVELOPMENT)
+            else:
+                yield _floor(floor[1], line, floor[2])
             continue
         if line.changed and block != "require" and (module := _GO_MODULE.fullmatch(text)):
             yield Found(("module",), "module", line.number, detail=module[1], value=module[1], traits=_MODULE)
