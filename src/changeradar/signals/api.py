@@ -238,7 +238,8 @@ def _without_inherited(
 def _may_still_resolve(found: Found, other_text: str) -> bool:
     """Whether the other side's text may still resolve the member, by a look that needs no parse."""
     name = str(found.key).rpartition(".")[2]
-    if found.detail == "property" and re.search(rf"^\s+{re.escape(name)}\s*[:=]", other_text, re.MULTILINE):
+    attribute = rf"^(?: {{4}}|\t){re.escape(name)}\s*[:=]"  # bound one level in, as a class body does
+    if found.detail == "property" and name in other_text and re.search(attribute, other_text, re.MULTILINE):
         return True
     return f"def {name}(" in other_text and _has_base_here(other_text, _top_level(found.key))
 

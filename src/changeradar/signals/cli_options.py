@@ -57,9 +57,9 @@ _CHOICES_START = re.compile(r"\s*([A-Z][A-Z0-9_]*_CHOICES)\s*(?::[^=]+)?=\s*")
 
 _CLAP_BUILDER_LONG = re.compile(r"""\.long\(\s*"([\w-]+)"\s*\)""")
 
-_MAIN_GUARD = re.compile(r"""if\s+__name__\s*==\s*["']__main__["']\s*:""")
+_MAIN_GUARD = re.compile(r"""^if\s+__name__\s*==\s*["']__main__["']\s*:""", re.MULTILINE)
+_TOP_LEVEL_CODE = re.compile(r"^[^\s#)\]}]", re.MULTILINE)  # a line at column 0 that opens a statement
 _SELF_RUN = "script"  # the audience of a module's own `__main__` block
-_NOT_OPENING = ("", " ", "\t", "#", ")", "]", "}")  # first characters of lines that open no block
 
 
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
@@ -73,13 +73,19 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
         sides = _TREE_SIDES[extension](file, context.blobs) if extension in _TREE_SIDES else None
         if sides is None:
             sides = _options_still_named(file, context.blobs, *read_sides(file, reader))
+        by_hand: dict[Side, list[range]] = {}  # each side's hand-run block, read once a side has an option
         for signal in compare_found(SignalKind.CLI_OPTION, file, *sides):
             is_choice = not signal.name.startswith("-")  # named after its `*_CHOICES` constant
             if is_choice:
                 yield _as_choice_change(signal)
                 continue
-            by_hand = not audience and extension == "py" and _run_by_hand(file, signal, context.blobs)
-            detail = _SELF_RUN if by_hand else audience
+            detail = audience
+            if not audience and extension == "py":
+                side = Side.OLD if signal.action is SignalAction.REMOVED else Side.NEW
+                if side not in by_hand:
+                    by_hand[side] = _hand_run_blocks(file, side, context.blobs)
+                if any(signal.line in block for block in by_hand[side]):
+                    detail = _SELF_RUN
             yield Signal(signal.kind, signal.name, signal.action, detail, signal.path, signal.line)
 
 
@@ -97,23 +103,23 @@ def _options_still_named(
     return [found for found in old if found not in gone or found in kept], new
 
 
-def _run_by_hand(file: FileChange, signal: Signal, blobs: BlobSource | None) -> bool:
-    """Whether the option's line lies in the module's top-level `if __name__ == "__main__":` block (read
-    from its side of the file), in a module that is not a package's `__main__.py` and names no `-m`
-    command of its own."""
-    if file.path.endswith("__main__.py") or signal.line is None:
-        return False
-    side = Side.OLD if signal.action is SignalAction.REMOVED else Side.NEW
+def _hand_run_blocks(file: FileChange, side: Side, blobs: BlobSource | None) -> list[range]:
+    """The lines (one-based) of the module's top-level `if __name__ == "__main__":` blocks on that side;
+    none in a package's `__main__.py` or a module that names its own `-m` command."""
+    if file.path.endswith("__main__.py"):
+        return []
     text = readable_side(file, side, blobs)
     if text is None or "__main__" not in text:
-        return False
-    lines = text.split("\n")[: signal.line - 1]
-    # The nearest line above at column 0 that is code opens the block the option is in.
-    opener = next((line for line in reversed(lines) if line[:1] not in _NOT_OPENING), "")
-    if _MAIN_GUARD.match(opener) is None:
-        return False
+        return []
     stem = file.path.rpartition("/")[2].removesuffix(".py")
-    return re.search(rf"-m\s+(?:[\w.]+\.)?{re.escape(stem)}\b", text) is None
+    if re.search(rf"-m\s+(?:[\w.]+\.)?{re.escape(stem)}\b", text):
+        return []
+    blocks = []
+    for guard in _MAIN_GUARD.finditer(text):
+        after = _TOP_LEVEL_CODE.search(text, guard.end())  # the statement that ends the block
+        end = text.count("\n", 0, after.start()) + 1 if after else text.count("\n") + 2
+        blocks.append(range(text.count("\n", 0, guard.start()) + 2, end))
+    return blocks
 
 
 def _is_source(path: str) -> bool:
