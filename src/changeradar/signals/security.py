@@ -41,6 +41,9 @@ class SecurityRule:
     safe_call: re.Pattern[str] | None = None  # arguments that make the matched call safe
     # A call whose first argument is a plain string literal runs a fixed command: no input reaches it.
     fixed_command_is_safe: bool = False
+    # What must follow the match, on its line or the contiguous added lines below, for it to be the thing:
+    # a key block's base64 body (a header alone, as a detector's test quotes it, holds no key).
+    followed_by: re.Pattern[str] | None = None
 
 
 def _is_python(path: str) -> bool:
@@ -158,6 +161,7 @@ RULES: tuple[SecurityRule, ...] = (
         description="private key block (redacted)",
         applies_to=_any_file,
         in_comments=True,
+        followed_by=re.compile(r"[A-Za-z0-9+/]{40}"),
     ),
     # Token shapes; the look-ahead for a digit skips placeholders such as `sk-xxxxxxxxxxxxxxxxxxxxxxxx`.
     SecurityRule(
@@ -273,7 +277,24 @@ def _fires(rule: SecurityRule, lines: Sequence[tuple[int, str]], index: int) -> 
         return False
     if rule.fixed_command_is_safe and _first_argument_is_literal(lines, index, match):
         return False
+    if rule.followed_by is not None and not _followed_by(rule.followed_by, lines, index, match.end()):
+        return False
     return rule.safe_call is None or rule.safe_call.search(_call_text(lines, index, match.start())) is None
+
+
+def _followed_by(pattern: re.Pattern[str], lines: Sequence[tuple[int, str]], index: int, end: int) -> bool:
+    """Whether `pattern` occurs after column `end` of line `index` (`"…-----\\nMIIE…"`) or on one of the
+    contiguous lines below it (at most MAX_CALL_LINES, enough for an encrypted key's headers)."""
+    if pattern.search(lines[index][1], end):
+        return True
+    number = lines[index][0]
+    for below, text in lines[index + 1 : index + MAX_CALL_LINES]:
+        if below != number + 1:
+            return False
+        if pattern.search(text):
+            return True
+        number = below
+    return False
 
 
 # A plain string literal, without an f-prefix, `{}` or `%` placeholders: the same command every time.
