@@ -204,6 +204,23 @@ def test_a_raised_rust_version_is_a_floor(tmp_path):
     ]
 
 
+def test_the_rust_toolchain_channel_is_a_development_dependency(tmp_path):
+    """text-generation-inference's 203cade moved rust-toolchain.toml to 1.84.0, and a project keeping
+    the legacy one-line `rust-toolchain` file moves it alike; a crate that depends on it ignores both."""
+    toolchain = '[toolchain]\n# Released on: June 13, 2024\nchannel = "{}"\ncomponents = ["clippy"]\n'
+    repo = GitRepo(tmp_path / "repo")
+    before = {"rust-toolchain.toml": toolchain.format("1.80.1"), "tools/rust-toolchain": "1.80.1\n"}
+    repo.commit("Toolchain", {**before, "src/main.rs": "fn main() {}\n"}, date=BASE_DATE)
+    after = {"rust-toolchain.toml": toolchain.format("1.84.0"), "tools/rust-toolchain": "1.84.0\n"}
+    repo.commit("Upgrading our rustc version.", after, date=DAY_DATE)
+    _, signals = day_commit(repo)
+
+    assert [(s.name, s.detail, s.path, s.traits) for s in signals if s.kind is SignalKind.DEPENDENCY] == [
+        ("toolchain", "1.80.1 → 1.84.0", "rust-toolchain.toml", ("development", "minor")),
+        ("toolchain", "1.80.1 → 1.84.0", "tools/rust-toolchain", ("development", "minor")),
+    ]
+
+
 PYPROJECT = """\
 [project]
 name = "widget"

@@ -8,10 +8,10 @@ starts mid-file starts in an unknown place, where only entries that carry a vers
 Each signal carries `traits` that say how much it matters (`DependencyTrait`): the step of a version
 change, a go.mod `// indirect` or development-only requirement, a bot's bump, and the language floor
 (`go`, `rust-version`, `requires-python`), which is a fact of its own, as is the path go.mod gives
-the project's own module: renamed, every importer's imports break. go.mod's `toolchain` is the Go
-release the repository builds itself with, which a module that requires it ignores: a development-only
-dependency. A requirement that moves between manifests of one project (requirements.txt →
-pyproject.toml) is neither added nor removed.
+the project's own module: renamed, every importer's imports break. go.mod's `toolchain` and
+rust-toolchain.toml's `channel` are the compiler release the repository builds itself with, which a
+project that requires it ignores: a development-only dependency. A requirement that moves between
+manifests of one project (requirements.txt → pyproject.toml) is neither added nor removed.
 
 The run and comparison helpers at the top are shared with the env_vars, cli_options and api extractors.
 """
@@ -253,7 +253,7 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
         path_traits = _path_traits(file.path)
         before, after = (
             [
-                replace(found, traits=found.traits + path_traits)
+                replace(found, traits=tuple(dict.fromkeys(found.traits + path_traits)))
                 for run in runs
                 for found in manifest.read(run)
             ]
@@ -452,6 +452,12 @@ def _floor(name: str, line: SideLine, spec: str) -> Found:
     return Found(("floor", name), name, line.number, detail=spec, value=spec, traits=_FLOOR)
 
 
+def _toolchain(line: SideLine, spec: str) -> Found:
+    """The compiler release the repository builds itself with (go.mod's `toolchain`, rust-toolchain.toml's
+    `channel`): a development-only dependency, which a project that requires this one ignores."""
+    return Found("toolchain", "toolchain", line.number, detail=spec, value=spec, traits=_DEVELOPMENT)
+
+
 _FLOOR = (DependencyTrait.FLOOR.value,)
 _OWN_SETTINGS = frozenset((DependencyTrait.FLOOR.value, DependencyTrait.MODULE.value))
 
@@ -604,6 +610,21 @@ def _read_cargo(run: Run) -> Iterator[Found]:
 _RUST_VERSION_ENTRY = re.compile(r"""rust-version\s*=\s*["']([^"']*)["'].*""")
 
 
+def _read_rust_toolchain(run: Run) -> Iterator[Found]:
+    """`channel` of `[toolchain]` in rust-toolchain.toml, or the legacy `rust-toolchain` file's one line."""
+    for line, table, _ in _toml_places(run):
+        text = _without_comment(line.text).strip()
+        channel = _CHANNEL_ENTRY.fullmatch(text) if table == "toolchain" else None
+        if channel is None and not table:
+            channel = _BARE_CHANNEL.fullmatch(text)
+        if channel:
+            yield _toolchain(line, channel[1])
+
+
+_CHANNEL_ENTRY = re.compile(r"""channel\s*=\s*["']([^"']+)["']""")
+_BARE_CHANNEL = re.compile(r"([\w.-]+)")
+
+
 def _toml_entry(line: SideLine, trusted: bool) -> Found | None:
     """`name = "1.0"`, `name = { version = "1.0", … }`, `name.workspace = true`; untrusted: tables only."""
     match = _TOML_ENTRY.fullmatch(_without_comment(line.text).strip())
@@ -659,10 +680,7 @@ def _read_go_mod(run: Run) -> Iterator[Found]:
     for line in run:
         text, _, comment = (part.strip() for part in line.text.partition("//"))
         if line.changed and block != "require" and (floor := _GO_FLOOR.fullmatch(text)):
-            if floor[1] == "toolchain":
-                yield Found("toolchain", "toolchain", line.number, floor[2], floor[2], traits=_DEVELOPMENT)
-            else:
-                yield _floor(floor[1], line, floor[2])
+            yield _toolchain(line, floor[2]) if floor[1] == "toolchain" else _floor(floor[1], line, floor[2])
             continue
         if line.changed and block != "require" and (module := _GO_MODULE.fullmatch(text)):
             yield Found(("module",), "module", line.number, detail=module[1], value=module[1], traits=_MODULE)
@@ -739,6 +757,7 @@ _MANIFESTS = (
     Manifest(("pyproject*.toml",), _read_pyproject, Ecosystem.PYTHON, _TOML_VERSION),
     Manifest(("Cargo.toml",), _read_cargo, Ecosystem.CARGO, _TOML_VERSION),
     Manifest(("go.mod",), _read_go_mod, Ecosystem.GO),
+    Manifest(("rust-toolchain.toml", "rust-toolchain"), _read_rust_toolchain, Ecosystem.CARGO),
     Manifest(("package.json",), _read_package_json, Ecosystem.NPM, _JSON_VERSION),
     Manifest(("setup.py",), _read_setup_py, Ecosystem.PYTHON),
     Manifest(("setup.cfg",), _read_setup_cfg, Ecosystem.PYTHON),
