@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from changeradar.file_kinds import PROSE_FILE_SUFFIXES, file_kind, file_suffix, is_source
+from changeradar.file_kinds import (
+    PROSE_FILE_SUFFIXES,
+    file_kind,
+    file_suffix,
+    first_match,
+    glob_matches,
+    is_source,
+)
 from changeradar.llm.budget import FileRole, classify_file
 
 
@@ -39,3 +46,15 @@ def test_the_language_comes_from_the_suffix_whatever_its_case():
 def test_prose_names_a_file_by_its_suffix_unless_the_suffix_reads_as_an_attribute():
     assert {"py", "toml", "lock", "md", "cuh", "sh"} <= PROSE_FILE_SUFFIXES
     assert not {"env", "conf", "m"} & PROSE_FILE_SUFFIXES  # os.env, self.conf, "a.m."
+
+
+def test_first_match_names_the_first_pattern_of_an_ordered_table_that_matches():
+    table = ("docs/", "*.md", "python/sglang/srt/layers/moe/", "moe/")
+    assert first_match(table, "docs/moe/README.md") == 0
+    assert first_match(table, "python/sglang/srt/layers/moe/router.py") == 2
+    assert first_match(table, "kernels/moe/fused.py") == 3
+    assert first_match(table, "python/sglang/srt/server_args.py") is None
+    assert [first_match(table, path) for path in ("a/README.md", "a.py")] == [
+        next((i for i, pattern in enumerate(table) if glob_matches(pattern, path)), None)
+        for path in ("a/README.md", "a.py")
+    ]

@@ -147,11 +147,28 @@ def matches_any(patterns: tuple[str, ...], path: str) -> bool:
 
 @lru_cache(maxsize=256)
 def _compile_any(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """One regular expression for a table of patterns: one match per path instead of one per pattern.
-    pathspec names a group in each; the names would clash, and only whether a path matches is asked."""
+    """One regular expression for a table of patterns: one match per path instead of one per pattern."""
+    return re.compile("|".join(f"(?:{_unnamed(pattern)})" for pattern in patterns))
+
+
+def first_match(patterns: tuple[str, ...], path: str) -> int | None:
+    """The index of the first of `patterns` that matches `path`, or None: one match for an ordered table."""
+    match = _compile_first(patterns).match(path)
+    return int(match.lastgroup[1:]) if match is not None and match.lastgroup else None
+
+
+@lru_cache(maxsize=64)
+def _compile_first(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """The table as alternatives tried in order, each in a group named for its index: the group that
+    matched is the first pattern that does."""
     return re.compile(
-        "|".join(f"(?:{_compile(pattern).pattern.replace('(?P<ps_d>', '(?:')})" for pattern in patterns)
+        "|".join(f"(?P<p{index}>{_unnamed(pattern)})" for index, pattern in enumerate(patterns))
     )
+
+
+def _unnamed(pattern: str) -> str:
+    """The pattern's regular expression without the group pathspec names in each: the names would clash."""
+    return _compile(pattern).pattern.replace("(?P<ps_d>", "(?:")
 
 
 @lru_cache(maxsize=8192)  # every extractor asks about the same paths

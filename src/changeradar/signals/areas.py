@@ -25,6 +25,7 @@ from changeradar.file_kinds import (
     LOCK_PATTERNS,
     TEST_PATTERNS,
     file_kind,
+    first_match,
     glob_matches,
     is_source,
 )
@@ -108,6 +109,8 @@ AREA_RULES: tuple[tuple[str, str], ...] = (
     ("model_loader/", "models"),
 )
 # Ordered: the first word found decides, so `musa/cuda_compat.h` is musa, not cuda.
+_AREA_PATTERNS = tuple(pattern for pattern, _ in AREA_RULES)
+
 PLATFORM_WORDS: tuple[tuple[str, str], ...] = (
     ("npu", "npu"),
     ("ascend", "npu"),
@@ -183,10 +186,11 @@ def file_areas(path: str, user_rules: Sequence[AreaRule] = ()) -> list[tuple[str
 
 @lru_cache(maxsize=8192)  # a busy day touches the same paths again and again
 def _built_in_areas(path: str) -> tuple[tuple[str, str], ...]:
-    rules = ((area, f"rule {pattern}") for pattern, area in AREA_RULES if glob_matches(pattern, path))
+    rule = first_match(_AREA_PATTERNS, path)
     words = set(_PATH_WORD_SEPARATORS.split(path.lower()))
     platforms = ((area, f"path word {word}") for word, area in PLATFORM_WORDS if word in words)
-    return tuple(found for found in (next(rules, None), next(platforms, None)) if found is not None)
+    by_rule = (AREA_RULES[rule][1], f"rule {AREA_RULES[rule][0]}") if rule is not None else None
+    return tuple(found for found in (by_rule, next(platforms, None)) if found is not None)
 
 
 @dataclass(slots=True)
