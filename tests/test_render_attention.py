@@ -229,3 +229,25 @@ def test_a_change_a_later_commit_takes_back_says_so_and_another_change_does_not(
     zh = replace(day, language="zh", commits=[replace(r) for r in day.commits])
     (first,) = [item for item in build_view(zh).attention if item.sha[0] == "a"]
     assert "（随后在 [`bbbbbbb`](#c-bbbbbbb) 中改回）" in commonmark(first.line)
+
+
+def test_a_pin_of_another_package_moved_the_other_way_takes_nothing_back() -> None:
+    """A dependency's detail holds its versions alone: `numpy 1.0 → 2.0`, then `scipy 2.0 → 1.0` in the
+    same manifest, undo nothing; `numpy 2.0 → 1.0` does."""
+    path = "pyproject.toml"
+    bump = Signal(SignalKind.DEPENDENCY, "numpy", CHANGED, "1.0 → 2.0", path, 3)
+
+    def first_item(later: Signal) -> str:
+        reports = []
+        for sha, time, signal in (
+            ("a" * 40, "2026-01-29T09:00:00+08:00", bump),
+            ("b" * 40, "2026-01-29T10:00:00+08:00", later),
+        ):
+            commit = _commit(sha, "deps: pins", "Ann Lee", time, [_file(path, 1, 1)])
+            reports.append(commit_report((commit, (signal,), Importance(Level.MEDIUM, 3.0)), "en"))
+        day = replace(empty_report("en"), commits=reports)
+        (item,) = [item for item in build_view(day).attention if item.sha[0] == "a"]
+        return commonmark(item.line)
+
+    assert "changed back" not in first_item(replace(bump, name="scipy", detail="2.0 → 1.0"))
+    assert "(changed back in [`bbbbbbb`](#c-bbbbbbb))" in first_item(replace(bump, detail="2.0 → 1.0"))

@@ -80,7 +80,7 @@ def _undone_later(reports: Sequence[CommitReport], anchors: Mapping[str, str]) -
             if signal.action is SignalAction.CHANGED and signal.kind in _CHANGED_BACK_KINDS:
                 earlier_changes = changes.setdefault((signal.kind, signal.path), [])
                 for earlier_sha, earlier in earlier_changes:
-                    if earlier_sha != sha and _reverses(signal.detail, earlier.detail):
+                    if earlier_sha != sha and _takes_back(signal, earlier):
                         undone[(earlier_sha, earlier.kind, earlier.name, earlier.action)] = later
                 earlier_changes.append((sha, signal))
             if signal.kind not in _INTERFACES or signal.action not in _ADDED_OR_REMOVED:
@@ -92,9 +92,17 @@ def _undone_later(reports: Sequence[CommitReport], anchors: Mapping[str, str]) -
     return undone
 
 
+def _takes_back(signal: Signal, earlier: Signal) -> bool:
+    """Whether a change takes an earlier one of the same interface back: the same name (a pin's versions
+    alone say nothing of which package), or each naming the other in its detail (an image is named by its
+    repository, which a move to another registry and back changes twice)."""
+    same = signal.name == earlier.name or (signal.name in earlier.detail and earlier.name in signal.detail)
+    return same and _reverses(signal.detail, earlier.detail)
+
+
 def _reverses(detail: str, earlier: str) -> bool:
-    """Whether a change ("image: B → A") takes an earlier one ("image: A → B") back: the same words before
-    the values, the values swapped."""
+    """Whether a change's detail ("image: B → A") swaps an earlier one's ("image: A → B"): the same words
+    before the values, the values swapped."""
     before, arrow, after = earlier.rpartition(" → ")
     back_before, back_arrow, back_after = detail.rpartition(" → ")
     if not (arrow and back_arrow and after and back_after and after != back_after):
