@@ -222,7 +222,15 @@ def test_code_no_rule_names_takes_the_part_of_the_project_it_lives_in(path, area
 
 
 def test_a_module_at_the_top_of_its_python_package_or_a_crate_root_gets_no_folder_area():
+    """Nor do the docs, tests and CI beside it become the commit's areas: flashinfer's 9dd5f75 added
+    `flashinfer/collect_env.py` with issue templates, a test and a doc, and read "Areas: ci, tests, docs"."""
     commit = make_commit(
-        "Tidy", [make_file("src/widget/app.py", lines(20)), make_file("src/main.rs", lines(20))]
+        "Tidy",
+        [
+            make_file("src/widget/app.py", lines(20)),
+            make_file("src/main.rs", lines(20)),
+            make_file(".github/ISSUE_TEMPLATE/bug_report.yml", lines(60)),
+            make_file("tests/test_app.py", lines(9)),
+        ],
     )
     assert areas_of(commit) == []

@@ -156,9 +156,11 @@ _PATH_WORD_SEPARATORS = re.compile(r"[/_.\-]+")
 
 def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     """One signal per area: the author's tags first, each backed by a file when one matched it, then the
-    areas of the changed code by weight; docs, tests and the like only when no code area is found."""
+    areas of the changed code by weight; docs, tests and the like only when the commit changes no code."""
     weighed = _areas_from_paths(commit.files, context.area_rules)
-    has_code = any(area.in_code for area in weighed.values())
+    # Code no rule or folder names (a module at the top of its package) still makes docs, tests and CI
+    # the lesser part of the commit: they are no area of it.
+    has_code = any(file_kind(file.path) == "core" for file in commit.files)
     kept = {name: area for name, area in weighed.items() if area.in_code or not has_code}
     for name in tag_areas(commit.subject):
         if has_code and name in PERIPHERAL_AREAS:
