@@ -73,6 +73,13 @@ def types_of(subject, files=CODE):
         ("fp8 compressed tensors w8a8 support for Gaudi backend (#3242)", [("feature", "word support")]),
         ("IPEX support FP8 kvcache/softcap/slidingwindow (#3144)", [("feature", "word support")]),
         ("[Minor] add extra sync to fix issue #58", [("chore", "tag [Minor]"), ("feature", "verb add")]),
+        # Each verb in its other forms: -ing and -ed, and a hotfix is a fix.
+        ("Adding KimiK2.5 ViT (#1388)", [("feature", "verb Adding")]),
+        ("Hotfixing gaudi deps. (#3174)", [("fix", "verb Hotfixing")]),
+        ("hotfix to helm chart. missing quotes (#1825)", [("fix", "verb hotfix")]),
+        ("Upgrading the dependencies in Gaudi backend. (#3170)", [("deps", "verb Upgrading")]),
+        ("Moving the scheduling plugins under epp/framework/plugins", [("refactor", "verb Moving")]),
+        ("Introducing a lease-based registry", [("feature", "verb Introducing")]),
     ],
 )
 def test_subject_hints(subject, expected):
@@ -89,6 +96,7 @@ def test_subject_hints(subject, expected):
         "Update docker image tags",  # not "Update docs"
         "Prefix caching for the fixtures loader",  # "fix" only inside a word
         "Regenerate the supported models table",  # "support" only inside a word
+        "Movement of pages between tiers",  # "Move" only at the head of a longer word
         "[AMD] ROCm: route W4A16 MoE to Triton (#17863)",
         "",
     ],

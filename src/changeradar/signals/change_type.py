@@ -49,21 +49,23 @@ DEPENDENCY_SCOPES = frozenset({"deps", "deps-dev"})  # dependabot's `chore(deps)
 # The first word(s) of the subject after its tags; each pattern must end on a word boundary, so that
 # "Fixture" is not "Fix" and "Address" is not "Add".
 VERB_RULES: tuple[tuple[str, ChangeType], ...] = (
-    (r"fix(?:es|ed|ing)?|resolve[sd]?|bugfix", ChangeType.FIX),
+    (r"(?:hot|bug)?fix(?:es|ed|ing)?|resolv(?:e|es|ed|ing)", ChangeType.FIX),
     (
-        r"support(?:s|ed)?|add(?:s|ed)?|introduce[sd]?|implement(?:s|ed)?|enable[sd]?|integrat(?:e|es|ed|ion)",
+        r"support(?:s|ed|ing)?|add(?:s|ed|ing)?|introduc(?:e|es|ed|ing)|implement(?:s|ed|ing)?"
+        r"|enabl(?:e|es|ed|ing)|integrat(?:e|es|ed|ing|ion)",
         ChangeType.FEATURE,
     ),
-    (r"revert(?:s|ed)?", ChangeType.REVERT),
-    (r"bump(?:s|ed)?|upgrade[sd]?|pin(?:s|ned)?(?=.*\d+\.\d+)", ChangeType.DEPS),  # "Pin" only with a version
-    (r"update[sd]? (?:\S+ ){0,2}?(?:docs?|documentation|readme)", ChangeType.DOCS),
+    (r"revert(?:s|ed|ing)?", ChangeType.REVERT),
+    # "Pin" only with a version: "Pin the scheduler thread" pins no dependency.
+    (r"bump(?:s|ed|ing)?|upgrad(?:e|es|ed|ing)|pin(?:s|ned|ning)?(?=.*\d+\.\d+)", ChangeType.DEPS),
+    (r"updat(?:e|es|ed|ing) (?:\S+ ){0,2}?(?:docs?|documentation|readme)", ChangeType.DOCS),
     (
-        r"refactor(?:s|ed|ing)?|clean(?:s|ed)?(?: ?up)?|cleanup|move[sd]?|rename[sd]?|extract(?:s|ed)?"
-        r"|simplif(?:y|ies|ied)|make\b.*\bmore modular",
+        r"refactor(?:s|ed|ing)?|clean(?:s|ed|ing)?(?: ?up)?|cleanup|mov(?:e|es|ed|ing)|renam(?:e|es|ed|ing)"
+        r"|extract(?:s|ed|ing)?|simplif(?:y|ies|ied|ying)|make\b.*\bmore modular",
         ChangeType.REFACTOR,
     ),
     (
-        r"tune[sd]?|optimi[sz](?:e|es|ed)|speed(?:s)? up|accelerate[sd]?"
+        r"tun(?:e|es|ed|ing)|optimi[sz](?:e|es|ed|ing)|speed(?:s|ing)? up|accelerat(?:e|es|ed|ing)"
         r"|improve[sd]? (?:the )?perf(?:ormance)?",
         ChangeType.PERF,
     ),
