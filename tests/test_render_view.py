@@ -173,3 +173,29 @@ def test_a_language_floor_has_its_own_fact_line() -> None:
         "en": ["Language floor changed: `requires-python` `>=3.9 → >=3.10` (`pyproject.toml:7`)"],
         "zh": ["最低语言版本变更：`requires-python` `>=3.9 → >=3.10`（`pyproject.toml:7`）"],
     }
+
+
+def test_one_fact_found_in_several_files_is_one_line_naming_the_places() -> None:
+    """flashinfer's fcf2604 set `FLASHINFER_PYTHON_ENV` in twelve Dockerfiles: one line, two places shown
+    and the count of the rest; a fact that differs in its action or detail keeps a line of its own."""
+    from changeradar.model import Signal, SignalAction, SignalKind
+
+    internal = ("internal",)
+    dockerfiles = [f"docker/Dockerfile.cu{version}" for version in range(126, 132)]
+    variable = Signal(SignalKind.ENV_VAR, "FLASHINFER_PYTHON_ENV", SignalAction.REMOVED, "", "setup.py", 3)
+    signals = (
+        *(
+            replace(variable, action=SignalAction.ADDED, path=path, line=12, traits=internal)
+            for path in dockerfiles
+        ),
+        variable,
+    )
+    lines = fact_lines("ci: centralize the Python version", dockerfiles[0], signals)
+    assert lines["en"] == [
+        "Removed environment variable `FLASHINFER_PYTHON_ENV` (`setup.py:3`)",  # users meet it: first
+        "New internal environment variable `FLASHINFER_PYTHON_ENV` (`docker/Dockerfile.cu126:12`, "
+        "`docker/Dockerfile.cu127:12` and 4 more)",
+    ]
+    assert lines["zh"][1].endswith(
+        "（`docker/Dockerfile.cu126:12`、`docker/Dockerfile.cu127:12` 等另外 4 项）"
+    )

@@ -57,6 +57,7 @@ SHORT_SHA = 7
 MAX_FACTS = 15  # per commit in the Markdown; a refactor can move a hundred API names
 TOP_AREAS = 8
 LISTED_PARAMETERS = 5  # a signature's parameters a fact names before "… and N more"
+LISTED_PLACES = 2  # places a fact found in several files names before "… and N more"
 SHOWN_REASON_ITEMS = 3  # items a reason names as code before "… and N more"
 REASON_ITEM_SEPARATOR = ", "  # between the items of a reason's subject (see `score.LIST_SEPARATOR`)
 STATS_ANCHOR = "stats"
@@ -298,22 +299,31 @@ def _importance(commit_report: CommitReport, reasons: tuple[Line, ...], language
 
 
 def _facts(signals: Sequence[Signal], language: str) -> Iterable[Line]:
-    """One verifiable line per notable signal, with the file and line it was found at; a long list is cut
+    """One verifiable line per notable fact, with the files and lines it was found at; a long list is cut
     to its first `MAX_FACTS`, the JSON keeping them all. What users meet comes first: a new kernel's
-    public functions before the tuning variables it reads and its benchmark's options."""
+    public functions before the tuning variables it reads and its benchmark's options. The same fact
+    found in several files (a variable each of twelve Dockerfiles sets) is one line naming the places."""
     generated = generated_paths(signals)
     notable = users_first(
         (signal for kind in FACT_KINDS for signal in signals if signal.kind is kind), generated
     )
-    yield from (_fact_line(signal, language) for signal in notable[:MAX_FACTS])
-    if len(notable) > MAX_FACTS:
-        yield line(language, "fact.more", n=len(notable) - MAX_FACTS)
+    places: dict[tuple[object, ...], list[Signal]] = {}
+    for signal in notable:
+        key = (signal.kind, signal.name, signal.action, signal.detail, signal.traits)
+        places.setdefault(key, []).append(signal)
+    shown = list(places.values())[:MAX_FACTS]
+    yield from (_fact_line(same, language) for same in shown)
+    hidden = len(notable) - sum(map(len, shown))
+    if hidden:
+        yield line(language, "fact.more", n=hidden)
     tests = [(Code(signal.name),) for signal in signals if signal.kind is SignalKind.TESTS]
     if tests:
         yield line(language, "fact.tests", names=join_items(tests, language))
 
 
-def _fact_line(signal: Signal, language: str) -> Line:
+def _fact_line(same: Sequence[Signal], language: str) -> Line:
+    """The fact the signals in `same` all state, with where each was found."""
+    signal = same[0]
     key = family_of(signal.kind).fact_key(signal.action, signal.traits)
     name: Line = (Code(signal.name),)
     if signal.kind is SignalKind.DEPENDENCY and signal.detail:
@@ -328,10 +338,14 @@ def _fact_line(signal: Signal, language: str) -> Line:
         what = line(language, "fact.api.signature", name=name, changes=_signature_changes(change, language))
     else:
         what = line(language, key, name=name)
-    if signal.path is None or (signal.path == signal.name and signal.line is None):
+    places = [
+        (Code(f"{found.path}:{found.line}" if found.line is not None else found.path),)
+        for found in same
+        if found.path is not None and not (found.path == found.name and found.line is None)
+    ]
+    if not places:
         return what
-    where = f"{signal.path}:{signal.line}" if signal.line is not None else signal.path
-    return line(language, "at", what=what, where=Code(where))
+    return line(language, "at", what=what, where=join_items(places, language, LISTED_PLACES))
 
 
 def _signature_changes(change: SignatureChange, language: str) -> Line:
