@@ -130,6 +130,12 @@ GENERATED_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+def is_kubernetes_generated(path: str) -> bool:
+    """`zz_generated.deepcopy.go` and its kin, which Kubernetes code generators write beside API types:
+    their banner is at the top, where a hunk further down does not show it."""
+    return path.rpartition("/")[2].startswith("zz_generated")
+
+
 def glob_matches(pattern: str, path: str) -> bool:
     """Whether `path` is matched by `pattern` as a `.gitignore` line would match it.
 

@@ -155,6 +155,7 @@ class SignalKind(StrEnum):
     SECURITY = "security"  # name: pattern id ("subprocess-shell", "eval", "private-key", …)
     BREAKING = "breaking"  # name: the marker found ("BREAKING CHANGE", "!:")
     REVERT = "revert"  # name: reverted commit sha or subject
+    DEPRECATION = "deprecation"  # name: what the commit deprecates ("Scorer.Timeout", "load_model")
 
 
 class SignalAction(StrEnum):

@@ -29,7 +29,7 @@ _ROUTINE_BOT_STEPS = frozenset({Step.MINOR.value, Step.PATCH.value})
 _ADDED_OR_REMOVED = frozenset({SignalAction.ADDED, SignalAction.REMOVED})
 
 
-AttentionKind = Literal["breaking", "removed", "dependencies", "cli_added", "env_added"]
+AttentionKind = Literal["breaking", "removed", "deprecated", "dependencies", "cli_added", "env_added"]
 """Removed covers APIs, options and environment variables alike: whoever used one must change."""
 
 
@@ -123,6 +123,7 @@ def _commit_items(
             [s for s in signals if s.kind is SignalKind.BREAKING or is_breaking(s) or renames_module(s)],
         ),
         ("removed", [s for s in signals if s.kind in _INTERFACES and s.action is SignalAction.REMOVED]),
+        ("deprecated", [s for s in signals if s.kind is SignalKind.DEPRECATION]),
         (
             "dependencies",
             [

@@ -15,7 +15,13 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from changeradar.file_kinds import generated_kind, is_doc_path, is_test_path, matches_any
+from changeradar.file_kinds import (
+    generated_kind,
+    is_doc_path,
+    is_kubernetes_generated,
+    is_test_path,
+    matches_any,
+)
 from changeradar.model import Commit, FileChange, FileStatus, Signal, SignalKind
 from changeradar.signals import (
     go_source,
@@ -417,11 +423,6 @@ def _go_declarations(root: Node, path: str) -> Sequence[Declaration]:
     return go_source.declarations(root, module_name(path), go_source.is_api_package(path))
 
 
-def _is_hand_written_go(path: str) -> bool:
-    """Not `zz_generated.deepcopy.go` and its kin, which code generators write for API types."""
-    return not path.rpartition("/")[2].startswith("zz_generated")
-
-
 def _rust_declarations(root: Node, path: str) -> Sequence[Declaration]:
     return rust_source.declarations(root, rust_source.module_path(path))
 
@@ -431,7 +432,9 @@ def _script_declarations(root: Node, path: str) -> Sequence[Declaration]:
 
 
 _TREE_LANGUAGES: dict[str, _TreeLanguage] = {
-    "go": _TreeLanguage("go", _go_declarations, go_source.SHAPE, _is_hand_written_go),
+    "go": _TreeLanguage(
+        "go", _go_declarations, go_source.SHAPE, lambda path: not is_kubernetes_generated(path)
+    ),
     "rs": _TreeLanguage(
         "rust",
         _rust_declarations,
