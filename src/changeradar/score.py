@@ -28,10 +28,9 @@ from changeradar.scoring_rules import (
     VARIANT_PATTERNS,
     VARIANT_VOLUME_CEILING,
 )
-from changeradar.signals.audience import generated_paths
+from changeradar.signals.audience import generated_paths, is_committed_secret
 from changeradar.signals.families import kind_rules, surface_kinds, surface_rules, trait_rules
 from changeradar.signals.interfaces import Surface, is_breaking, surface_of
-from changeradar.signals.security import SecurityTrait
 
 __all__ = ["check_weights", "default_weights", "dependency_rule", "score_commit"]
 
@@ -172,7 +171,7 @@ class _CommitFacts:
         if signal.path not in self.peripheral_paths:
             return False
         if signal.kind is SignalKind.SECURITY:  # a secret leaks from a test too; a test's `exec` harms no one
-            return SecurityTrait.SECRET.value not in signal.traits
+            return not is_committed_secret(signal)
         return signal.kind in SURFACE_KINDS
 
 

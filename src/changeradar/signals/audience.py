@@ -31,10 +31,15 @@ def generated_paths(signals: Iterable[Signal]) -> frozenset[str]:
     return frozenset(signal.name for signal in signals if signal.kind is SignalKind.GENERATED)
 
 
+def is_committed_secret(signal: Signal) -> bool:
+    """A credential or key the commit adds: a leak wherever it lies, a test's as much as the product's."""
+    return signal.kind is SignalKind.SECURITY and SecurityTrait.SECRET.value in signal.traits
+
+
 def reaches_users(signal: Signal, generated: frozenset[str]) -> bool:
     """Whether users meet the fact; `generated` holds the commit's `generated_paths`, which its path alone
     does not tell. A committed secret reaches them wherever it lies."""
-    if signal.kind is SignalKind.SECURITY and SecurityTrait.SECRET.value in signal.traits:
+    if is_committed_secret(signal):
         return True
     if signal.path is not None and (signal.path in generated or file_kind(signal.path) != "core"):
         return False

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from typing import NamedTuple
 
 from changeradar.file_kinds import file_kind, is_kubernetes_generated
 from changeradar.hunks import SideLine
@@ -60,9 +61,9 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
     """What the commit deprecates that its old side did not, in any of its files (a notice that moves
     with its declaration to another file is no news, and neither is one in a file the commit adds)."""
     files = [
-        (file, reader)
+        (file, language)
         for file in commit.files
-        if (reader := _READERS.get(file.path.rpartition(".")[2])) is not None
+        if (language := _LANGUAGES.get(file.path.rpartition(".")[2])) is not None
         and file.status is not FileStatus.ADDED
         and not file.binary
         and any(hint in file.patch for hint in _HINTS)
@@ -70,20 +71,23 @@ def extract(commit: Commit, context: SignalContext) -> Iterator[Signal]:
         and not is_kubernetes_generated(file.path)
         and file_generated_kind(file, context.blobs) is None
     ]
-    before = {name for file, reader in files for run in hunk_runs(file, Side.OLD) for name, _ in reader(run)}
-    for file, reader in files:
+    before = {
+        name
+        for file, language in files
+        for run in hunk_runs(file, Side.OLD)
+        for name, _ in language.read(run)
+    }
+    for file, language in files:
         found: dict[str, int] = {}
         for run in hunk_runs(file, Side.NEW):
-            for name, line in reader(run):
+            for name, line in language.read(run):
                 if name not in before:
                     found.setdefault(name, line)
-        module = _MODULES[file.path.rpartition(".")[2]](file.path)
         if found and opens_with_generated_banner(side_text(file, Side.NEW, context.blobs) or ""):
             continue  # a generator's output (`clientset_generated.go`): its notices are the generator's
+        module = language.module(file.path)
         for name, line in found.items():
-            qualified = (
-                f"{module}{_SEPARATORS.get(file.path.rpartition('.')[2], '.')}{name}" if module else name
-            )
+            qualified = f"{module}{language.separator}{name}" if module else name
             yield Signal(SignalKind.DEPRECATION, qualified, SignalAction.ADDED, path=file.path, line=line)
 
 
@@ -148,8 +152,20 @@ def _indentation(text: str) -> int:
     return len(text) - len(text.lstrip())
 
 
-_READERS = {"go": _go, "rs": _rust, "py": _python, "pyi": _python}
-# Named as the public API facts name the same item: Go's package folder, Rust's module path, Python's
-# module (`pkg.epp.scorer.Scorer.Timeout`, `git_cliff_core::changelog::render`, `widget.engine.load_model`).
-_MODULES = {"go": module_name, "rs": rust_source.module_path, "py": module_name, "pyi": module_name}
-_SEPARATORS = {"rs": "::"}
+class _Language(NamedTuple):
+    """How a language marks a deprecation, and how its public API facts name the item marked: Go's
+    package folder, Rust's module path, Python's module (`pkg.epp.scorer.Scorer.Timeout`,
+    `git_cliff_core::changelog::render`, `widget.engine.load_model`)."""
+
+    read: Callable[[Run], Iterator[tuple[str, int]]]
+    module: Callable[[str], str]
+    separator: str = "."
+
+
+_PYTHON = _Language(_python, module_name)
+_LANGUAGES = {
+    "go": _Language(_go, module_name),
+    "rs": _Language(_rust, rust_source.module_path, "::"),
+    "py": _PYTHON,
+    "pyi": _PYTHON,
+}
